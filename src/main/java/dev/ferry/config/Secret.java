@@ -1,0 +1,54 @@
+package dev.ferry.config;
+
+import java.util.Objects;
+
+/**
+ * A password or access key. It prints as {@code ****} wherever it ends up (logs, exception messages,
+ * records' toString), and {@link #scrub} removes it from text that came from a driver or an SDK.
+ */
+public final class Secret {
+
+    private static final Secret NONE = new Secret("");
+    private final String value;
+
+    private Secret(String value) {
+        this.value = value;
+    }
+
+    public static Secret of(String value) {
+        return value == null || value.isEmpty() ? NONE : new Secret(value);
+    }
+
+    public static Secret none() {
+        return NONE;
+    }
+
+    /** The clear text, to hand to a driver or SDK; never to a log or a message. */
+    public String reveal() {
+        return value;
+    }
+
+    public boolean isEmpty() {
+        return value.isEmpty();
+    }
+
+    /** {@code text} with every occurrence of this secret replaced by {@code ****}. */
+    public String scrub(String text) {
+        return text == null || value.isEmpty() ? text : text.replace(value, "****");
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Secret s && s.value.equals(value);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(value);
+    }
+
+    @Override
+    public String toString() {
+        return value.isEmpty() ? "(none)" : "****";
+    }
+}

@@ -1,0 +1,25 @@
+package dev.ferry.db;
+
+import java.sql.Connection;
+import java.util.Set;
+
+/**
+ * The named databases that steps bind to ({@code database="source"}). Standalone, each name is a
+ * connection pool built from {@code ferry.db.NAME.*}; in the WAR, a JNDI datasource.
+ */
+public interface Databases extends AutoCloseable {
+
+    /**
+     * A connection to the database called {@code name}; the caller closes it.
+     *
+     * @throws UnknownDatabaseException when no database has that name
+     * @throws DatabaseUnavailableException when it cannot be reached; the message names the database, never its password
+     */
+    Connection connect(String name);
+
+    /** The names that are configured, for error messages. */
+    Set<String> names();
+
+    @Override
+    void close();
+}

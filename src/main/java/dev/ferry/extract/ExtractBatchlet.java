@@ -1,0 +1,100 @@
+package dev.ferry.extract;
+
+import dev.ferry.db.Databases;
+import dev.ferry.partition.Compression;
+import dev.ferry.partition.CsvFormat;
+import dev.ferry.partition.Manifest;
+import dev.ferry.partition.Partition;
+import dev.ferry.step.FerryBatchlet;
+import dev.ferry.step.Progress;
+import dev.ferry.step.StepReport;
+import dev.ferry.step.StepScope;
+import dev.ferry.store.ObjectStore;
+import jakarta.batch.api.BatchProperty;
+import jakarta.enterprise.context.Dependent;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+import java.sql.Connection;
+
+/** Extracts one business date's rows from a database into a partition of the object store, as CSV files. */
+@Named("extract")
+@Dependent
+public class ExtractBatchlet extends FerryBatchlet {
+
+    @Inject
+    Databases databases;
+
+    @Inject
+    ObjectStore store;
+
+    /** Name of the database to read from. Required. */
+    @Inject
+    @BatchProperty
+    String database;
+
+    /** The SELECT whose rows are extracted, with variables, e.g. {@code SELECT * FROM t WHERE c = DATE '${mydate}'}. Required. */
+    @Inject
+    @BatchProperty
+    String query;
+
+    /** Store prefix of the partition, e.g. {@code rds/t3/${mydate}/}. Required. */
+    @Inject
+    @BatchProperty
+    String target;
+
+    /** Field delimiter, one character. Default {@code |}. */
+    @Inject
+    @BatchProperty
+    String delimiter;
+
+    /** PostgreSQL encoding name of the files. Default {@code UTF8}. */
+    @Inject
+    @BatchProperty
+    String encoding;
+
+    /** Whether each file starts with a line of column names. Default {@code false}. */
+    @Inject
+    @BatchProperty
+    String header;
+
+    /** {@code none} (default) or {@code gzip}. */
+    @Inject
+    @BatchProperty
+    String compression;
+
+    /** Start a new file {@code part-NNNNN} once a file holds this many uncompressed bytes; 0 for one file. Default 1073741824 (1 GiB). */
+    @Inject
+    @BatchProperty
+    String maxFileBytes;
+
+    @Override
+    protected StepReport run(StepScope scope) throws Exception {
+        String name = scope.required("database", database);
+        String sql = scope.required("query", query);
+        Partition partition = scope.parse("target", scope.required("target", target), prefix -> new Partition(store, prefix));
+        CsvFormat format = scope.parse("delimiter, encoding, header or compression", null, ignored -> new CsvFormat(
+                scope.optional("delimiter", delimiter, "|"),
+                scope.optional("encoding", encoding, "UTF8"),
+                parseBoolean(scope, "header", header),
+                Compression.parse(scope.optional("compression", compression, "none"))));
+        long maxBytes = scope.parse("maxFileBytes", scope.optional("maxFileBytes", maxFileBytes, "1073741824"), Long::parseLong);
+        if (maxBytes < 0) {
+            throw scope.invalid("maxFileBytes", "must be 0 (one file) or a positive number of bytes");
+        }
+        String mydate = scope.variables().mydate().map(Object::toString).orElse(null);
+        Extractor.Request request = new Extractor.Request(scope.flow(), scope.step(), mydate, name, sql, partition, format, maxBytes);
+        Progress progress = scope.progress();
+        try (Connection connection = track(databases.connect(name))) {
+            Manifest manifest = new Extractor().extract(connection, request, progress);
+            return new StepReport(manifest.rows(), manifest.bytes(), manifest.files().size(), progress.elapsed().toMillis());
+        }
+    }
+
+    static boolean parseBoolean(StepScope scope, String property, String value) {
+        String v = scope.optional(property, value, "false").strip();
+        if (!v.equals("true") && !v.equals("false")) {
+            throw scope.invalid(property, "'" + value + "' is not true or false");
+        }
+        return Boolean.parseBoolean(v);
+    }
+}

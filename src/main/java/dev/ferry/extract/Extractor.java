@@ -1,0 +1,88 @@
+package dev.ferry.extract;
+
+import dev.ferry.partition.CsvFormat;
+import dev.ferry.partition.Manifest;
+import dev.ferry.partition.ManifestFile;
+import dev.ferry.partition.Partition;
+import dev.ferry.step.Progress;
+import dev.ferry.store.StoredObject;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyOut;
+
+/**
+ * Streams the rows of a query from PostgreSQL into a partition of the object store with
+ * {@code COPY (query) TO STDOUT}: bytes go from the socket to the store with no row objects in between,
+ * so memory does not grow with the data. Publishing replaces the partition: the old manifest is removed
+ * first, the files written, leftover parts of an earlier run deleted, and the new manifest written last.
+ */
+public final class Extractor {
+
+    private static final Pattern PART_FILE = Pattern.compile("part-\\d{5}\\.csv(\\.gz)?");
+    private static final Pattern TRAILING_SEMICOLONS = Pattern.compile("[\\s;]+$");
+
+    /**
+     * What to extract.
+     *
+     * @param maxFileBytes start a new file after this many uncompressed bytes; 0 for one file
+     */
+    public record Request(String flow, String step, String mydate, String database, String query,
+                          Partition partition, CsvFormat format, long maxFileBytes) {
+    }
+
+    public Manifest extract(Connection connection, Request request, Progress progress) throws SQLException, IOException {
+        Instant started = Instant.now();
+        Partition partition = request.partition();
+        String query = TRAILING_SEMICOLONS.matcher(request.query().strip()).replaceAll("");
+        String copy = "COPY (" + query + ") TO STDOUT WITH " + request.format().copyOptions();
+
+        partition.deleteManifest();
+        List<ManifestFile> files;
+        long copiedRows;
+        try (PartitionWriter writer = new PartitionWriter(partition, request.format(), request.maxFileBytes(), progress)) {
+            CopyOut out = connection.unwrap(PGConnection.class).getCopyAPI().copyOut(copy);
+            try {
+                byte[] chunk;
+                while ((chunk = out.readFromCopy()) != null) {
+                    writer.write(chunk);
+                }
+                copiedRows = out.getHandledRowCount();
+            } finally {
+                if (out.isActive()) {
+                    out.cancelCopy(); // the store failed mid-stream: free the connection for the pool
+                }
+            }
+            files = writer.finish();
+        }
+        long rows = files.stream().mapToLong(ManifestFile::rows).sum();
+        if (rows != copiedRows) {
+            throw new IOException("PostgreSQL sent " + copiedRows + " rows but " + rows + " were written to "
+                    + partition.describe() + "; the partition was not published");
+        }
+        deleteLeftoverParts(partition, files);
+        Manifest manifest = new Manifest(Manifest.CURRENT_VERSION, request.flow(), request.step(), request.mydate(),
+                request.database(), query, request.format().delimiter(), request.format().encoding(),
+                request.format().header(), request.format().compression().toString(), rows,
+                files.stream().mapToLong(ManifestFile::bytes).sum(), files, started, Instant.now());
+        partition.writeManifest(manifest);
+        return manifest;
+    }
+
+    /** Parts of an earlier, larger run of the same date; anything that is not a part file is left alone. */
+    private static void deleteLeftoverParts(Partition partition, List<ManifestFile> files) throws IOException {
+        Set<String> written = files.stream().map(ManifestFile::name).collect(Collectors.toSet());
+        for (StoredObject object : partition.store().list(partition.prefix())) {
+            String name = object.key().substring(partition.prefix().length());
+            if (PART_FILE.matcher(name).matches() && !written.contains(name)) {
+                partition.store().delete(object.key());
+            }
+        }
+    }
+}

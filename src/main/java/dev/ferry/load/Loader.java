@@ -1,0 +1,165 @@
+package dev.ferry.load;
+
+import dev.ferry.partition.Compression;
+import dev.ferry.partition.CsvFormat;
+import dev.ferry.partition.FileDigest;
+import dev.ferry.partition.Manifest;
+import dev.ferry.partition.ManifestFile;
+import dev.ferry.partition.Partition;
+import dev.ferry.step.Progress;
+import dev.ferry.store.StoredObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.logging.Logger;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyManager;
+
+/**
+ * Loads a published partition into a table in one transaction: the delete (or truncate) and the
+ * {@code COPY ... FROM STDIN} of every file commit together only when each file matches the manifest's
+ * size and SHA-256 and the loaded rows equal the manifest's rows. Anything else rolls back, so the
+ * target is either fully replaced or exactly as it was; a rerun never duplicates rows, and the target
+ * needs no primary key.
+ */
+public final class Loader {
+
+    private static final Logger LOG = Logger.getLogger(Loader.class.getName());
+    private static final int COPY_BUFFER = 64 * 1024;
+
+    /**
+     * What to load.
+     *
+     * @param columns      target columns in file order; empty for all columns in table order
+     * @param replaceWhere the condition of the rows to replace, required for {@link LoadMode#REPLACE}
+     */
+    public record Request(String table, List<String> columns, LoadMode mode, String replaceWhere, Partition partition) {
+        public Request {
+            table = Identifiers.table(table);
+            columns = List.copyOf(columns);
+            if (mode == LoadMode.REPLACE && (replaceWhere == null || replaceWhere.isBlank())) {
+                throw new IllegalArgumentException("mode replace needs replaceWhere, the condition of the rows this "
+                        + "date replaces, e.g. c = DATE '${mydate}'; or use mode append or truncate");
+            }
+        }
+
+        public static List<String> parseColumns(String list) {
+            return Identifiers.columns(list);
+        }
+    }
+
+    /** What a load did. */
+    public record Result(long deletedRows, long loadedRows, long bytes, int files) {
+    }
+
+    public Result load(Connection connection, Request request, Progress progress) throws SQLException, IOException {
+        Partition partition = request.partition();
+        Manifest manifest = partition.readManifest().orElseThrow(() -> new LoadRefusedException(
+                "no " + Partition.MANIFEST + " under " + partition.describe()
+                        + ": the extract of this date has not completed; run the extract step first"));
+        verifyListing(partition, manifest);
+        CsvFormat format = new CsvFormat(manifest.delimiter(), manifest.encoding(), manifest.header(),
+                Compression.parse(manifest.compression()));
+        String copy = "COPY " + request.table()
+                + (request.columns().isEmpty() ? "" : " (" + String.join(", ", request.columns()) + ")")
+                + " FROM STDIN WITH " + format.copyOptions();
+
+        boolean autoCommit = connection.getAutoCommit();
+        connection.setAutoCommit(false);
+        try {
+            long deleted = clearTarget(connection, request);
+            CopyManager copyManager = connection.unwrap(PGConnection.class).getCopyAPI();
+            long loaded = 0;
+            long bytes = 0;
+            for (ManifestFile file : manifest.files()) {
+                loaded += copyFile(copyManager, copy, partition, file, format, progress);
+                bytes += file.bytes();
+            }
+            if (loaded != manifest.rows()) {
+                throw new LoadRefusedException("loaded " + loaded + " rows from " + partition.describe() + " but its manifest says "
+                        + manifest.rows() + "; rolled back, " + request.table() + " is unchanged");
+            }
+            connection.commit();
+            return new Result(deleted, loaded, bytes, manifest.files().size());
+        } catch (SQLException | IOException | RuntimeException e) {
+            rollback(connection, e);
+            throw e;
+        } finally {
+            connection.setAutoCommit(autoCommit);
+        }
+    }
+
+    /** Every listed file is there with its size, and nothing else is: checked before any SQL runs. */
+    private static void verifyListing(Partition partition, Manifest manifest) throws IOException {
+        Map<String, Long> stored = new TreeMap<>();
+        for (StoredObject object : partition.store().list(partition.prefix())) {
+            stored.put(object.key().substring(partition.prefix().length()), object.size());
+        }
+        stored.remove(Partition.MANIFEST);
+        List<String> problems = new ArrayList<>();
+        for (ManifestFile file : manifest.files()) {
+            Long size = stored.remove(file.name());
+            if (size == null) {
+                problems.add(file.name() + " is missing");
+            } else if (size != file.bytes()) {
+                problems.add(file.name() + " has " + size + " bytes, the manifest says " + file.bytes());
+            }
+        }
+        stored.keySet().forEach(extra -> problems.add(extra + " is not in the manifest"));
+        if (!problems.isEmpty()) {
+            throw new LoadRefusedException("refusing to load " + partition.describe() + ": " + String.join("; ", problems)
+                    + ". Rerun the extract of this date to republish the partition");
+        }
+    }
+
+    private static long clearTarget(Connection connection, Request request) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            return switch (request.mode()) {
+                case REPLACE -> statement.executeLargeUpdate("DELETE FROM " + request.table() + " WHERE " + request.replaceWhere());
+                case TRUNCATE -> {
+                    statement.execute("TRUNCATE " + request.table());
+                    yield 0;
+                }
+                case APPEND -> 0;
+            };
+        }
+    }
+
+    private static long copyFile(CopyManager copyManager, String copy, Partition partition, ManifestFile file,
+                                 CsvFormat format, Progress progress) throws SQLException, IOException {
+        String key = partition.key(file.name());
+        FileDigest digest = new FileDigest();
+        try (InputStream stored = digest.watch(partition.store().open(key))) {
+            long rows;
+            try {
+                rows = copyManager.copyIn(copy, format.compression().decompress(stored), COPY_BUFFER);
+            } catch (SQLException e) {
+                throw new SQLException("loading " + partition.store().describe(key) + " failed: " + e.getMessage(), e.getSQLState(), e);
+            }
+            stored.transferTo(OutputStream.nullOutputStream()); // a gzip reader may stop before the end
+            if (digest.bytes() != file.bytes() || !digest.sha256().equals(file.sha256())) {
+                throw new LoadRefusedException(partition.store().describe(key) + " differs from its manifest ("
+                        + digest.bytes() + " bytes, sha256 " + digest.sha256() + "; expected " + file.bytes() + " bytes, "
+                        + file.sha256() + "); rolled back. Rerun the extract of this date");
+            }
+            progress.add(rows, file.bytes());
+            return rows;
+        }
+    }
+
+    private static void rollback(Connection connection, Exception cause) {
+        try {
+            connection.rollback();
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
+            LOG.warning(() -> "rollback failed: " + e.getMessage());
+        }
+    }
+}

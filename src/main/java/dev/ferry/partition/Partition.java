@@ -1,0 +1,69 @@
+package dev.ferry.partition;
+
+import dev.ferry.store.ObjectStore;
+import dev.ferry.store.ObjectUpload;
+import jakarta.json.bind.Jsonb;
+import jakarta.json.bind.JsonbBuilder;
+import jakarta.json.bind.JsonbConfig;
+import jakarta.json.bind.JsonbException;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+
+/** One business date's folder in the store, e.g. {@code rds/t3/20240101/}: its data files and its manifest. */
+public record Partition(ObjectStore store, String prefix) {
+
+    public static final String MANIFEST = "_manifest.json";
+
+    public Partition {
+        if (prefix == null || prefix.isBlank()) {
+            throw new IllegalArgumentException("a partition needs a store prefix such as rds/t3/${mydate}/");
+        }
+        prefix = prefix.endsWith("/") ? prefix : prefix + "/";
+    }
+
+    public String key(String fileName) {
+        return prefix + fileName;
+    }
+
+    public String describe() {
+        return store.describe(prefix);
+    }
+
+    /** The manifest, or empty when the partition was never published (or is being replaced). */
+    public Optional<Manifest> readManifest() throws IOException {
+        try (InputStream in = store.open(key(MANIFEST)); Jsonb jsonb = JsonbBuilder.create()) {
+            return Optional.of(jsonb.fromJson(in, Manifest.class));
+        } catch (FileNotFoundException e) {
+            return Optional.empty();
+        } catch (JsonbException e) {
+            throw new IOException(store.describe(key(MANIFEST)) + " is not a valid manifest: " + e.getMessage());
+        } catch (Exception e) {
+            if (e instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException("cannot read " + store.describe(key(MANIFEST)) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Publishes the partition: the manifest is the last object written. */
+    public void writeManifest(Manifest manifest) throws IOException {
+        byte[] json;
+        try (Jsonb jsonb = JsonbBuilder.create(new JsonbConfig().withFormatting(true))) {
+            json = jsonb.toJson(manifest).getBytes(StandardCharsets.UTF_8);
+        } catch (Exception e) {
+            throw new IOException("cannot write the manifest of " + describe() + ": " + e.getMessage(), e);
+        }
+        try (ObjectUpload out = store.create(key(MANIFEST))) {
+            out.write(json);
+            out.commit();
+        }
+    }
+
+    /** Unpublishes the partition before its files are replaced, so no reader trusts a half-written one. */
+    public void deleteManifest() throws IOException {
+        store.delete(key(MANIFEST));
+    }
+}

@@ -1,0 +1,91 @@
+package dev.ferry.sql;
+
+import dev.ferry.db.Databases;
+import dev.ferry.step.FerryBatchlet;
+import dev.ferry.step.StepReport;
+import dev.ferry.step.StepScope;
+import jakarta.batch.api.BatchProperty;
+import jakarta.enterprise.context.Dependent;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.util.List;
+
+/**
+ * Runs a SQL script on a named database, e.g. oss_fdw DDL and {@code INSERT ... SELECT} written for the
+ * reference system, with {@code ${mydate}}-style variables resolved before the first statement runs.
+ */
+@Named("sql")
+@Dependent
+public class SqlBatchlet extends FerryBatchlet {
+
+    @Inject
+    Databases databases;
+
+    /** Name of the database to run on ({@code ferry.db.NAME.*} or, in the WAR, its datasource). Required. */
+    @Inject
+    @BatchProperty
+    String database;
+
+    /** The script itself. Either this or {@code scriptFile}. */
+    @Inject
+    @BatchProperty
+    String script;
+
+    /** A script file: a path, or a resource on the class path such as {@code sql/daily.sql}. Either this or {@code script}. */
+    @Inject
+    @BatchProperty
+    String scriptFile;
+
+    /** {@code single} (default): all statements in one transaction; {@code per-statement}: each commits on its own. */
+    @Inject
+    @BatchProperty
+    String transaction;
+
+    @Override
+    protected StepReport run(StepScope scope) throws Exception {
+        String name = scope.required("database", database);
+        boolean oneTransaction = switch (scope.optional("transaction", transaction, "single")) {
+            case "single" -> true;
+            case "per-statement" -> false;
+            default -> throw scope.invalid("transaction", "'" + transaction + "' is not one of single, per-statement");
+        };
+        String property = script == null || script.isBlank() ? "scriptFile" : "script";
+        String text = scope.resolve(property, scriptText(scope));
+        List<SqlStatement> statements = scope.parse(property, text, SqlScript::split);
+        long started = System.currentTimeMillis();
+        try (Connection connection = track(databases.connect(name))) {
+            long rows = new ScriptRunner().run(connection, statements, oneTransaction, scope.flow() + "/" + scope.step());
+            return new StepReport(rows, 0, 0, System.currentTimeMillis() - started);
+        }
+    }
+
+    private String scriptText(StepScope scope) throws IOException {
+        boolean inline = script != null && !script.isBlank();
+        boolean file = scriptFile != null && !scriptFile.isBlank();
+        if (inline == file) {
+            throw scope.invalid(inline ? "script" : "script, scriptFile", "set exactly one of script and scriptFile");
+        }
+        if (inline) {
+            return script;
+        }
+        String location = scope.resolve("scriptFile", scriptFile);
+        Path path = Path.of(location);
+        if (Files.isRegularFile(path)) {
+            return Files.readString(path, StandardCharsets.UTF_8);
+        }
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        try (InputStream in = loader == null ? null : loader.getResourceAsStream(location)) {
+            if (in == null) {
+                throw scope.invalid("scriptFile", "'" + location + "' is neither a file (looked in "
+                        + path.toAbsolutePath() + ") nor a resource on the class path");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package dev.ferry.standalone;
+
+import jakarta.batch.operations.JobOperator;
+import jakarta.batch.runtime.JobExecution;
+import jakarta.batch.runtime.StepExecution;
+import java.sql.SQLException;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.Optional;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "executions", description = "Lists executions from the job repository, newest first.")
+final class ExecutionsCommand implements Callable<Integer> {
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+
+    @ParentCommand
+    FerryCommand ferry;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "FLOW", description = "Only this flow's executions.")
+    String flow;
+
+    @Option(names = "--limit", defaultValue = "20", description = "At most this many executions (default ${DEFAULT-VALUE}).")
+    int limit;
+
+    @Override
+    public Integer call() throws SQLException {
+        try (StandaloneRuntime runtime = ferry.runtime()) {
+            JobOperator operator = runtime.operator();
+            List<JobExecution> executions = new ArrayList<>();
+            for (long id : runtime.latestExecutions(Optional.ofNullable(flow), limit)) {
+                executions.add(operator.getJobExecution(id));
+            }
+            ZoneId zone = runtime.timezone();
+            System.out.printf("%-6s %-20s %-9s %-10s %-19s %-19s %9s  %s%n",
+                    "ID", "FLOW", "MYDATE", "STATUS", "START", "END", "DURATION", "STEPS");
+            for (JobExecution e : executions) {
+                List<StepExecution> steps = operator.getStepExecutions(e.getExecutionId());
+                System.out.printf(Locale.ROOT, "%-6d %-20s %-9s %-10s %-19s %-19s %9s  %s%n", e.getExecutionId(), e.getJobName(),
+                        operator.getParameters(e.getExecutionId()).getProperty("mydate", "-"), e.getBatchStatus(),
+                        time(e.getStartTime(), zone), time(e.getEndTime(), zone),
+                        RunReporter.duration(e.getStartTime(), e.getEndTime()),
+                        steps.stream().map(s -> s.getStepName() + ":" + s.getBatchStatus()).collect(Collectors.joining(" ")));
+                for (StepExecution step : steps) {
+                    String exit = step.getExitStatus();
+                    if (exit != null && exit.startsWith("FAILED: ")) {
+                        System.out.println("       " + step.getStepName() + ": " + exit.substring("FAILED: ".length()));
+                    }
+                }
+            }
+            return 0;
+        }
+    }
+
+    private static String time(Date date, ZoneId zone) {
+        return date == null ? "-" : TIME.format(date.toInstant().atZone(zone));
+    }
+}

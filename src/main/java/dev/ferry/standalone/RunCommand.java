@@ -1,0 +1,56 @@
+package dev.ferry.standalone;
+
+import dev.ferry.variables.BusinessDate;
+import dev.ferry.variables.Variables;
+import java.time.ZonedDateTime;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "run", description = "Runs a flow for one business date and waits for it to end.")
+final class RunCommand implements Callable<Integer> {
+
+    @ParentCommand
+    FerryCommand ferry;
+
+    @Parameters(index = "0", paramLabel = "FLOW",
+            description = "A job name (META-INF/batch-jobs/FLOW.xml on the class path) or a path to a job XML file.")
+    String flow;
+
+    @Option(names = {"-d", "--date"}, paramLabel = "yyyyMMdd",
+            description = "The business date (job parameter mydate). Default: yesterday in ferry.timezone (T+1).")
+    String date;
+
+    @Option(names = {"-p", "--param"}, paramLabel = "KEY=VALUE", description = "Another job parameter; repeatable.")
+    Map<String, String> params = new LinkedHashMap<>();
+
+    @Override
+    public Integer call() throws Exception {
+        try (StandaloneRuntime runtime = ferry.runtime()) {
+            Properties parameters = parameters(runtime);
+            long id = runtime.start(flow, parameters);
+            return new RunReporter(runtime, System.out).follow(id);
+        }
+    }
+
+    private Properties parameters(StandaloneRuntime runtime) {
+        if (date != null && params.containsKey(Variables.MYDATE)) {
+            throw new IllegalArgumentException("give the business date once: --date or -p mydate=, not both");
+        }
+        Properties parameters = new Properties();
+        parameters.putAll(params);
+        if (!parameters.containsKey(Variables.MYDATE)) {
+            BusinessDate mydate = date != null
+                    ? BusinessDate.parse(date)
+                    : BusinessDate.forRunAt(ZonedDateTime.now(runtime.timezone()), runtime.timezone());
+            parameters.setProperty(Variables.MYDATE, mydate.toString());
+        }
+        Variables.of(parameters); // a bad date fails here, before any job starts
+        return parameters;
+    }
+}

@@ -1,0 +1,58 @@
+package dev.ferry.standalone;
+
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneId;
+import java.util.Optional;
+import org.eclipse.microprofile.config.Config;
+
+/**
+ * Ferry's configuration when it runs on its own. Highest first: system properties, environment variables
+ * ({@code FERRY_DB_SOURCE_URL} for {@code ferry.db.source.url}), the {@code --config} file,
+ * {@code ./ferry.properties}, built-in defaults. In WildFly the server's MicroProfile Config answers the
+ * same keys.
+ */
+public final class StandaloneConfig {
+
+    static final int CONFIG_FILE_ORDINAL = 275;   // below environment (300), above ./ferry.properties
+    static final int WORKING_DIR_FILE_ORDINAL = 260;
+    static final Path WORKING_DIR_FILE = Path.of("ferry.properties");
+
+    private StandaloneConfig() {
+    }
+
+    public static Config load(Optional<Path> configFile) {
+        SmallRyeConfigBuilder builder = new SmallRyeConfigBuilder().addDefaultSources().addDefaultInterceptors();
+        configFile.ifPresent(file -> {
+            if (!Files.isReadable(file)) {
+                throw new IllegalArgumentException("--config " + file + ": no such readable file");
+            }
+            builder.withSources(source(file, CONFIG_FILE_ORDINAL));
+        });
+        if (Files.isReadable(WORKING_DIR_FILE)) {
+            builder.withSources(source(WORKING_DIR_FILE, WORKING_DIR_FILE_ORDINAL));
+        }
+        return builder.build();
+    }
+
+    public static ZoneId timezone(Config config) {
+        String zone = config.getOptionalValue("ferry.timezone", String.class).orElse(ZoneId.systemDefault().getId());
+        try {
+            return ZoneId.of(zone);
+        } catch (java.time.DateTimeException e) {
+            throw new IllegalArgumentException("ferry.timezone '" + zone + "' is not a time zone such as Asia/Shanghai or UTC");
+        }
+    }
+
+    private static PropertiesConfigSource source(Path file, int ordinal) {
+        try {
+            return new PropertiesConfigSource(file.toAbsolutePath().toUri().toURL(), ordinal);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,164 @@
+package dev.ferry.standalone;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.ferry.db.DatabaseBootstrap;
+import dev.ferry.db.DatabaseSettings;
+import dev.ferry.db.Databases;
+import dev.ferry.db.PooledDatabases;
+import dev.ferry.extract.ExtractBatchlet;
+import dev.ferry.load.LoadBatchlet;
+import dev.ferry.sql.SqlBatchlet;
+import dev.ferry.store.ObjectStore;
+import dev.ferry.store.StoreSettings;
+import jakarta.batch.operations.JobOperator;
+import jakarta.batch.runtime.BatchStatus;
+import jakarta.batch.runtime.JobExecution;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import org.eclipse.microprofile.config.Config;
+import org.jberet.creation.BatchBeanProducer;
+import org.jberet.operations.JobOperatorImpl;
+import org.jberet.spi.JobOperatorContext;
+import org.jboss.weld.environment.se.Weld;
+import org.jboss.weld.environment.se.WeldContainer;
+
+/**
+ * Ferry without an application server: Weld SE for the batch artifacts, JBeret with its job repository on
+ * PostgreSQL, a pool per named database and the configured object store. One instance per process (or
+ * per test); closing it releases everything it opened.
+ */
+public final class StandaloneRuntime implements AutoCloseable {
+
+    private static final Set<BatchStatus> DONE = Set.of(BatchStatus.COMPLETED, BatchStatus.FAILED,
+            BatchStatus.STOPPED, BatchStatus.ABANDONED);
+
+    private final Config config;
+    private final PooledDatabases databases;
+    private final ObjectStore store;
+    private final HikariDataSource repositoryPool;
+    private final WeldContainer weld;
+    private final StandaloneBatchEnvironment environment;
+    private final JobOperator operator;
+
+    private StandaloneRuntime(Config config) {
+        this.config = config;
+        this.store = StoreSettings.from(config).open();
+        this.databases = new PooledDatabases(config);
+        DatabaseSettings repository = DatabaseSettings.repository(config);
+        DatabaseBootstrap.createIfAbsent(repository);
+        this.repositoryPool = PooledDatabases.pool(repository);
+        this.weld = new Weld("ferry-" + UUID.randomUUID())
+                .disableDiscovery()
+                .skipShutdownHook()
+                .addBeanClasses(SqlBatchlet.class, ExtractBatchlet.class, LoadBatchlet.class, BatchBeanProducer.class)
+                .addExtension(new StandaloneServices(databases, store))
+                .initialize();
+        this.environment = new StandaloneBatchEnvironment(weld.getBeanManager(), repositoryPool);
+        this.operator = new JobOperatorImpl(environment);
+        // Batch artifacts reach the operator through BatchRuntime.getJobOperator(), as they do in a server.
+        JobOperatorContext context = JobOperatorContext.create(operator);
+        JobOperatorContext.setJobOperatorContextSelector(() -> context);
+    }
+
+    public static StandaloneRuntime start(Config config) {
+        return new StandaloneRuntime(config);
+    }
+
+    public JobOperator operator() {
+        return operator;
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    public ZoneId timezone() {
+        return StandaloneConfig.timezone(config);
+    }
+
+    public Databases databases() {
+        return databases;
+    }
+
+    public ObjectStore store() {
+        return store;
+    }
+
+    /**
+     * Starts a flow: a job name from {@code META-INF/batch-jobs/} or a path to a job XML file.
+     *
+     * @return the execution id
+     */
+    public long start(String flow, Properties parameters) {
+        return operator.start(jobXmlName(flow), parameters);
+    }
+
+    /** A path becomes absolute, so that a restart from another directory finds the same file. */
+    static String jobXmlName(String flow) {
+        Path path = Path.of(flow);
+        if (flow.endsWith(".xml") || flow.contains("/") || flow.contains(java.io.File.separator)) {
+            if (!Files.isRegularFile(path)) {
+                throw new IllegalArgumentException("flow '" + flow + "': no such job XML file (" + path.toAbsolutePath() + ")");
+            }
+            return path.toAbsolutePath().normalize().toString();
+        }
+        return flow;
+    }
+
+    /** Waits until the execution has ended and returns it. */
+    public JobExecution await(long executionId) throws InterruptedException {
+        while (true) {
+            JobExecution execution = operator.getJobExecution(executionId);
+            if (DONE.contains(execution.getBatchStatus())) {
+                return execution;
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /** Ids of the newest executions, of one flow or of all, newest first. */
+    public List<Long> latestExecutions(Optional<String> flow, int limit) throws SQLException {
+        // JBeret's JobOperator knows only the job names loaded by this process, so ask its tables.
+        String sql = "SELECT e.jobexecutionid FROM job_execution e JOIN job_instance i ON i.jobinstanceid = e.jobinstanceid"
+                + (flow.isPresent() ? " WHERE i.jobname = ?" : "") + " ORDER BY e.jobexecutionid DESC LIMIT ?";
+        try (Connection connection = repositoryPool.getConnection(); PreparedStatement query = connection.prepareStatement(sql)) {
+            int index = 1;
+            if (flow.isPresent()) {
+                query.setString(index++, flow.get());
+            }
+            query.setInt(index, limit);
+            List<Long> ids = new ArrayList<>();
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    ids.add(rows.getLong(1));
+                }
+            }
+            return ids;
+        } catch (SQLException e) {
+            if ("42P01".equals(e.getSQLState())) {
+                return List.of(); // no job has run yet: JBeret creates its tables on first use
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public void close() {
+        environment.close();
+        weld.shutdown();
+        databases.close();
+        repositoryPool.close();
+        store.close();
+    }
+}

@@ -1,0 +1,75 @@
+package dev.ferry.step;
+
+import dev.ferry.variables.Variables;
+import jakarta.batch.runtime.BatchRuntime;
+import jakarta.batch.runtime.context.JobContext;
+import jakarta.batch.runtime.context.StepContext;
+import java.time.Duration;
+
+/**
+ * Where a batchlet runs (flow and step) and the variables of its run. It resolves and checks properties
+ * and turns any failure into a message that names the flow, the step and, where known, the property.
+ */
+public record StepScope(String flow, String step, Variables variables) {
+
+    /** @throws StepFailedException when the run's job parameters are invalid (e.g. a bad mydate) */
+    public static StepScope of(JobContext job, StepContext step) {
+        try {
+            return new StepScope(job.getJobName(), step.getStepName(),
+                    Variables.of(BatchRuntime.getJobOperator().getParameters(job.getExecutionId())));
+        } catch (IllegalArgumentException e) {
+            throw new StepFailedException("flow " + job.getJobName() + ", step " + step.getStepName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A required property, with its variables resolved. */
+    public String required(String property, String value) {
+        if (value == null || value.isBlank()) {
+            throw invalid(property, "is required");
+        }
+        return resolve(property, value);
+    }
+
+    /** An optional property with variables resolved, or {@code fallback} when it is not set. */
+    public String optional(String property, String value, String fallback) {
+        return value == null || value.isBlank() ? fallback : resolve(property, value);
+    }
+
+    public String resolve(String property, String value) {
+        try {
+            return variables.resolve(value);
+        } catch (IllegalArgumentException e) {
+            throw invalid(property, e.getMessage());
+        }
+    }
+
+    /** Parses a property with {@code parser}; its IllegalArgumentException becomes a message naming the property. */
+    public <T> T parse(String property, String value, java.util.function.Function<String, T> parser) {
+        try {
+            return parser.apply(value);
+        } catch (IllegalArgumentException e) {
+            throw invalid(property, e.getMessage());
+        }
+    }
+
+    public StepFailedException invalid(String property, String problem) {
+        return new StepFailedException(where() + ", property " + property + ": " + problem, null);
+    }
+
+    /** Wraps any failure with where it happened, unless it already says so. */
+    public StepFailedException failure(Throwable e) {
+        if (e instanceof StepFailedException failed) {
+            return failed;
+        }
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return new StepFailedException(where() + ": " + message, e);
+    }
+
+    public String where() {
+        return "flow " + flow + ", step " + step;
+    }
+
+    public Progress progress() {
+        return new Progress(flow + "/" + step, Duration.ofSeconds(5));
+    }
+}

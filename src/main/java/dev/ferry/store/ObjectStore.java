@@ -1,0 +1,33 @@
+package dev.ferry.store;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+
+/**
+ * Where extracted partitions live: a local folder or an S3-protocol bucket (AWS S3, MinIO, Alibaba OSS).
+ * Keys are relative, {@code /}-separated paths such as {@code rds/t3/20240101/part-00000.csv}.
+ */
+public interface ObjectStore extends AutoCloseable {
+
+    /**
+     * Starts writing an object. It becomes visible under {@code key} only on {@link ObjectUpload#commit()};
+     * closing without commit discards it.
+     */
+    ObjectUpload create(String key) throws IOException;
+
+    /** Streams an object's bytes. @throws java.io.FileNotFoundException when there is no such object */
+    InputStream open(String key) throws IOException;
+
+    /** Every object whose key starts with {@code prefix}, sorted by key. */
+    List<StoredObject> list(String prefix) throws IOException;
+
+    /** Deletes an object; deleting one that does not exist is not an error. */
+    void delete(String key) throws IOException;
+
+    /** Where a key lives, for messages: a path or an s3:// URL. Never contains credentials. */
+    String describe(String key);
+
+    @Override
+    void close();
+}

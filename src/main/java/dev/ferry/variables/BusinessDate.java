@@ -1,0 +1,65 @@
+package dev.ferry.variables;
+
+import java.time.DateTimeException;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.ResolverStyle;
+import java.util.regex.Pattern;
+
+/**
+ * The business date a run loads: the {@code mydate} job parameter, always {@code yyyyMMdd}.
+ * Under T+1 a run at any time of day D loads D - 1 in the flow's time zone.
+ */
+public record BusinessDate(LocalDate date) implements Comparable<BusinessDate> {
+
+    public static final String FORMAT = "yyyyMMdd";
+    private static final Pattern EIGHT_DIGITS = Pattern.compile("\\d{8}");
+    private static final DateTimeFormatter BASIC =
+            DateTimeFormatter.ofPattern("uuuuMMdd").withResolverStyle(ResolverStyle.STRICT);
+
+    public BusinessDate {
+        if (date == null) {
+            throw new IllegalArgumentException("business date must not be null");
+        }
+    }
+
+    /**
+     * Parses {@code yyyyMMdd} strictly: eight digits naming a real calendar day, nothing else.
+     *
+     * @throws InvalidVariableException naming the value and the expected format
+     */
+    public static BusinessDate parse(String text) {
+        if (text == null || text.isBlank()) {
+            throw new InvalidVariableException("mydate is empty; give the business date as " + FORMAT + ", e.g. 20240101");
+        }
+        if (!EIGHT_DIGITS.matcher(text).matches()) {
+            throw new InvalidVariableException("mydate '" + text + "' is not a date in the form " + FORMAT + " (e.g. 20240101)");
+        }
+        try {
+            return new BusinessDate(LocalDate.parse(text, BASIC));
+        } catch (DateTimeException e) {
+            throw new InvalidVariableException("mydate '" + text + "' is not a calendar date (" + FORMAT + ", e.g. 20240101)");
+        }
+    }
+
+    /** T+1: the business date that a run at {@code fireTime} stands for is the day before, in that zone. */
+    public static BusinessDate forRunAt(ZonedDateTime fireTime, ZoneId zone) {
+        return new BusinessDate(fireTime.withZoneSameInstant(zone).toLocalDate().minusDays(1));
+    }
+
+    public String format(String pattern) {
+        return date.format(DateTimeFormatter.ofPattern(pattern));
+    }
+
+    @Override
+    public int compareTo(BusinessDate other) {
+        return date.compareTo(other.date);
+    }
+
+    @Override
+    public String toString() {
+        return date.format(BASIC);
+    }
+}
