@@ -1,0 +1,132 @@
+package dev.ferry.testing;
+
+import dev.ferry.standalone.FerryCommand;
+import dev.ferry.standalone.StandaloneConfig;
+import dev.ferry.standalone.StandaloneRuntime;
+import jakarta.batch.runtime.JobExecution;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.function.Consumer;
+
+/**
+ * A source database, a warehouse database and a job repository of their own, a store (a folder, or a
+ * bucket on an S3 server), and the config file that ties them together: what a user sets up, per test class.
+ */
+public final class Pipeline implements AutoCloseable {
+
+    public final String source;
+    public final String warehouse;
+    public final String repository;
+    public final FerryConfigFile config = new FerryConfigFile();
+    private final Postgres postgres = new Postgres();
+    private final Path dir;
+
+    /** What the command line printed, and its exit code. */
+    public record CliResult(int exitCode, String out, String err) {
+        public String all() {
+            return out + err;
+        }
+    }
+
+    public Pipeline(Path dir) {
+        this.dir = dir;
+        source = postgres.createDatabase("src");
+        warehouse = postgres.createDatabase("dst");
+        repository = postgres.createDatabase("repo");
+        config.database("source", source).database("warehouse", warehouse)
+                .set("ferry.repository.url", repository)
+                .set("ferry.store.url", "file:" + dir.resolve("store"));
+    }
+
+    /** Uses a bucket of {@code s3} as the store instead of a folder. */
+    public Pipeline withS3Store(S3Server s3, String bucket) {
+        s3.createBucket(bucket);
+        config.s3Store(s3, bucket);
+        return this;
+    }
+
+    public Path configFile() {
+        return config.writeTo(dir);
+    }
+
+    public StandaloneRuntime runtime() {
+        return StandaloneRuntime.start(StandaloneConfig.load(Optional.of(configFile())));
+    }
+
+    /** Runs a flow to its end in a runtime of its own, as {@code ferry run} does. */
+    public JobExecution run(String flow, Map<String, String> parameters) {
+        try (StandaloneRuntime runtime = runtime()) {
+            Properties properties = new Properties();
+            properties.putAll(parameters);
+            return runtime.await(runtime.start(flow, properties));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public JobExecution run(String flow, String mydate) {
+        return run(flow, Map.of("mydate", mydate));
+    }
+
+    /** Inspects the runtime's repository, e.g. an execution's steps. */
+    public <T> T inspect(java.util.function.Function<StandaloneRuntime, T> query) {
+        try (StandaloneRuntime runtime = runtime()) {
+            return query.apply(runtime);
+        }
+    }
+
+    /** Runs {@code ferry ARGS --config FILE} in this JVM, capturing what it prints. */
+    public CliResult cli(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.add("--config");
+        all.add(configFile().toString());
+        return capture(() -> FerryCommand.execute(all.toArray(String[]::new)));
+    }
+
+    public static CliResult capture(java.util.function.IntSupplier command) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
+        ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
+        int code;
+        try {
+            System.setOut(new PrintStream(outBytes, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(errBytes, true, StandardCharsets.UTF_8));
+            code = command.getAsInt();
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+        CliResult result = new CliResult(code, outBytes.toString(StandardCharsets.UTF_8), errBytes.toString(StandardCharsets.UTF_8));
+        out.print(result.out());
+        err.print(result.err());
+        return result;
+    }
+
+    /** The reference system's tables: t_src with rows on 2024-01-01..03, and an empty t_target without a key. */
+    public void createReferenceTables(int rowsPerDay) {
+        Postgres.execute(source,
+                "CREATE TABLE t_src (a int, b int, c date)",
+                "INSERT INTO t_src SELECT d * 100000 + i, i % 7, DATE '2024-01-01' + d"
+                        + " FROM generate_series(0, 2) d, generate_series(1, " + rowsPerDay + ") i");
+        Postgres.execute(warehouse, "CREATE TABLE t_target (a int, b int, c date)");
+    }
+
+    public long targetRows(String date) {
+        return Postgres.count(warehouse, "SELECT count(*) FROM t_target WHERE c = DATE '" + date + "'");
+    }
+
+
+    @Override
+    public void close() {
+        postgres.close();
+    }
+}
