@@ -84,7 +84,7 @@ public class ExtractBatchlet extends FerryBatchlet {
         String mydate = scope.variables().mydate().map(Object::toString).orElse(null);
         Extractor.Request request = new Extractor.Request(scope.flow(), scope.step(), mydate, name, sql, partition, format, maxBytes);
         Progress progress = scope.progress();
-        try (Connection connection = track(databases.connect(name))) {
+        try (Connection connection = connect(databases, scope, name)) {
             Manifest manifest = new Extractor().extract(connection, request, progress);
             return new StepReport(manifest.rows(), manifest.bytes(), manifest.files().size(), progress.elapsed().toMillis());
         }

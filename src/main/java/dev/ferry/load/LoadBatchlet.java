@@ -61,18 +61,17 @@ public class LoadBatchlet extends FerryBatchlet {
     @Override
     protected StepReport run(StepScope scope) throws Exception {
         String name = scope.required("database", database);
-        String tableName = scope.required("table", table);
+        String tableName = scope.parse("table", scope.required("table", table), Identifiers::table);
         Partition partition = scope.parse("source", scope.required("source", source), prefix -> new Partition(store, prefix));
         List<String> columnList = scope.parse("columns", scope.optional("columns", columns, ""), Loader.Request::parseColumns);
         LoadMode loadMode = scope.parse("mode", scope.optional("mode", mode, "replace"), LoadMode::parse);
         String where = scope.optional("replaceWhere", replaceWhere, null);
-        Loader.Request request = scope.parse(loadMode == LoadMode.REPLACE ? "replaceWhere" : "table", tableName,
-                t -> new Loader.Request(t, columnList, loadMode, where, partition));
+        Loader.Request request = scope.parse("replaceWhere", tableName, t -> new Loader.Request(t, columnList, loadMode, where, partition));
         Progress progress = scope.progress();
-        try (Connection connection = track(databases.connect(name))) {
+        try (Connection connection = connect(databases, scope, name)) {
             Loader.Result result = new Loader().load(connection, request, progress);
-            LOG.info(() -> scope.flow() + "/" + scope.step() + ": " + request.table() + " replaced " + result.deletedRows()
-                    + " row(s) with " + result.loadedRows());
+            LOG.info(() -> scope.flow() + "/" + scope.step() + ": " + request.table() + " (mode " + loadMode.name().toLowerCase(java.util.Locale.ROOT)
+                    + "): deleted " + result.deletedRows() + " row(s), loaded " + result.loadedRows());
             return new StepReport(result.loadedRows(), result.bytes(), result.files(), progress.elapsed().toMillis());
         }
     }

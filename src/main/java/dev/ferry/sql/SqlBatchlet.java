@@ -59,7 +59,7 @@ public class SqlBatchlet extends FerryBatchlet {
         String text = scope.resolve(property, scriptText(scope));
         List<SqlStatement> statements = scope.parse(property, text, SqlScript::split);
         long started = System.currentTimeMillis();
-        try (Connection connection = track(databases.connect(name))) {
+        try (Connection connection = connect(databases, scope, name)) {
             long rows = new ScriptRunner().run(connection, statements, oneTransaction, scope.flow() + "/" + scope.step());
             return new StepReport(rows, 0, 0, System.currentTimeMillis() - started);
         }

@@ -1,5 +1,7 @@
 package dev.ferry.step;
 
+import dev.ferry.db.Databases;
+import dev.ferry.db.UnknownDatabaseException;
 import jakarta.batch.api.AbstractBatchlet;
 import jakarta.batch.runtime.BatchStatus;
 import jakarta.batch.runtime.context.JobContext;
@@ -50,10 +52,18 @@ public abstract class FerryBatchlet extends AbstractBatchlet {
     /** Does the step's work after its properties have been checked; everything it throws is reported with where. */
     protected abstract StepReport run(StepScope scope) throws Exception;
 
-    /** Registers the connection whose statement {@link #stop()} cancels. */
-    protected final Connection track(Connection connection) {
-        active = connection;
-        return connection;
+    /**
+     * Connects to the database named by the step's {@code database} property; {@link #stop()} cancels
+     * what runs on it.
+     */
+    protected final Connection connect(Databases databases, StepScope scope, String name) {
+        try {
+            Connection connection = databases.connect(name);
+            active = connection;
+            return connection;
+        } catch (UnknownDatabaseException e) {
+            throw scope.invalid("database", e.getMessage());
+        }
     }
 
     @Override

@@ -3,6 +3,8 @@ package dev.ferry.testing;
 import dev.ferry.standalone.FerryCommand;
 import dev.ferry.standalone.StandaloneConfig;
 import dev.ferry.standalone.StandaloneRuntime;
+import dev.ferry.store.ObjectStore;
+import dev.ferry.store.StoreSettings;
 import jakarta.batch.runtime.JobExecution;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -74,6 +76,11 @@ public final class Pipeline implements AutoCloseable {
 
     public JobExecution run(String flow, String mydate) {
         return run(flow, Map.of("mydate", mydate));
+    }
+
+    /** The store the flows write to, opened as Ferry opens it; the caller closes it. */
+    public ObjectStore store() {
+        return StoreSettings.from(StandaloneConfig.load(Optional.of(configFile()))).open();
     }
 
     /** Inspects the runtime's repository, e.g. an execution's steps. */
