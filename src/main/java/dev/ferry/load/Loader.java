@@ -140,18 +140,36 @@ public final class Loader {
             long rows;
             try {
                 rows = copyManager.copyIn(copy, format.compression().decompress(stored), COPY_BUFFER);
-            } catch (SQLException e) {
-                throw new SQLException("loading " + partition.store().describe(key) + " failed: " + e.getMessage(), e.getSQLState(), e);
+            } catch (SQLException | IOException e) {
+                // A file that no longer matches its manifest explains the failure better than the parse error it caused.
+                if (drainAndCheck(stored, digest, file)) {
+                    throw new SQLException("loading " + partition.store().describe(key) + " failed: " + e.getMessage(),
+                            e instanceof SQLException sql ? sql.getSQLState() : null, e);
+                }
+                throw tampered(partition, key, digest, file, " (PostgreSQL said: " + e.getMessage() + ")");
             }
-            stored.transferTo(OutputStream.nullOutputStream()); // a gzip reader may stop before the end
-            if (digest.bytes() != file.bytes() || !digest.sha256().equals(file.sha256())) {
-                throw new LoadRefusedException(partition.store().describe(key) + " differs from its manifest ("
-                        + digest.bytes() + " bytes, sha256 " + digest.sha256() + "; expected " + file.bytes() + " bytes, "
-                        + file.sha256() + "); rolled back. Rerun the extract of this date");
+            if (!drainAndCheck(stored, digest, file)) {
+                throw tampered(partition, key, digest, file, "");
             }
             progress.add(rows, file.bytes());
             return rows;
         }
+    }
+
+    /** Reads what COPY left of the file (a gzip reader may stop before the end) and compares it with the manifest. */
+    private static boolean drainAndCheck(InputStream stored, FileDigest digest, ManifestFile file) {
+        try {
+            stored.transferTo(OutputStream.nullOutputStream());
+        } catch (IOException e) {
+            return false;
+        }
+        return digest.bytes() == file.bytes() && digest.sha256().equals(file.sha256());
+    }
+
+    private static LoadRefusedException tampered(Partition partition, String key, FileDigest digest, ManifestFile file, String detail) {
+        return new LoadRefusedException(partition.store().describe(key) + " differs from its manifest (" + digest.bytes()
+                + " bytes, sha256 " + digest.sha256() + "; expected " + file.bytes() + " bytes, " + file.sha256() + ")" + detail
+                + "; rolled back, the target is unchanged. Rerun the extract of this date");
     }
 
     private static void rollback(Connection connection, Exception cause) {
