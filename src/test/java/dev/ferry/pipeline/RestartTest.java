@@ -1,0 +1,78 @@
+package dev.ferry.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.partition.Manifest;
+import dev.ferry.partition.Partition;
+import dev.ferry.store.ObjectStore;
+import dev.ferry.testing.Pipeline;
+import dev.ferry.testing.Postgres;
+import jakarta.batch.runtime.StepExecution;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A failed load is restarted from the load: the staged partition is used as it is, not extracted again. */
+class RestartTest {
+
+    static Pipeline pipeline;
+
+    @BeforeAll
+    static void createSourceOnly(@TempDir Path dir) {
+        pipeline = new Pipeline(dir);
+        pipeline.createReferenceTables(300);
+        Postgres.execute(pipeline.warehouse, "DROP TABLE t_target");
+    }
+
+    @AfterAll
+    static void dropDatabases() {
+        pipeline.close();
+    }
+
+    @Test
+    void aLoadThatFailedOnAMissingTableCompletesOnRestartWithoutExtractingAgain() throws IOException {
+        Pipeline.CliResult failed = pipeline.cli("run", "rds-to-adb", "--date", "20240102");
+
+        assertThat(failed.exitCode()).isEqualTo(1);
+        assertThat(failed.out()).contains("FAILED").contains("relation \"t_target\" does not exist").contains("ferry restart");
+        long firstId = executionId(failed.out());
+        Manifest staged = manifest();
+
+        Postgres.execute(pipeline.warehouse, "CREATE TABLE t_target (a int, b int, c date)");
+        Pipeline.CliResult restarted = pipeline.cli("restart", String.valueOf(firstId));
+
+        assertThat(restarted.exitCode()).isZero();
+        long secondId = Long.parseLong(find("as execution (\\d+)", restarted.out()));
+        List<StepExecution> steps = pipeline.inspect(r -> r.operator().getStepExecutions(secondId));
+        assertThat(steps).extracting(StepExecution::getStepName).containsExactly("load");
+        assertThat(pipeline.targetRows("2024-01-02")).isEqualTo(300);
+        assertThat(manifest().startedAt()).as("the partition was not extracted again").isEqualTo(staged.startedAt());
+
+        Pipeline.CliResult history = pipeline.cli("executions", "rds-to-adb");
+        assertThat(history.out()).containsPattern(secondId + "\\s+rds-to-adb\\s+20240102\\s+COMPLETED")
+                .containsPattern(firstId + "\\s+rds-to-adb\\s+20240102\\s+FAILED")
+                .contains("load: flow rds-to-adb, step load");
+    }
+
+    private static Manifest manifest() throws IOException {
+        try (ObjectStore store = pipeline.store()) {
+            return new Partition(store, "rds/t3/20240102/").readManifest().orElseThrow();
+        }
+    }
+
+    private static long executionId(String out) {
+        return Long.parseLong(find("execution (\\d+):", out));
+    }
+
+    private static String find(String regex, String text) {
+        Matcher m = Pattern.compile(regex).matcher(text);
+        assertThat(m.find()).as(regex + " in " + text).isTrue();
+        return m.group(1);
+    }
+}
