@@ -63,7 +63,7 @@ final class DemoCommand implements Callable<Integer> {
             sql.execute("DROP TABLE IF EXISTS t_src");
             sql.execute("CREATE TABLE t_src (a int, b int, c date)");
             try (PreparedStatement fill = source.prepareStatement(
-                    "INSERT INTO t_src SELECT d * ? + i, (i * 7919) % 1000, DATE '" + first + "' + d"
+                    "INSERT INTO t_src SELECT d * ? + i, (i::bigint * 7919 % 1000)::int, DATE '" + first + "' + d"
                             + " FROM generate_series(0, ? - 1) d, generate_series(1, ?) i")) {
                 fill.setInt(1, rowsPerDay);
                 fill.setInt(2, Math.max(days, 1));

@@ -50,7 +50,7 @@ final class RunReporter {
         if (step.getBatchStatus() == BatchStatus.COMPLETED && data instanceof StepReport report) {
             detail = report.summary();
         } else if (step.getExitStatus() != null && !step.getExitStatus().equals(step.getBatchStatus().name())) {
-            detail = step.getExitStatus();
+            detail = step.getExitStatus().replaceFirst("^FAILED: ", "");
         } else {
             detail = duration(step.getStartTime(), step.getEndTime());
         }
