@@ -1,4 +1,4 @@
--- Written for the reference system: variables as ${...}, several statements, a dollar-quoted body.
+-- Written for the reference system: variables such as $${mydate}, several statements, a dollar-quoted body.
 CREATE TABLE IF NOT EXISTS t_daily (c date, n bigint, note text);
 DELETE FROM t_daily WHERE c = DATE '${mydate}';
 INSERT INTO t_daily

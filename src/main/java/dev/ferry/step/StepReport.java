@@ -8,7 +8,11 @@ import java.io.Serializable;
  */
 public record StepReport(long rows, long bytes, int files, long millis) implements Serializable {
 
+    /** Rows, bytes and rates for a step that moved data; rows and time for one that ran SQL. */
     public String summary() {
-        return Progress.describe(rows, bytes, java.time.Duration.ofMillis(millis)) + (files > 0 ? ", " + files + " file(s)" : "");
+        if (bytes == 0 && files == 0) {
+            return String.format(java.util.Locale.ROOT, "%,d row(s) changed in %.1f s", rows, millis / 1000.0);
+        }
+        return Progress.describe(rows, bytes, java.time.Duration.ofMillis(millis)) + ", " + files + " file(s)";
     }
 }

@@ -20,6 +20,9 @@ import java.util.regex.Pattern;
  * $${                       a literal ${
  * </pre>
  *
+ * Substitution covers the whole text, comments included, so a script says {@code $${} where it means a
+ * literal {@code ${}.
+ *
  * Every value is checked before it reaches SQL: {@code mydate} must be a real yyyyMMdd date and other
  * parameters may hold only letters, digits and {@code _ . : / @ + = , -} (no quotes, semicolons,
  * spaces or comment markers), so a parameter can never change the shape of a statement.
@@ -73,7 +76,16 @@ public final class Variables {
         Matcher m = REFERENCE.matcher(text);
         StringBuilder out = new StringBuilder(text.length());
         while (m.find()) {
-            String replacement = m.group().startsWith("$$") ? m.group().substring(1) : valueOf(m.group(1));
+            String replacement;
+            try {
+                replacement = m.group().startsWith("$$") ? m.group().substring(1) : valueOf(m.group(1));
+            } catch (InvalidVariableException e) {
+                if (text.indexOf('\n') < 0) {
+                    throw e;
+                }
+                long line = text.substring(0, m.start()).chars().filter(c -> c == '\n').count() + 1;
+                throw new InvalidVariableException("line " + line + ": " + e.getMessage());
+            }
             m.appendReplacement(out, Matcher.quoteReplacement(replacement));
         }
         m.appendTail(out);

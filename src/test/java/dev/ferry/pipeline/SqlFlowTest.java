@@ -1,0 +1,51 @@
+package dev.ferry.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.testing.Pipeline;
+import dev.ferry.testing.Postgres;
+import dev.ferry.testing.TestFlows;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A user's own flow: a SQL script file written for the reference system, run as it is with its variables. */
+class SqlFlowTest {
+
+    static Pipeline pipeline;
+
+    @BeforeAll
+    static void setUp(@TempDir Path dir) {
+        pipeline = new Pipeline(dir);
+        pipeline.createReferenceTables(40);
+        Postgres.execute(pipeline.warehouse, "CREATE TABLE t_daily (c date, n bigint, note text)");
+        Postgres.execute(pipeline.warehouse, "INSERT INTO t_target SELECT i, 0, DATE '2024-01-05' FROM generate_series(1, 7) i");
+    }
+
+    @AfterAll
+    static void tearDown() {
+        pipeline.close();
+    }
+
+    @Test
+    void runsAScriptFileWithVariablesFromTheCommandLineInOneTransaction() {
+        Pipeline.CliResult result = pipeline.cli("run", TestFlows.path("sql-script"), "-d", "20240105", "-p", "region=east");
+
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.out()).contains("summarise").contains("COMPLETED");
+        assertThat(result.err()).contains("statement 3 (line 4) INSERT INTO t_daily: 1 row(s)");
+        assertThat(Postgres.count(pipeline.warehouse,
+                "SELECT n FROM t_daily WHERE c = DATE '2024-01-05' AND note = 'loaded; from east'")).isEqualTo(7);
+    }
+
+    @Test
+    void aMissingVariableFailsNamingItBeforeAnyStatementRuns() {
+        Pipeline.CliResult result = pipeline.cli("run", TestFlows.path("sql-script"), "-d", "20240106");
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.out()).contains("flow sql-script, step summarise, property scriptFile: line 5: '${region}' is not defined");
+        assertThat(Postgres.count(pipeline.warehouse, "SELECT count(*) FROM t_daily WHERE c = DATE '2024-01-06'")).isZero();
+    }
+}
