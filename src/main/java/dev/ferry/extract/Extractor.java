@@ -4,6 +4,7 @@ import dev.ferry.partition.CsvFormat;
 import dev.ferry.partition.Manifest;
 import dev.ferry.partition.ManifestFile;
 import dev.ferry.partition.Partition;
+import dev.ferry.partition.WriteBehind;
 import dev.ferry.step.Progress;
 import dev.ferry.store.StoredObject;
 import java.io.IOException;
@@ -26,6 +27,8 @@ import org.postgresql.copy.CopyOut;
 public final class Extractor {
 
     private static final Pattern PART_FILE = Pattern.compile("part-\\d{5}\\.csv(\\.gz)?");
+    private static final int WRITE_BEHIND_BUFFER = 256 * 1024;
+    private static final int WRITE_BEHIND_DEPTH = 8;
     private static final Pattern TRAILING_SEMICOLONS = Pattern.compile("[\\s;]+$");
 
     /**
@@ -48,13 +51,17 @@ public final class Extractor {
         long copiedRows;
         try (PartitionWriter writer = new PartitionWriter(partition, request.format(), request.maxFileBytes(), progress)) {
             CopyOut out = connection.unwrap(PGConnection.class).getCopyAPI().copyOut(copy);
+            // This thread only reads the socket; scanning, digesting and storing run on the write-behind thread.
+            WriteBehind behind = new WriteBehind(writer, WRITE_BEHIND_BUFFER, WRITE_BEHIND_DEPTH, "ferry-extract-writer");
             try {
                 byte[] chunk;
                 while ((chunk = out.readFromCopy()) != null) {
-                    writer.write(chunk);
+                    behind.write(chunk);
                 }
                 copiedRows = out.getHandledRowCount();
+                behind.close();
             } finally {
+                behind.abandon();
                 if (out.isActive()) {
                     out.cancelCopy(); // the store failed mid-stream: free the connection for the pool
                 }

@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# Ferry's throughput and memory against a plain `psql COPY | psql COPY` pipe on the same data, same run.
+#
+#   bench/run.sh [ROWS ...]       default: 2000000; e.g. bench/run.sh 2000000 10000000 to see RSS stay flat
+#
+# Needs the local PostgreSQL (127.0.0.1:5432, user postgres) and a built target/ferry.jar (built if absent).
+# For each size it makes a wide `orders` table (15 columns, one business date), then times:
+#   psql pipe   psql -c "COPY (...) TO STDOUT" | psql -c "COPY orders FROM STDIN"
+#   ferry file  ferry run bench/wide.xml with the store in a local folder
+#   ferry s3    the same with the store in a bucket of S3Proxy (filesystem-backed, its own process)
+# and prints elapsed, rows/s, MB/s (of CSV), peak RSS and the ratio to the pipe. Everything it creates
+# (databases bench_*, /tmp/ferry-bench) is removed at the end.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+WORK=/tmp/ferry-bench
+PG="psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -U postgres"
+DATE=20240315
+SIZES=("${@:-2000000}")
+S3_PORT=18089
+
+command -v /usr/bin/time >/dev/null || apt-get install -y time >/dev/null
+[ -f target/ferry.jar ] || mvn -q -B package -DskipTests
+S3PROXY_JAR=target/bench/s3proxy-3.0.0-jar-with-dependencies.jar
+[ -f "$S3PROXY_JAR" ] || mvn -q -B dependency:copy -Dartifact=org.gaul:s3proxy:3.0.0:jar:jar-with-dependencies \
+  -DoutputDirectory=target/bench
+
+cleanup() {
+  [ -n "${S3_PID:-}" ] && kill "$S3_PID" 2>/dev/null || true
+  for db in bench_src bench_dst bench_repo; do $PG -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" || true; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+rm -rf "$WORK" && mkdir -p "$WORK/store" "$WORK/s3/bench-bucket"
+
+# S3Proxy from Maven Central, in a process of its own so that its memory is not counted as Ferry's.
+cat > "$WORK/s3proxy.properties" <<PROPS
+s3proxy.endpoint=http://127.0.0.1:$S3_PORT
+s3proxy.authorization=aws-v2-or-v4
+s3proxy.identity=bench-access
+s3proxy.credential=bench-secret
+jclouds.provider=filesystem
+jclouds.filesystem.basedir=$WORK/s3
+PROPS
+java -Xmx512m -jar "$S3PROXY_JAR" --properties "$WORK/s3proxy.properties" > "$WORK/s3proxy.log" 2>&1 &
+S3_PID=$!
+for _ in $(seq 1 60); do (exec 3<>/dev/tcp/127.0.0.1/$S3_PORT) 2>/dev/null && break; sleep 0.5; done
+
+for db in bench_src bench_dst bench_repo; do
+  $PG -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db" 2>/dev/null
+done
+SCHEMA="id bigint, order_no text, customer_id int, sku text, qty int, price numeric(12,2), amount numeric(14,2),
+  currency char(3), status text, region text, note text, is_gift boolean, created_at timestamptz,
+  updated_at timestamptz, biz_date date"
+$PG -d bench_src -c "CREATE TABLE orders ($SCHEMA)"
+$PG -d bench_dst -c "CREATE TABLE orders ($SCHEMA)"
+
+config() { # $1 = store url
+  cat <<CONF
+ferry.db.source.url=jdbc:postgresql://127.0.0.1:5432/bench_src
+ferry.db.warehouse.url=jdbc:postgresql://127.0.0.1:5432/bench_dst
+ferry.repository.url=jdbc:postgresql://127.0.0.1:5432/bench_repo
+ferry.store.url=$1
+ferry.store.s3.endpoint=http://127.0.0.1:$S3_PORT
+ferry.store.s3.access-key=bench-access
+ferry.store.s3.secret-key=bench-secret
+ferry.store.s3.path-style=true
+CONF
+}
+config "file:$WORK/store" > "$WORK/file.properties"
+config "s3://bench-bucket/staging" > "$WORK/s3.properties"
+
+# timed LABEL COMMAND...: runs it under /usr/bin/time, records seconds and peak RSS (kB)
+timed() {
+  local label=$1; shift
+  /usr/bin/time -f "%e %M" -o "$WORK/time" "$@" > "$WORK/$label.log" 2>&1 || { cat "$WORK/$label.log"; exit 1; }
+  read -r SECONDS_TAKEN RSS_KB < "$WORK/time"
+}
+
+printf '\n%-12s %10s %8s %12s %8s %10s %8s\n' "mode" "rows" "sec" "rows/s" "MB/s" "peakRSS" "ratio"
+for ROWS in "${SIZES[@]}"; do
+  $PG -d bench_src -c "TRUNCATE orders" -c "
+    INSERT INTO orders SELECT i, 'SO' || lpad(i::text, 12, '0'), (i::bigint * 7919 % 500000)::int, 'SKU-' || (i % 9973),
+      1 + i % 9, (i % 10000) / 100.0 + 0.99, ((i % 10000) / 100.0 + 0.99) * (1 + i % 9), 'CNY',
+      (ARRAY['NEW','PAID','SHIPPED','DONE'])[1 + i % 4], (ARRAY['华东','华北','华南','西部'])[1 + i % 4],
+      CASE WHEN i % 10 = 0 THEN NULL WHEN i % 10 = 1 THEN 'gift | wrap, \"ribbon\"' ELSE 'note ' || md5(i::text) END,
+      i % 7 = 0, TIMESTAMPTZ '2024-03-15 00:00:00+08' + (i % 86400) * interval '1 second',
+      TIMESTAMPTZ '2024-03-15 00:00:00+08' + (i % 86400) * interval '1 second' + interval '5 minutes',
+      DATE '2024-03-15'
+    FROM generate_series(1, $ROWS) i" -c "VACUUM ANALYZE orders"
+  MB=$($PG -d bench_src -At -c "SELECT round(sum(octet_length(t::text)) / 1e6, 1) FROM orders t")
+
+  $PG -d bench_dst -c "TRUNCATE orders"
+  timed pipe bash -c "$PG -d bench_src -c \"COPY (SELECT * FROM orders WHERE biz_date = DATE '2024-03-15') TO STDOUT (FORMAT csv, DELIMITER '|')\" \
+    | $PG -d bench_dst -c \"COPY orders FROM STDIN (FORMAT csv, DELIMITER '|')\""
+  PIPE_SECONDS=$SECONDS_TAKEN
+  report() {
+    awk -v m="$1" -v r="$ROWS" -v s="$SECONDS_TAKEN" -v mb="$MB" -v rss="$RSS_KB" -v p="$PIPE_SECONDS" \
+      'BEGIN { printf "%-12s %10d %8.1f %12.0f %8.1f %8.0fMB %7.2fx\n", m, r, s, r / s, mb / s, rss / 1024, s / p }'
+  }
+  report "psql pipe"
+
+  for store in file s3; do
+    $PG -d bench_dst -c "TRUNCATE orders"
+    timed "ferry-$store" java -jar target/ferry.jar run bench/wide.xml -d $DATE --config "$WORK/$store.properties"
+    LOADED=$($PG -d bench_dst -At -c "SELECT count(*) FROM orders")
+    [ "$LOADED" = "$ROWS" ] || { echo "ferry $store loaded $LOADED of $ROWS rows"; cat "$WORK/ferry-$store.log"; exit 1; }
+    report "ferry $store"
+    grep -E "^  (extract|load) " "$WORK/ferry-$store.log" | sed "s/^/             /"
+  done
+done
+echo
+echo "MB/s counts the rows' text size ($MB MB for the last size); ratio = seconds / psql pipe seconds."
