@@ -1,5 +1,6 @@
 package dev.ferry.store;
 
+import java.io.ByteArrayInputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -143,8 +144,7 @@ public final class S3ObjectStore implements ObjectStore {
                     uploadId = s3.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
                 }
                 int number = parts.size() + 1;
-                String etag = s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(number),
-                        RequestBody.fromBytes(java.util.Arrays.copyOf(buffer, filled))).eTag();
+                String etag = s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(number), body()).eTag();
                 parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
                 filled = 0;
             } catch (SdkException e) {
@@ -152,11 +152,16 @@ public final class S3ObjectStore implements ObjectStore {
             }
         }
 
+        /** The buffered bytes without a copy: the buffer is reused once the request is done. */
+        private RequestBody body() {
+            return RequestBody.fromInputStream(new ByteArrayInputStream(buffer, 0, filled), filled);
+        }
+
         @Override
         public void commit() throws IOException {
             try {
                 if (uploadId == null) {
-                    s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromBytes(java.util.Arrays.copyOf(buffer, filled)));
+                    s3.putObject(b -> b.bucket(bucket).key(key), body());
                 } else {
                     if (filled > 0) {
                         flushPart();

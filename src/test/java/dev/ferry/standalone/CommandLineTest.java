@@ -1,0 +1,65 @@
+package dev.ferry.standalone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.testing.Pipeline;
+import dev.ferry.testing.Postgres;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What a new user types first: --help, demo, executions, and a flow that does not exist. */
+class CommandLineTest {
+
+    static Pipeline pipeline;
+
+    @BeforeAll
+    static void setUp(@TempDir Path dir) {
+        pipeline = new Pipeline(dir);
+    }
+
+    @AfterAll
+    static void tearDown() {
+        pipeline.close();
+    }
+
+    @Test
+    void helpListsTheCommands() {
+        Pipeline.CliResult help = Pipeline.capture(() -> FerryCommand.execute("--help"));
+
+        assertThat(help.exitCode()).isZero();
+        assertThat(help.out()).contains("run ", "restart ", "executions ", "demo ", "--config");
+    }
+
+    @Test
+    void demoSetsUpSampleDataRunsTheReferenceFlowAndShowsWhatLandedWhere() {
+        Pipeline.CliResult demo = pipeline.cli("demo", "--date", "20240105", "--days", "4", "--rows-per-day", "100");
+
+        assertThat(demo.exitCode()).isZero();
+        assertThat(demo.out()).contains("execution").contains("COMPLETED")
+                .contains("rds/t3/20240105/part-00000.csv").contains("rds/t3/20240105/_manifest.json")
+                .containsPattern("2024-01-05\\s+100");
+        assertThat(Postgres.count(pipeline.source, "SELECT count(DISTINCT c) FROM t_src")).isEqualTo(4);
+        assertThat(Postgres.count(pipeline.warehouse, "SELECT count(*) FROM t_target")).isEqualTo(100);
+
+        Pipeline.CliResult again = pipeline.cli("demo", "--date", "20240105", "--days", "4", "--rows-per-day", "100");
+        assertThat(again.exitCode()).isZero();
+        assertThat(Postgres.count(pipeline.warehouse, "SELECT count(*) FROM t_target")).as("reset, not added to").isEqualTo(100);
+
+        Pipeline.CliResult history = pipeline.cli("executions", "--limit", "1");
+        assertThat(history.out()).containsPattern("rds-to-adb\\s+20240105\\s+COMPLETED").contains("extract:COMPLETED load:COMPLETED");
+    }
+
+    @Test
+    void anUnknownFlowFailsWithoutStartingAnything() {
+        Pipeline.CliResult result = pipeline.cli("run", "no-such-flow", "-d", "20240101");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("no-such-flow");
+        Pipeline.CliResult file = pipeline.cli("run", "flows/missing.xml", "-d", "20240101");
+        assertThat(file.exitCode()).isEqualTo(2);
+        assertThat(file.err()).contains("no such job XML file");
+    }
+}
