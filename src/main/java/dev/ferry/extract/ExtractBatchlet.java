@@ -72,11 +72,11 @@ public class ExtractBatchlet extends FerryBatchlet {
         String name = scope.required("database", database);
         String sql = scope.required("query", query);
         Partition partition = scope.parse("target", scope.required("target", target), prefix -> new Partition(store, prefix));
-        CsvFormat format = scope.parse("delimiter, encoding, header or compression", null, ignored -> new CsvFormat(
-                scope.optional("delimiter", delimiter, "|"),
-                scope.optional("encoding", encoding, "UTF8"),
-                parseBoolean(scope, "header", header),
-                Compression.parse(scope.optional("compression", compression, "none"))));
+        CsvFormat format = new CsvFormat(
+                scope.parse("delimiter", scope.optional("delimiter", delimiter, "|"), CsvFormat::checkDelimiter),
+                scope.parse("encoding", scope.optional("encoding", encoding, "UTF8"), CsvFormat::checkEncoding),
+                scope.flag("header", header, false),
+                scope.parse("compression", scope.optional("compression", compression, "none"), Compression::parse));
         long maxBytes = scope.parse("maxFileBytes", scope.optional("maxFileBytes", maxFileBytes, "1073741824"), Long::parseLong);
         if (maxBytes < 0) {
             throw scope.invalid("maxFileBytes", "must be 0 (one file) or a positive number of bytes");
@@ -88,13 +88,5 @@ public class ExtractBatchlet extends FerryBatchlet {
             Manifest manifest = new Extractor().extract(connection, request, progress);
             return new StepReport(manifest.rows(), manifest.bytes(), manifest.files().size(), progress.elapsed().toMillis());
         }
-    }
-
-    static boolean parseBoolean(StepScope scope, String property, String value) {
-        String v = scope.optional(property, value, "false").strip();
-        if (!v.equals("true") && !v.equals("false")) {
-            throw scope.invalid(property, "'" + value + "' is not true or false");
-        }
-        return Boolean.parseBoolean(v);
     }
 }

@@ -61,7 +61,7 @@ public final class Extractor {
                 copiedRows = out.getHandledRowCount();
                 behind.close();
             } finally {
-                behind.abandon();
+                behind.abandon(); // after close() a no-op; after a failure, stops the writer before the parts are discarded
                 if (out.isActive()) {
                     out.cancelCopy(); // the store failed mid-stream: free the connection for the pool
                 }

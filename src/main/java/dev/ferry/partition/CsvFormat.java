@@ -15,12 +15,24 @@ public record CsvFormat(String delimiter, String encoding, boolean header, Compr
     private static final Pattern ENCODING = Pattern.compile("[A-Za-z][A-Za-z0-9_]*");
 
     public CsvFormat {
+        checkDelimiter(delimiter);
+        checkEncoding(encoding);
+    }
+
+    /** @return the delimiter, when it is one character other than a quote, backslash or line break */
+    public static String checkDelimiter(String delimiter) {
         if (delimiter == null || delimiter.length() != 1 || "\"\r\n\\".contains(delimiter)) {
-            throw new IllegalArgumentException("delimiter '" + delimiter + "' must be exactly one character other than a quote, backslash or line break");
+            throw new IllegalArgumentException("'" + delimiter + "' must be exactly one character other than a quote, backslash or line break");
         }
+        return delimiter;
+    }
+
+    /** @return the encoding, when it looks like a PostgreSQL encoding name */
+    public static String checkEncoding(String encoding) {
         if (encoding == null || !ENCODING.matcher(encoding).matches()) {
-            throw new IllegalArgumentException("encoding '" + encoding + "' is not a PostgreSQL encoding name such as UTF8 or GBK");
+            throw new IllegalArgumentException("'" + encoding + "' is not a PostgreSQL encoding name such as UTF8 or GBK");
         }
+        return encoding;
     }
 
     /** The option list for COPY, e.g. {@code (FORMAT csv, DELIMITER '|', ENCODING 'UTF8', HEADER false)}. */

@@ -122,9 +122,23 @@ public final class WriteBehind extends OutputStream {
         checkWriter();
     }
 
-    /** Stops the writer without finishing: for a failed extract whose output is thrown away. */
+    /**
+     * Stops the writer without finishing, for a failed extract whose output is thrown away, and waits for
+     * it, so that nothing writes to the target once this returns.
+     */
     public void abandon() {
         closed = true;
         writer.interrupt();
+        boolean interrupted = false;
+        while (writer.isAlive()) {
+            try {
+                writer.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

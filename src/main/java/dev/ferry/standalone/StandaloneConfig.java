@@ -20,12 +20,16 @@ public final class StandaloneConfig {
 
     static final int CONFIG_FILE_ORDINAL = 275;   // below environment (300), above ./ferry.properties
     static final int WORKING_DIR_FILE_ORDINAL = 260;
-    static final Path WORKING_DIR_FILE = Path.of("ferry.properties");
+    static final String WORKING_DIR_FILE = "ferry.properties";
 
     private StandaloneConfig() {
     }
 
     public static Config load(Optional<Path> configFile) {
+        return load(configFile, Path.of(""));
+    }
+
+    static Config load(Optional<Path> configFile, Path workingDir) {
         SmallRyeConfigBuilder builder = new SmallRyeConfigBuilder().addDefaultSources().addDefaultInterceptors();
         configFile.ifPresent(file -> {
             if (!Files.isReadable(file)) {
@@ -33,8 +37,9 @@ public final class StandaloneConfig {
             }
             builder.withSources(source(file, CONFIG_FILE_ORDINAL));
         });
-        if (Files.isReadable(WORKING_DIR_FILE)) {
-            builder.withSources(source(WORKING_DIR_FILE, WORKING_DIR_FILE_ORDINAL));
+        Path local = workingDir.resolve(WORKING_DIR_FILE);
+        if (Files.isReadable(local)) {
+            builder.withSources(source(local, WORKING_DIR_FILE_ORDINAL));
         }
         return builder.build();
     }

@@ -35,6 +35,15 @@ public record StepScope(String flow, String step, Variables variables) {
         return value == null || value.isBlank() ? fallback : resolve(property, value);
     }
 
+    /** A {@code true}/{@code false} property, or {@code fallback} when it is not set. */
+    public boolean flag(String property, String value, boolean fallback) {
+        String v = optional(property, value, String.valueOf(fallback)).strip();
+        if (!v.equals("true") && !v.equals("false")) {
+            throw invalid(property, "'" + value + "' is not true or false");
+        }
+        return Boolean.parseBoolean(v);
+    }
+
     public String resolve(String property, String value) {
         try {
             return variables.resolve(value);

@@ -48,4 +48,12 @@ class SqlFlowTest {
         assertThat(result.out()).contains("flow sql-script, step summarise, property scriptFile: line 5: '${region}' is not defined");
         assertThat(Postgres.count(pipeline.warehouse, "SELECT count(*) FROM t_daily WHERE c = DATE '2024-01-06'")).isZero();
     }
+
+    @Test
+    void jsr352JobParameterExpressionsWorkBesideFerryVariables() {
+        assertThat(pipeline.cli("run", TestFlows.path("jsr352-parameters"), "-d", "20240107").exitCode()).isZero();
+
+        assertThat(Postgres.count(pipeline.warehouse,
+                "SELECT n FROM t_daily WHERE c = DATE '2024-01-07' AND note = 'jsr-352 2024'")).isEqualTo(42);
+    }
 }
