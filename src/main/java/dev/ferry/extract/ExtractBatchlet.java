@@ -1,6 +1,5 @@
 package dev.ferry.extract;
 
-import dev.ferry.db.Databases;
 import dev.ferry.partition.Compression;
 import dev.ferry.partition.CsvFormat;
 import dev.ferry.partition.Manifest;
@@ -22,15 +21,7 @@ import java.sql.Connection;
 public class ExtractBatchlet extends FerryBatchlet {
 
     @Inject
-    Databases databases;
-
-    @Inject
     ObjectStore store;
-
-    /** Name of the database to read from. Required. */
-    @Inject
-    @BatchProperty
-    String database;
 
     /** The SELECT whose rows are extracted, with variables, e.g. {@code SELECT * FROM t WHERE c = DATE '${mydate}'}. Required. */
     @Inject
@@ -69,7 +60,7 @@ public class ExtractBatchlet extends FerryBatchlet {
 
     @Override
     protected StepReport run(StepScope scope) throws Exception {
-        String name = scope.required("database", database);
+        String name = databaseName(scope);
         String sql = scope.required("query", query);
         Partition partition = scope.parse("target", scope.required("target", target), prefix -> new Partition(store, prefix));
         CsvFormat format = new CsvFormat(
@@ -84,7 +75,7 @@ public class ExtractBatchlet extends FerryBatchlet {
         String mydate = scope.variables().mydate().map(Object::toString).orElse(null);
         Extractor.Request request = new Extractor.Request(scope.flow(), scope.step(), mydate, name, sql, partition, format, maxBytes);
         Progress progress = scope.progress();
-        try (Connection connection = connect(databases, scope, name)) {
+        try (Connection connection = connect(scope, name)) {
             Manifest manifest = new Extractor().extract(connection, request, progress);
             return new StepReport(manifest.rows(), manifest.bytes(), manifest.files().size(), progress.elapsed().toMillis());
         }

@@ -1,6 +1,5 @@
 package dev.ferry.load;
 
-import dev.ferry.db.Databases;
 import dev.ferry.partition.Partition;
 import dev.ferry.step.FerryBatchlet;
 import dev.ferry.step.Progress;
@@ -23,15 +22,7 @@ public class LoadBatchlet extends FerryBatchlet {
     private static final Logger LOG = Logger.getLogger(LoadBatchlet.class.getName());
 
     @Inject
-    Databases databases;
-
-    @Inject
     ObjectStore store;
-
-    /** Name of the database to load into. Required. */
-    @Inject
-    @BatchProperty
-    String database;
 
     /** Target table, {@code table} or {@code schema.table}. Required. */
     @Inject
@@ -60,7 +51,7 @@ public class LoadBatchlet extends FerryBatchlet {
 
     @Override
     protected StepReport run(StepScope scope) throws Exception {
-        String name = scope.required("database", database);
+        String name = databaseName(scope);
         String tableName = scope.parse("table", scope.required("table", table), Identifiers::table);
         Partition partition = scope.parse("source", scope.required("source", source), prefix -> new Partition(store, prefix));
         List<String> columnList = scope.parse("columns", scope.optional("columns", columns, ""), Loader.Request::parseColumns);
@@ -68,7 +59,7 @@ public class LoadBatchlet extends FerryBatchlet {
         String where = scope.optional("replaceWhere", replaceWhere, null);
         Loader.Request request = scope.parse("replaceWhere", tableName, t -> new Loader.Request(t, columnList, loadMode, where, partition));
         Progress progress = scope.progress();
-        try (Connection connection = connect(databases, scope, name)) {
+        try (Connection connection = connect(scope, name)) {
             Loader.Result result = new Loader().load(connection, request, progress);
             LOG.info(() -> scope.flow() + "/" + scope.step() + ": " + request.table() + " (mode " + loadMode.name().toLowerCase(java.util.Locale.ROOT)
                     + "): deleted " + result.deletedRows() + " row(s), loaded " + result.loadedRows());

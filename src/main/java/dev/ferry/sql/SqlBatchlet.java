@@ -1,6 +1,5 @@
 package dev.ferry.sql;
 
-import dev.ferry.db.Databases;
 import dev.ferry.step.FerryBatchlet;
 import dev.ferry.step.StepReport;
 import dev.ferry.step.StepScope;
@@ -24,14 +23,6 @@ import java.util.List;
 @Dependent
 public class SqlBatchlet extends FerryBatchlet {
 
-    @Inject
-    Databases databases;
-
-    /** Name of the database to run on ({@code ferry.db.NAME.*} or, in the WAR, its datasource). Required. */
-    @Inject
-    @BatchProperty
-    String database;
-
     /** The script itself. Either this or {@code scriptFile}. */
     @Inject
     @BatchProperty
@@ -49,7 +40,7 @@ public class SqlBatchlet extends FerryBatchlet {
 
     @Override
     protected StepReport run(StepScope scope) throws Exception {
-        String name = scope.required("database", database);
+        String name = databaseName(scope);
         boolean oneTransaction = switch (scope.optional("transaction", transaction, "single")) {
             case "single" -> true;
             case "per-statement" -> false;
@@ -59,7 +50,7 @@ public class SqlBatchlet extends FerryBatchlet {
         String text = scope.resolve(property, scriptText(scope));
         List<SqlStatement> statements = scope.parse(property, text, SqlScript::split);
         long started = System.currentTimeMillis();
-        try (Connection connection = connect(databases, scope, name)) {
+        try (Connection connection = connect(scope, name)) {
             long rows = new ScriptRunner().run(connection, statements, oneTransaction, scope.flow() + "/" + scope.step());
             return new StepReport(rows, 0, 0, System.currentTimeMillis() - started);
         }

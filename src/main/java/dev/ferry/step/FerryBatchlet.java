@@ -3,6 +3,7 @@ package dev.ferry.step;
 import dev.ferry.db.Databases;
 import dev.ferry.db.UnknownDatabaseException;
 import jakarta.batch.api.AbstractBatchlet;
+import jakarta.batch.api.BatchProperty;
 import jakarta.batch.runtime.BatchStatus;
 import jakarta.batch.runtime.context.JobContext;
 import jakarta.batch.runtime.context.StepContext;
@@ -25,6 +26,14 @@ public abstract class FerryBatchlet extends AbstractBatchlet {
 
     @Inject
     StepContext stepContext;
+
+    @Inject
+    Databases databases;
+
+    /** Name of the database the step works on: {@code ferry.db.NAME.*} standalone, its datasource in the WAR. Required. */
+    @Inject
+    @BatchProperty
+    String database;
 
     private volatile Connection active;
     private volatile boolean stopping;
@@ -52,11 +61,16 @@ public abstract class FerryBatchlet extends AbstractBatchlet {
     /** Does the step's work after its properties have been checked; everything it throws is reported with where. */
     protected abstract StepReport run(StepScope scope) throws Exception;
 
+    /** The {@code database} property, resolved; checked before any other work. */
+    protected final String databaseName(StepScope scope) {
+        return scope.required("database", database);
+    }
+
     /**
      * Connects to the database named by the step's {@code database} property; {@link #stop()} cancels
      * what runs on it.
      */
-    protected final Connection connect(Databases databases, StepScope scope, String name) {
+    protected final Connection connect(StepScope scope, String name) {
         try {
             Connection connection = databases.connect(name);
             active = connection;
