@@ -32,8 +32,11 @@ done < "$PROPS"
 quote() { local v=${1//\\/\\\\}; printf '"%s"' "${v//\"/\\\"}"; }
 is_secret() { [[ "$1" =~ \.(password|access-key|secret-key)$ ]]; }
 
-# 1. The driver module and the encryption key (ferry.cli).
-"$CLI" --properties="$PROPS" --file="$HERE/ferry.cli" >/dev/null
+# 1. The driver module, its JDBC driver and the encryption key (ferry.cli).
+if [ ! -f "$WILDFLY_HOME/modules/org/postgresql/main/module.xml" ]; then
+  "$CLI" --command="module add --name=org.postgresql --resources=${P[ferry.postgresql.jar]} --dependencies=java.se,jakarta.transaction.api"
+fi
+"$CLI" --file="$HERE/ferry.cli" >/dev/null
 
 # 2. Encrypt every secret; the clear text goes to the CLI on its standard input only.
 declare -A ENC

@@ -16,10 +16,15 @@ public final class S3Server implements AutoCloseable {
     private final S3Proxy proxy;
 
     public S3Server() throws Exception {
+        this(0);
+    }
+
+    /** On {@code port}, or a free one when 0. */
+    public S3Server(int port) throws Exception {
         context = ContextBuilder.newBuilder("transient").credentials("identity", "credential").build(BlobStoreContext.class);
         proxy = S3Proxy.builder()
                 .blobStore(context.getBlobStore())
-                .endpoint(URI.create("http://127.0.0.1:0"))
+                .endpoint(URI.create("http://127.0.0.1:" + port))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
                 .build();
         proxy.start();

@@ -1,0 +1,255 @@
+package dev.ferry.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.partition.Manifest;
+import dev.ferry.partition.Partition;
+import dev.ferry.store.ObjectStore;
+import dev.ferry.store.StoreSettings;
+import dev.ferry.testing.Postgres;
+import dev.ferry.testing.S3Server;
+import dev.ferry.variables.BusinessDate;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.eclipse.microprofile.config.spi.ConfigSource;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * target/ferry.war on a WildFly prepared by server-config/wildfly/setup.sh (see src/test/wildfly/), with
+ * PostgreSQL and an S3-protocol store: what a user of the server sees, driven as a user drives it, with
+ * jboss-cli.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class WildFlyIT {
+
+    static final String SOURCE = Postgres.SERVER + "ferry_it_src";
+    static final String WAREHOUSE = Postgres.SERVER + "ferry_it_dst";
+    static final String REPOSITORY = Postgres.SERVER + "ferry_it_repo";
+    static final Path JBOSS_HOME = Path.of(System.getProperty("jboss.home", "target/wildfly"));
+    static S3Server s3;
+
+    @Deployment(testable = false)
+    static WebArchive ferryWar() {
+        // The WAR as built, plus three test flows.
+        return ShrinkWrap.createFromZipFile(WebArchive.class, new File("target/ferry.war"))
+                .addAsResource(new File("src/test/resources/flows/timer-probe.xml"), "META-INF/batch-jobs/timer-probe.xml")
+                .addAsResource(new File("src/test/resources/flows/unknown-database.xml"), "META-INF/batch-jobs/unknown-database.xml")
+                .addAsResource(new File("src/test/resources/flows/sleepy.xml"), "META-INF/batch-jobs/sleepy.xml");
+    }
+
+    @BeforeAll
+    static void startStoreAndCreateTables() throws Exception {
+        s3 = new S3Server(18091);
+        s3.createBucket("ferry-it");
+        Postgres.execute(SOURCE, "CREATE TABLE t_src (a int, b int, c date)",
+                "INSERT INTO t_src SELECT d * 1000 + i, i % 7, DATE '2024-01-01' + d FROM generate_series(0, 3) d, generate_series(1, 250) i");
+        Postgres.execute(WAREHOUSE, "CREATE TABLE t_target (a int, b int, c date)");
+    }
+
+    @AfterAll
+    static void stopStore() throws Exception {
+        s3.close();
+    }
+
+    @Test
+    void theReferenceFlowStartedWithJbossCliRunsInTheServerEndToEnd() throws Exception {
+        long id = startJob("rds-to-adb", "20240102");
+
+        assertThat(awaitEnd(id)).isEqualTo("COMPLETED");
+        assertThat(Postgres.count(WAREHOUSE, "SELECT count(*) FROM t_target WHERE c = DATE '2024-01-02'")).isEqualTo(250);
+        try (ObjectStore store = store()) {
+            Manifest manifest = new Partition(store, "rds/t3/20240102/").readManifest().orElseThrow();
+            assertThat(manifest.rows()).isEqualTo(250);
+            assertThat(manifest.flow()).isEqualTo("rds-to-adb");
+        }
+    }
+
+    @Test
+    void restartJobResumesAFailedLoadWithoutExtractingAgain() throws Exception {
+        Postgres.execute(WAREHOUSE, "CREATE TABLE t_target_saved AS SELECT * FROM t_target", "DROP TABLE t_target");
+        long failed = startJob("rds-to-adb", "20240103");
+        assertThat(awaitEnd(failed)).isEqualTo("FAILED");
+        assertThat(exitStatuses(failed)).anySatisfy(s -> assertThat(s).contains("flow rds-to-adb, step load").contains("t_target"));
+
+        Postgres.execute(WAREHOUSE, "ALTER TABLE t_target_saved RENAME TO t_target");
+        long restarted = Long.parseLong(result(cli("/deployment=ferry.war/subsystem=batch-jberet:restart-job(execution-id=" + failed + ")")));
+
+        assertThat(awaitEnd(restarted)).isEqualTo("COMPLETED");
+        assertThat(stepNames(restarted)).containsExactly("load");
+        assertThat(Postgres.count(WAREHOUSE, "SELECT count(*) FROM t_target WHERE c = DATE '2024-01-03'")).isEqualTo(250);
+    }
+
+    @Test
+    void stopJobCancelsTheRunningStatement() throws Exception {
+        long id = startJob("sleepy", "20240102");
+        awaitStatement("pg_sleep");
+
+        cli("/deployment=ferry.war/subsystem=batch-jberet:stop-job(execution-id=" + id + ")");
+
+        long stoppedWithin = System.nanoTime();
+        assertThat(awaitEnd(id)).isEqualTo("STOPPED");
+        assertThat(Duration.ofNanos(System.nanoTime() - stoppedWithin)).isLessThan(Duration.ofSeconds(30));
+        assertThat(Postgres.count(WAREHOUSE, "SELECT count(*) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(120)'")).isZero();
+    }
+
+    @Test
+    void aWrongDatasourceNameIsNamedWithTheFlowStepAndJndiName() throws Exception {
+        long id = startJob("unknown-database", "20240102");
+
+        assertThat(awaitEnd(id)).isEqualTo("FAILED");
+        assertThat(exitStatuses(id)).anySatisfy(s -> assertThat(s)
+                .contains("flow unknown-database, step extract, property database")
+                .contains("no database named 'nosuch'")
+                .contains("java:jboss/datasources/ferry/nosuch"));
+    }
+
+    @Test
+    void theTimerStartsItsFlowByItselfOncePerBusinessDate() throws Exception {
+        String yesterday = BusinessDate.forRunAt(ZonedDateTime.now(ZoneOffset.UTC), ZoneOffset.UTC).toString();
+        List<Long> runs = awaitExecutions("timer-probe", 1, Duration.ofSeconds(60));
+        // The schedule fires every two seconds, each time for the same business date: wait for more firings.
+        awaitLog("flow timer-probe, mydate " + yesterday + ": skipped, already claimed", Duration.ofSeconds(30));
+
+        assertThat(awaitExecutions("timer-probe", 1, Duration.ZERO)).isEqualTo(runs).hasSize(1);
+        assertThat(awaitEnd(runs.get(0))).isEqualTo("COMPLETED");
+        assertThat(query("SELECT mydate || ' ' || execution_id FROM ferry_claim WHERE flow = 'timer-probe'"))
+                .containsExactly(yesterday + " " + runs.get(0));
+    }
+
+    @Test
+    void noSecretIsWrittenInTheServerConfigurationOrLog() throws IOException {
+        String config = Files.readString(JBOSS_HOME.resolve("standalone/configuration/standalone.xml"));
+        String log = Files.readString(JBOSS_HOME.resolve("standalone/log/server.log"));
+
+        assertThat(config).contains("${ENC::ferry:");
+        for (String secret : List.of("it-source-Secret-1", "it-warehouse-Secret-2", "it-repository-Secret-3", S3Server.SECRET_KEY)) {
+            assertThat(config).doesNotContain(secret);
+            assertThat(log).doesNotContain(secret);
+        }
+    }
+
+    // --- jboss-cli, as a user runs it
+
+    private static long startJob(String flow, String mydate) throws Exception {
+        return Long.parseLong(result(cli("/deployment=ferry.war/subsystem=batch-jberet:start-job(job-xml-name=" + flow
+                + ", properties={mydate=" + mydate + "})")));
+    }
+
+    private static String cli(String command) throws Exception {
+        Process process = new ProcessBuilder(JBOSS_HOME.resolve("bin/jboss-cli.sh").toString(), "--connect",
+                "--controller=localhost:10090", "--command=" + command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(output).as(command).contains("\"outcome\" => \"success\"");
+        return output;
+    }
+
+    private static String result(String cliOutput) {
+        Matcher m = Pattern.compile("\"result\" => (\\d+)L").matcher(cliOutput);
+        assertThat(m.find()).as(cliOutput).isTrue();
+        return m.group(1);
+    }
+
+    // --- what the job repository holds
+
+    private static String awaitEnd(long executionId) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            String status = query("SELECT batchstatus FROM job_execution WHERE jobexecutionid = " + executionId).stream()
+                    .findFirst().orElse("");
+            if (List.of("COMPLETED", "FAILED", "STOPPED", "ABANDONED").contains(status)) {
+                return status;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("execution " + executionId + " did not end within 60 s");
+    }
+
+    private static List<Long> awaitExecutions(String flow, int atLeast, Duration within) throws Exception {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (true) {
+            List<Long> ids = query("SELECT e.jobexecutionid FROM job_execution e JOIN job_instance i ON i.jobinstanceid = e.jobinstanceid"
+                    + " WHERE i.jobname = '" + flow + "' ORDER BY 1").stream().map(Long::parseLong).toList();
+            if (ids.size() >= atLeast || System.nanoTime() > deadline) {
+                return ids;
+            }
+            Thread.sleep(250);
+        }
+    }
+
+    private static List<String> exitStatuses(long executionId) throws SQLException {
+        return query("SELECT exitstatus FROM step_execution WHERE jobexecutionid = " + executionId);
+    }
+
+    private static List<String> stepNames(long executionId) throws SQLException {
+        return query("SELECT stepname FROM step_execution WHERE jobexecutionid = " + executionId + " ORDER BY stepexecutionid");
+    }
+
+    private static List<String> query(String sql) throws SQLException {
+        try (Connection c = Postgres.connect(REPOSITORY); PreparedStatement s = c.prepareStatement(sql); ResultSet rs = s.executeQuery()) {
+            List<String> values = new ArrayList<>();
+            while (rs.next()) {
+                values.add(rs.getString(1));
+            }
+            return values;
+        } catch (SQLException e) {
+            if ("42P01".equals(e.getSQLState())) {
+                return List.of(); // JBeret has not created its tables yet
+            }
+            throw e;
+        }
+    }
+
+    private static void awaitStatement(String text) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (Postgres.count(WAREHOUSE, "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%" + text + "%' AND pid <> pg_backend_pid()") == 0) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no statement with " + text + " started");
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    private static void awaitLog(String text, Duration within) throws Exception {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (!Files.readString(JBOSS_HOME.resolve("standalone/log/server.log")).contains(text)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("server.log does not say: " + text);
+            }
+            Thread.sleep(500);
+        }
+    }
+
+    private static ObjectStore store() {
+        Map<String, String> settings = Map.of("ferry.store.url", "s3://ferry-it/staging",
+                "ferry.store.s3.endpoint", s3.endpoint(), "ferry.store.s3.path-style", "true",
+                "ferry.store.s3.access-key", S3Server.ACCESS_KEY, "ferry.store.s3.secret-key", S3Server.SECRET_KEY);
+        return StoreSettings.from(new io.smallrye.config.SmallRyeConfigBuilder()
+                .withSources(new io.smallrye.config.PropertiesConfigSource(settings, "it", ConfigSource.DEFAULT_ORDINAL)).build()).open();
+    }
+}

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# For the WildFly tests (*IT): creates their databases and prepares the WildFly unpacked under target/
+# with server-config/wildfly/setup.sh, exactly as a user prepares theirs.
+#   prepare.sh WILDFLY_HOME POSTGRESQL_JAR     before the tests
+#   prepare.sh --drop                          after them: drops the databases
+set -euo pipefail
+cd "$(dirname "$0")/../../.."
+PSQL="psql -X -q -h 127.0.0.1 -U postgres -d postgres"
+DATABASES="ferry_it_src ferry_it_dst ferry_it_repo"
+
+for db in $DATABASES; do $PSQL -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" 2>/dev/null; done
+[ "${1:-}" = "--drop" ] && exit 0
+
+WILDFLY_HOME=$1
+for db in $DATABASES; do $PSQL -c "CREATE DATABASE $db"; done
+# A fresh standalone.xml each time, so that the tests always start from a stock server.
+CONFIG="$WILDFLY_HOME/standalone/configuration"
+[ -f "$CONFIG/standalone.xml.stock" ] || cp "$CONFIG/standalone.xml" "$CONFIG/standalone.xml.stock"
+cp "$CONFIG/standalone.xml.stock" "$CONFIG/standalone.xml"
+rm -f "$CONFIG/ferry-keys.cs"
+rm -rf "$WILDFLY_HOME/standalone/data" "$WILDFLY_HOME/standalone/log" "$WILDFLY_HOME/standalone/deployments/"*.war*
+
+mkdir -p target/wildfly-it
+sed "s|@POSTGRESQL_JAR@|$2|" src/test/wildfly/ferry-it.properties > target/wildfly-it/ferry-it.properties
+server-config/wildfly/setup.sh "$WILDFLY_HOME" target/wildfly-it/ferry-it.properties
