@@ -101,7 +101,17 @@ public final class StandaloneRuntime implements AutoCloseable {
      * @return the execution id
      */
     public long start(String flow, Properties parameters) {
-        return operator.start(jobXmlName(flow), parameters);
+        String jobXml = jobXmlName(flow);
+        try (var xml = environment.getJobXmlResolver().resolveJobXml(jobXml.endsWith(".xml") ? jobXml : jobXml + ".xml",
+                environment.getClassLoader())) {
+            if (xml == null) {
+                throw new IllegalArgumentException("no flow named '" + flow + "': there is no META-INF/batch-jobs/" + flow
+                        + ".xml on the class path; give a job name such as rds-to-adb or a path to a job XML file");
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read the job XML of flow '" + flow + "': " + e.getMessage(), e);
+        }
+        return operator.start(jobXml, parameters);
     }
 
     /** A path becomes absolute, so that a restart from another directory finds the same file. */

@@ -57,7 +57,7 @@ class CommandLineTest {
         Pipeline.CliResult result = pipeline.cli("run", "no-such-flow", "-d", "20240101");
 
         assertThat(result.exitCode()).isEqualTo(2);
-        assertThat(result.err()).contains("no-such-flow");
+        assertThat(result.err()).contains("no flow named 'no-such-flow'").contains("META-INF/batch-jobs/no-such-flow.xml");
         Pipeline.CliResult file = pipeline.cli("run", "flows/missing.xml", "-d", "20240101");
         assertThat(file.exitCode()).isEqualTo(2);
         assertThat(file.err()).contains("no such job XML file");

@@ -1,0 +1,64 @@
+package dev.ferry.schedule;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ScheduleTest {
+
+    static final ZoneId SHANGHAI = ZoneId.of("Asia/Shanghai");
+
+    @Test
+    void aDailyCrontabLineFiresAtItsTimeAndLoadsTheDayBefore() {
+        Schedule daily = new Schedule("rds-to-adb", "30 2 * * *", SHANGHAI);
+
+        ZonedDateTime fired = daily.lastFireAtOrBefore(ZonedDateTime.of(2025, 1, 1, 2, 30, 0, 400_000_000, SHANGHAI));
+        assertThat(fired).isEqualTo(ZonedDateTime.of(2025, 1, 1, 2, 30, 0, 0, SHANGHAI));
+        assertThat(daily.businessDateFor(fired).toString()).isEqualTo("20241231");
+        assertThat(daily.nextFireAfter(fired)).isEqualTo(ZonedDateTime.of(2025, 1, 2, 2, 30, 0, 0, SHANGHAI));
+    }
+
+    @Test
+    void aFiringHandledLateStillStandsForTheFireTimeItMissed() {
+        Schedule daily = new Schedule("rds-to-adb", "30 2 * * *", SHANGHAI);
+        // The server was down at 02:30 on 1 March and the timer fired at 09:00: the run still loads 29 February.
+        ZonedDateTime late = ZonedDateTime.of(2024, 3, 1, 9, 0, 0, 0, SHANGHAI);
+
+        assertThat(daily.businessDateFor(daily.lastFireAtOrBefore(late)).toString()).isEqualTo("20240229");
+    }
+
+    @Test
+    void sixFieldsTakeSecondsFirstAndBothMapToCalendarTimerFields() {
+        assertThat(new Schedule("f", "30 2 * * 1-5", SHANGHAI).calendarFields()).containsExactly("0", "30", "2", "*", "*", "1-5");
+        assertThat(new Schedule("f", "*/2 * * * * ?", SHANGHAI).calendarFields()).containsExactly("*/2", "*", "*", "*", "*", "*");
+    }
+
+    @Test
+    void aBadExpressionIsNamedWithItsKey() {
+        assertThatThrownBy(() -> new Schedule("rds-to-adb", "30 2 * *", SHANGHAI))
+                .hasMessageContaining("ferry.flow.rds-to-adb.schedule '30 2 * *' has 4 fields");
+        assertThatThrownBy(() -> new Schedule("rds-to-adb", "61 2 * * *", SHANGHAI))
+                .hasMessageContaining("ferry.flow.rds-to-adb.schedule '61 2 * * *' is not a valid cron expression");
+    }
+
+    @Test
+    void schedulesComeFromTheConfigurationWithTheirZones() {
+        var config = new SmallRyeConfigBuilder().withSources(new PropertiesConfigSource(Map.of(
+                "ferry.timezone", "UTC",
+                "ferry.flow.rds-to-adb.schedule", "30 2 * * *",
+                "ferry.flow.rds-to-adb.timezone", "Asia/Shanghai",
+                "ferry.flow.orders.schedule", "0 5 * * *"), "test", 100)).build();
+
+        Map<String, Schedule> schedules = Schedule.fromConfig(config);
+
+        assertThat(schedules).containsOnlyKeys("rds-to-adb", "orders");
+        assertThat(schedules.get("rds-to-adb").zone()).isEqualTo(SHANGHAI);
+        assertThat(schedules.get("orders").zone()).isEqualTo(ZoneId.of("UTC"));
+    }
+}
