@@ -1,12 +1,16 @@
 package dev.ferry.schedule;
 
 import dev.ferry.variables.BusinessDate;
+import dev.ferry.variables.Variables;
+import jakarta.batch.operations.JobOperator;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Properties;
 import javax.sql.DataSource;
 
 /**
@@ -28,19 +32,51 @@ public final class Claims {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE IF NOT EXISTS " + TABLE + " (flow varchar(255) NOT NULL, mydate char(8) NOT NULL,"
                     + " claimed_at timestamptz NOT NULL DEFAULT now(), claimed_by varchar(255) NOT NULL,"
-                    + " execution_id bigint, CONSTRAINT " + TABLE + "_once UNIQUE (flow, mydate))");
+                    + " execution_id bigint, forced boolean NOT NULL DEFAULT false, CONSTRAINT " + TABLE + "_once UNIQUE (flow, mydate))");
         }
     }
 
     /** @return true when the caller now owns (flow, mydate) and should start the run; false when it was taken */
     public boolean claim(String flow, BusinessDate mydate, String claimedBy) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement insert = c.prepareStatement(
-                "INSERT INTO " + TABLE + " (flow, mydate, claimed_by) VALUES (?, ?, ?) ON CONFLICT (flow, mydate) DO NOTHING")) {
+        return claim(flow, mydate, claimedBy, false);
+    }
+
+    /**
+     * Claims (flow, mydate); with {@code force} a deliberate rerun takes over an existing claim and is
+     * recorded as forced.
+     *
+     * @return true when the caller now owns the pair and should start the run
+     */
+    public boolean claim(String flow, BusinessDate mydate, String claimedBy, boolean force) throws SQLException {
+        String sql = "INSERT INTO " + TABLE + " (flow, mydate, claimed_by, forced) VALUES (?, ?, ?, ?) ON CONFLICT (flow, mydate) "
+                + (force ? "DO UPDATE SET claimed_by = EXCLUDED.claimed_by, claimed_at = now(), forced = true, execution_id = NULL"
+                         : "DO NOTHING");
+        try (Connection c = dataSource.getConnection(); PreparedStatement insert = c.prepareStatement(sql)) {
             insert.setString(1, flow);
             insert.setString(2, mydate.toString());
             insert.setString(3, claimedBy);
+            insert.setBoolean(4, force);
             return insert.executeUpdate() == 1;
         }
+    }
+
+    /**
+     * Starts {@code jobXmlName} for (flow, mydate) unless the pair is claimed already.
+     *
+     * @return the execution id, or empty when another start owns the pair
+     */
+    public OptionalLong startOnce(JobOperator operator, String flow, String jobXmlName,
+                                            BusinessDate mydate, Properties parameters, String claimedBy,
+                                            boolean force) throws SQLException {
+        if (!claim(flow, mydate, claimedBy, force)) {
+            return OptionalLong.empty();
+        }
+        Properties all = new Properties();
+        all.putAll(parameters);
+        all.setProperty(Variables.MYDATE, mydate.toString());
+        long id = operator.start(jobXmlName, all);
+        attach(flow, mydate, id);
+        return OptionalLong.of(id);
     }
 
     /** Records which execution a claim started. */
@@ -57,7 +93,7 @@ public final class Claims {
     /** Who holds the claim on (flow, mydate), if anyone, e.g. {@code timer@host (execution 12)}. */
     public Optional<String> holder(String flow, BusinessDate mydate) throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement query = c.prepareStatement(
-                "SELECT claimed_by, execution_id, claimed_at FROM " + TABLE + " WHERE flow = ? AND mydate = ?")) {
+                "SELECT claimed_by, execution_id, claimed_at, forced FROM " + TABLE + " WHERE flow = ? AND mydate = ?")) {
             query.setString(1, flow);
             query.setString(2, mydate.toString());
             try (ResultSet rs = query.executeQuery()) {
@@ -65,7 +101,9 @@ public final class Claims {
                     return Optional.empty();
                 }
                 long id = rs.getLong(2);
-                return Optional.of(rs.getString(1) + (rs.wasNull() ? "" : " (execution " + id + ")") + " at " + rs.getTimestamp(3).toInstant());
+                boolean noExecution = rs.wasNull();
+                return Optional.of(rs.getString(1) + (noExecution ? "" : " (execution " + id + ")") + " at "
+                        + rs.getTimestamp(3).toInstant() + (rs.getBoolean(4) ? ", forced" : ""));
             }
         }
     }

@@ -3,7 +3,6 @@ package dev.ferry.server;
 import dev.ferry.schedule.Claims;
 import dev.ferry.schedule.Schedule;
 import dev.ferry.variables.BusinessDate;
-import dev.ferry.variables.Variables;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
 import jakarta.batch.runtime.BatchRuntime;
@@ -89,17 +88,13 @@ public class FlowTimers {
      */
     public OptionalLong startOnce(String flow, BusinessDate mydate) {
         try {
-            if (!claims.claim(flow, mydate, owner)) {
-                LOG.info(() -> "flow " + flow + ", mydate " + mydate + ": skipped, already claimed by "
-                        + holder(flow, mydate));
-                return OptionalLong.empty();
+            OptionalLong id = claims.startOnce(BatchRuntime.getJobOperator(), flow, flow, mydate, new Properties(), owner, false);
+            if (id.isEmpty()) {
+                LOG.info(() -> "flow " + flow + ", mydate " + mydate + ": skipped, already claimed by " + holder(flow, mydate));
+            } else {
+                LOG.info(() -> "flow " + flow + ", mydate " + mydate + ": started execution " + id.getAsLong());
             }
-            Properties parameters = new Properties();
-            parameters.setProperty(Variables.MYDATE, mydate.toString());
-            long id = BatchRuntime.getJobOperator().start(flow, parameters);
-            claims.attach(flow, mydate, id);
-            LOG.info(() -> "flow " + flow + ", mydate " + mydate + ": started execution " + id);
-            return OptionalLong.of(id);
+            return id;
         } catch (SQLException e) {
             throw new IllegalStateException("flow " + flow + ", mydate " + mydate + ": cannot claim the run in "
                     + Claims.TABLE + ": " + e.getMessage(), e);

@@ -4,7 +4,6 @@ import dev.ferry.db.DatabaseBootstrap;
 import dev.ferry.db.DatabaseSettings;
 import dev.ferry.store.StoredObject;
 import dev.ferry.variables.BusinessDate;
-import dev.ferry.variables.Variables;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -45,9 +44,9 @@ final class DemoCommand implements Callable<Integer> {
             BusinessDate mydate = date != null ? BusinessDate.parse(date)
                     : BusinessDate.forRunAt(ZonedDateTime.now(runtime.timezone()), runtime.timezone());
             prepare(runtime, mydate);
-            Properties parameters = new Properties();
-            parameters.setProperty(Variables.MYDATE, mydate.toString());
-            int code = new RunReporter(runtime, System.out).follow(runtime.start(FLOW, parameters));
+            // The demo resets its data, so running the date again is deliberate.
+            long id = runtime.startOnce(FLOW, mydate, new Properties(), runtime.owner("demo"), true).orElseThrow();
+            int code = new RunReporter(runtime, System.out).follow(id);
             show(runtime, mydate);
             return code;
         }

@@ -5,6 +5,7 @@ import dev.ferry.variables.Variables;
 import java.time.ZonedDateTime;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -29,12 +30,21 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = {"-p", "--param"}, paramLabel = "KEY=VALUE", description = "Another job parameter; repeatable.")
     Map<String, String> params = new LinkedHashMap<>();
 
+    @Option(names = "--force", description = "Run even when this flow already ran (or runs) for this date; recorded as forced.")
+    boolean force;
+
     @Override
     public Integer call() throws Exception {
         try (StandaloneRuntime runtime = ferry.runtime()) {
             Properties parameters = parameters(runtime);
-            long id = runtime.start(flow, parameters);
-            return new RunReporter(runtime, System.out).follow(id);
+            BusinessDate mydate = BusinessDate.parse(parameters.getProperty(Variables.MYDATE));
+            OptionalLong id = runtime.startOnce(flow, mydate, parameters, runtime.owner("cli"), force);
+            if (id.isEmpty()) {
+                throw new IllegalArgumentException("flow " + flow + " has run for mydate " + mydate + " already: claimed by "
+                        + runtime.claimHolder(flow, mydate) + ". Restart a failed execution with ferry restart ID,"
+                        + " or run it again on purpose with --force");
+            }
+            return new RunReporter(runtime, System.out).follow(id.getAsLong());
         }
     }
 

@@ -3,13 +3,16 @@ package dev.ferry.standalone;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.ferry.db.DatabaseBootstrap;
 import dev.ferry.db.DatabaseSettings;
+import dev.ferry.db.DatabaseUnavailableException;
 import dev.ferry.db.Databases;
 import dev.ferry.db.PooledDatabases;
 import dev.ferry.extract.ExtractBatchlet;
+import dev.ferry.schedule.Claims;
 import dev.ferry.load.LoadBatchlet;
 import dev.ferry.sql.SqlBatchlet;
 import dev.ferry.store.ObjectStore;
 import dev.ferry.store.StoreSettings;
+import dev.ferry.variables.BusinessDate;
 import jakarta.batch.operations.JobOperator;
 import jakarta.batch.runtime.BatchStatus;
 import jakarta.batch.runtime.JobExecution;
@@ -23,10 +26,12 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import org.eclipse.microprofile.config.Config;
+import org.jberet.creation.ArchiveXmlLoader;
 import org.jberet.creation.BatchBeanProducer;
 import org.jberet.operations.JobOperatorImpl;
 import org.jberet.spi.JobOperatorContext;
@@ -50,6 +55,7 @@ public final class StandaloneRuntime implements AutoCloseable {
     private final WeldContainer weld;
     private final StandaloneBatchEnvironment environment;
     private final JobOperator operator;
+    private final Claims claims;
 
     private StandaloneRuntime(Config config) {
         this.config = config;
@@ -69,6 +75,12 @@ public final class StandaloneRuntime implements AutoCloseable {
         // Batch artifacts reach the operator through BatchRuntime.getJobOperator(), as they do in a server.
         JobOperatorContext context = JobOperatorContext.create(operator);
         JobOperatorContext.setJobOperatorContextSelector(() -> context);
+        this.claims = new Claims(repositoryPool);
+        try {
+            claims.createTableIfAbsent();
+        } catch (SQLException e) {
+            throw new DatabaseUnavailableException("cannot create the claim table in " + repository + ": " + e.getMessage());
+        }
     }
 
     public static StandaloneRuntime start(Config config) {
@@ -87,6 +99,49 @@ public final class StandaloneRuntime implements AutoCloseable {
         return StandaloneConfig.timezone(config);
     }
 
+    /** Who starts runs from this process, as recorded with its claims: {@code cli@host:pid}. */
+    public String owner(String role) {
+        return role + "@" + hostName() + ":" + ProcessHandle.current().pid();
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return "unknown-host";
+        }
+    }
+
+    /**
+     * Starts a flow for a business date once: claims (flow, mydate) first, and starts nothing when another
+     * start owns the pair, unless {@code force}.
+     *
+     * @return the execution id, or empty when the pair was claimed already
+     */
+    public OptionalLong startOnce(String flow, BusinessDate mydate, Properties parameters, String owner, boolean force) {
+        String jobXml = resolvable(flow);
+        try {
+            return claims.startOnce(operator, flowName(jobXml), jobXml, mydate, parameters, owner, force);
+        } catch (SQLException e) {
+            throw new DatabaseUnavailableException("cannot claim flow " + flow + ", mydate " + mydate + ": " + e.getMessage());
+        }
+    }
+
+    /** Who holds the claim of (flow, mydate), for messages. */
+    public String claimHolder(String flow, BusinessDate mydate) {
+        try {
+            return claims.holder(flowName(resolvable(flow)), mydate).orElse("nobody");
+        } catch (SQLException e) {
+            return "? (" + e.getMessage() + ")";
+        }
+    }
+
+    /** The flow's name, its job id: what executions and claims are kept under. */
+    String flowName(String jobXml) {
+        return ArchiveXmlLoader.loadJobXml(jobXml, environment.getClassLoader(), new ArrayList<>(),
+                environment.getJobXmlResolver()).getId();
+    }
+
     public Databases databases() {
         return databases;
     }
@@ -101,6 +156,11 @@ public final class StandaloneRuntime implements AutoCloseable {
      * @return the execution id
      */
     public long start(String flow, Properties parameters) {
+        return operator.start(resolvable(flow), parameters);
+    }
+
+    /** The job XML name JBeret is to load, checked to exist. */
+    private String resolvable(String flow) {
         String jobXml = jobXmlName(flow);
         try (var xml = environment.getJobXmlResolver().resolveJobXml(jobXml.endsWith(".xml") ? jobXml : jobXml + ".xml",
                 environment.getClassLoader())) {
@@ -111,7 +171,7 @@ public final class StandaloneRuntime implements AutoCloseable {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot read the job XML of flow '" + flow + "': " + e.getMessage(), e);
         }
-        return operator.start(jobXml, parameters);
+        return jobXml;
     }
 
     /** A path becomes absolute, so that a restart from another directory finds the same file. */

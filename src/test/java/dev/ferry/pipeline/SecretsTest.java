@@ -43,7 +43,7 @@ class SecretsTest {
         pipeline.config.set("ferry.db.source.url", "jdbc:postgresql://127.0.0.1:1/x").set("ferry.db.source.connect-timeout", "1");
         Pipeline.CliResult failed = pipeline.cli("-v", "run", "rds-to-adb", "--date", "20240102");
         pipeline.config.set("ferry.db.source.url", "jdbc:postgresql://127.0.0.1:1/x?user=postgres&password=" + DB_PASSWORD);
-        Pipeline.CliResult failedWithUrlPassword = pipeline.cli("-v", "run", "rds-to-adb", "--date", "20240102");
+        Pipeline.CliResult failedWithUrlPassword = pipeline.cli("-v", "run", "rds-to-adb", "--date", "20240102", "--force");
         Pipeline.CliResult history = pipeline.cli("-v", "executions");
 
         assertThat(ok.exitCode()).isZero();

@@ -53,6 +53,22 @@ class CommandLineTest {
     }
 
     @Test
+    void aSecondRunOfTheSameDateIsRefusedUnlessForcedAndTheForceIsRecorded() {
+        Postgres.execute(pipeline.source, "CREATE TABLE IF NOT EXISTS t_src (a int, b int, c date)");
+        Postgres.execute(pipeline.warehouse, "CREATE TABLE IF NOT EXISTS t_target (a int, b int, c date)");
+        assertThat(pipeline.cli("run", "rds-to-adb", "-d", "20230601").exitCode()).isZero();
+
+        Pipeline.CliResult again = pipeline.cli("run", "rds-to-adb", "-d", "20230601");
+        assertThat(again.exitCode()).isEqualTo(2);
+        assertThat(again.err()).contains("has run for mydate 20230601 already: claimed by cli@").contains("--force");
+        assertThat(again.out()).doesNotContain("started");
+
+        assertThat(pipeline.cli("run", "rds-to-adb", "-d", "20230601", "--force").exitCode()).isZero();
+        assertThat(Postgres.count(pipeline.repository,
+                "SELECT count(*) FROM ferry_claim WHERE flow = 'rds-to-adb' AND mydate = '20230601' AND forced")).isEqualTo(1);
+    }
+
+    @Test
     void anUnknownFlowFailsWithoutStartingAnything() {
         Pipeline.CliResult result = pipeline.cli("run", "no-such-flow", "-d", "20240101");
 
