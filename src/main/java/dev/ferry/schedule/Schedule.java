@@ -8,10 +8,15 @@ import com.cronutils.parser.CronParser;
 import dev.ferry.variables.BusinessDate;
 import java.io.Serializable;
 import java.time.DateTimeException;
+import java.time.Instant;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -22,19 +27,26 @@ import org.eclipse.microprofile.config.Config;
  * T+1 rule (a run fired on day D loads D - 1 in that zone). Cron has five fields ({@code minute hour
  * day-of-month month day-of-week}, as in crontab) or six with seconds first ({@code 0 30 2 * * *}).
  *
- * @param cron the expression as configured
+ * @param cron    the expression as configured
+ * @param misfire what to do with fire times missed while no scheduler ran
  */
-public record Schedule(String flow, String cron, ZoneId zone) implements Serializable {
+public record Schedule(String flow, String cron, ZoneId zone, MisfirePolicy misfire) implements Serializable {
 
     private static final Pattern KEY = Pattern.compile("ferry\\.flow\\.(.+)\\.schedule");
 
     public Schedule {
         parse(flow, cron);
+        misfire = misfire == null ? MisfirePolicy.CATCH_UP : misfire;
+    }
+
+    public Schedule(String flow, String cron, ZoneId zone) {
+        this(flow, cron, zone, MisfirePolicy.CATCH_UP);
     }
 
     /**
      * The schedules in the configuration: {@code ferry.flow.FLOW.schedule} and, optionally,
-     * {@code ferry.flow.FLOW.timezone} (default {@code ferry.timezone}, then the system zone).
+     * {@code ferry.flow.FLOW.timezone} (default {@code ferry.timezone}, then the system zone) and
+     * {@code ferry.flow.FLOW.misfire} ({@code catch-up}, the default, {@code latest} or {@code skip}).
      */
     public static Map<String, Schedule> fromConfig(Config config) {
         ZoneId defaultZone = zone(config, "ferry.timezone", ZoneId.systemDefault());
@@ -44,7 +56,14 @@ public record Schedule(String flow, String cron, ZoneId zone) implements Seriali
             if (m.matches()) {
                 String flow = m.group(1);
                 String cron = config.getValue(key, String.class);
-                schedules.put(flow, new Schedule(flow, cron, zone(config, "ferry.flow." + flow + ".timezone", defaultZone)));
+                String misfireKey = "ferry.flow." + flow + ".misfire";
+                MisfirePolicy misfire;
+                try {
+                    misfire = MisfirePolicy.parse(config.getOptionalValue(misfireKey, String.class).orElse("catch-up"));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(misfireKey + ": " + e.getMessage());
+                }
+                schedules.put(flow, new Schedule(flow, cron, zone(config, "ferry.flow." + flow + ".timezone", defaultZone), misfire));
             }
         }
         return schedules;
@@ -62,18 +81,54 @@ public record Schedule(String flow, String cron, ZoneId zone) implements Seriali
 
     /** The latest fire time at or before {@code time}: the one a run started by a timer stands for. */
     public ZonedDateTime lastFireAtOrBefore(ZonedDateTime time) {
-        ZonedDateTime t = time.withZoneSameInstant(zone).truncatedTo(ChronoUnit.SECONDS);
+        ZonedDateTime wall = wallClock(time).truncatedTo(ChronoUnit.SECONDS);
         ExecutionTime execution = ExecutionTime.forCron(parse(flow, cron));
-        if (execution.isMatch(t)) {
-            return t;
+        if (execution.isMatch(wall)) {
+            return inZone(wall);
         }
-        return execution.lastExecution(t).orElseThrow(() -> new IllegalStateException("schedule of " + flow + " never fired before " + t));
+        return inZone(execution.lastExecution(wall)
+                .orElseThrow(() -> new IllegalStateException("schedule of " + flow + " never fired before " + time)));
     }
 
     /** The first fire time after {@code time}. */
     public ZonedDateTime nextFireAfter(ZonedDateTime time) {
-        return ExecutionTime.forCron(parse(flow, cron)).nextExecution(time.withZoneSameInstant(zone))
-                .orElseThrow(() -> new IllegalStateException("schedule of " + flow + " never fires after " + time));
+        return inZone(ExecutionTime.forCron(parse(flow, cron)).nextExecution(wallClock(time))
+                .orElseThrow(() -> new IllegalStateException("schedule of " + flow + " never fires after " + time)));
+    }
+
+    /** Every fire time after {@code after} up to and including {@code upTo}, oldest first. */
+    public List<ZonedDateTime> fireTimesBetween(Instant after, Instant upTo) {
+        List<ZonedDateTime> times = new ArrayList<>();
+        ExecutionTime execution = ExecutionTime.forCron(parse(flow, cron));
+        ZonedDateTime wall = wallClock(after.atZone(zone));
+        while (true) {
+            Optional<ZonedDateTime> next = execution.nextExecution(wall);
+            if (next.isEmpty()) {
+                return times;
+            }
+            ZonedDateTime fire = inZone(next.get());
+            if (fire.toInstant().isAfter(upTo)) {
+                return times;
+            }
+            if (fire.toInstant().isAfter(after) && (times.isEmpty() || fire.isAfter(times.get(times.size() - 1)))) {
+                times.add(fire);
+            }
+            wall = next.get();
+        }
+    }
+
+    /*
+     * Cron is read on the wall clock of the flow's zone, computed on a timeline without daylight saving
+     * (the local time as if it were UTC) and then placed in the zone. So a fire time that falls into the
+     * spring-forward gap runs right after it (02:30 becomes 03:30) instead of being lost with its business
+     * date, and one in the repeated autumn hour runs once.
+     */
+    private ZonedDateTime wallClock(ZonedDateTime time) {
+        return time.withZoneSameInstant(zone).toLocalDateTime().atZone(ZoneOffset.UTC);
+    }
+
+    private ZonedDateTime inZone(ZonedDateTime wallClock) {
+        return ZonedDateTime.ofLocal(wallClock.toLocalDateTime(), zone, null);
     }
 
     /** T+1: the business date a run fired at {@code fireTime} loads. */

@@ -10,7 +10,8 @@ import picocli.CommandLine.ScopeType;
 /** {@code ferry}: the command line of the standalone runtime. */
 @Command(name = "ferry", mixinStandardHelpOptions = true, version = "Ferry 0.1.0",
         description = "Runs T+1 ETL flows (Jakarta Batch jobs) without an application server.",
-        subcommands = {RunCommand.class, RestartCommand.class, ExecutionsCommand.class, DemoCommand.class},
+        subcommands = {RunCommand.class, RestartCommand.class, ExecutionsCommand.class, ScheduleCommand.class,
+                ServeCommand.class, DemoCommand.class},
         synopsisSubcommandLabel = "COMMAND")
 public final class FerryCommand implements Runnable {
 

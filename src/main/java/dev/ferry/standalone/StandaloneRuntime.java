@@ -8,6 +8,7 @@ import dev.ferry.db.Databases;
 import dev.ferry.db.PooledDatabases;
 import dev.ferry.extract.ExtractBatchlet;
 import dev.ferry.schedule.Claims;
+import dev.ferry.schedule.Watermarks;
 import dev.ferry.load.LoadBatchlet;
 import dev.ferry.sql.SqlBatchlet;
 import dev.ferry.store.ObjectStore;
@@ -56,6 +57,7 @@ public final class StandaloneRuntime implements AutoCloseable {
     private final StandaloneBatchEnvironment environment;
     private final JobOperator operator;
     private final Claims claims;
+    private final Watermarks watermarks;
 
     private StandaloneRuntime(Config config) {
         this.config = config;
@@ -76,10 +78,12 @@ public final class StandaloneRuntime implements AutoCloseable {
         JobOperatorContext context = JobOperatorContext.create(operator);
         JobOperatorContext.setJobOperatorContextSelector(() -> context);
         this.claims = new Claims(repositoryPool);
+        this.watermarks = new Watermarks(repositoryPool);
         try {
             claims.createTableIfAbsent();
+            watermarks.createTableIfAbsent();
         } catch (SQLException e) {
-            throw new DatabaseUnavailableException("cannot create the claim table in " + repository + ": " + e.getMessage());
+            throw new DatabaseUnavailableException("cannot create Ferry's tables in " + repository + ": " + e.getMessage());
         }
     }
 
@@ -125,6 +129,11 @@ public final class StandaloneRuntime implements AutoCloseable {
         } catch (SQLException e) {
             throw new DatabaseUnavailableException("cannot claim flow " + flow + ", mydate " + mydate + ": " + e.getMessage());
         }
+    }
+
+    /** Up to when each schedule has been handled. */
+    public Watermarks watermarks() {
+        return watermarks;
     }
 
     /** Who holds the claim of (flow, mydate), for messages. */

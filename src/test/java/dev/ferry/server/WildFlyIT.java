@@ -57,7 +57,7 @@ class WildFlyIT {
     static WebArchive ferryWar() {
         // The WAR as built, plus three test flows.
         return ShrinkWrap.createFromZipFile(WebArchive.class, new File("target/ferry.war"))
-                .addAsResource(new File("src/test/resources/flows/timer-probe.xml"), "META-INF/batch-jobs/timer-probe.xml")
+                .addAsResource(new File("src/test/resources/META-INF/batch-jobs/timer-probe.xml"), "META-INF/batch-jobs/timer-probe.xml")
                 .addAsResource(new File("src/test/resources/flows/unknown-database.xml"), "META-INF/batch-jobs/unknown-database.xml")
                 .addAsResource(new File("src/test/resources/flows/sleepy.xml"), "META-INF/batch-jobs/sleepy.xml");
     }

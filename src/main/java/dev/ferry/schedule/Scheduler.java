@@ -1,0 +1,90 @@
+package dev.ferry.schedule;
+
+import dev.ferry.variables.BusinessDate;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.logging.Logger;
+
+/**
+ * Decides which runs are due: on each {@link #tick()} it takes every fire time since a flow's watermark,
+ * runs those on time, applies the flow's misfire policy to those missed (older than the grace period,
+ * e.g. while no scheduler ran), and moves the watermark. Starting a run is the launcher's job, which
+ * claims (flow, business date), so schedulers side by side start each date once.
+ */
+public final class Scheduler {
+
+    private static final Logger LOG = Logger.getLogger(Scheduler.class.getName());
+
+    /** Starts a flow for a business date once; empty when the date was claimed already. */
+    @FunctionalInterface
+    public interface Launcher {
+        OptionalLong launch(Schedule schedule, BusinessDate mydate);
+    }
+
+    /** One fire time handled by a tick. */
+    public record Fired(String flow, ZonedDateTime fireTime, BusinessDate mydate, boolean missed, OptionalLong executionId) {
+    }
+
+    private final List<Schedule> schedules;
+    private final Watermarks watermarks;
+    private final Launcher launcher;
+    private final Clock clock;
+    private final Duration grace;
+
+    public Scheduler(Collection<Schedule> schedules, Watermarks watermarks, Launcher launcher, Clock clock, Duration grace) {
+        this.schedules = List.copyOf(schedules);
+        this.watermarks = watermarks;
+        this.launcher = launcher;
+        this.clock = clock;
+        this.grace = grace;
+    }
+
+    /** Handles every schedule up to now; returns the fire times it acted on, oldest first per flow. */
+    public List<Fired> tick() throws SQLException {
+        Instant now = clock.instant();
+        List<Fired> fired = new ArrayList<>();
+        for (Schedule schedule : schedules) {
+            Optional<Instant> mark = watermarks.read(schedule.flow());
+            if (mark.isEmpty()) {
+                // First time this flow is scheduled: nothing before now was missed.
+                watermarks.advance(schedule.flow(), now);
+                continue;
+            }
+            List<ZonedDateTime> due = schedule.fireTimesBetween(mark.get(), now);
+            List<ZonedDateTime> missed = due.stream().filter(t -> t.toInstant().plus(grace).isBefore(now)).toList();
+            List<ZonedDateTime> onTime = due.subList(missed.size(), due.size());
+            List<ZonedDateTime> run = new ArrayList<>(switch (schedule.misfire()) {
+                case CATCH_UP -> missed;
+                case LATEST -> missed.isEmpty() ? List.<ZonedDateTime>of() : List.of(missed.get(missed.size() - 1));
+                case SKIP -> List.<ZonedDateTime>of();
+            });
+            if (run.size() < missed.size()) {
+                LOG.info(() -> "flow " + schedule.flow() + ": " + (missed.size() - run.size()) + " missed fire time(s) not run ("
+                        + schedule.misfire() + ")");
+            }
+            run.addAll(onTime);
+            for (ZonedDateTime time : run) {
+                BusinessDate mydate = schedule.businessDateFor(time);
+                OptionalLong id = launcher.launch(schedule, mydate);
+                fired.add(new Fired(schedule.flow(), time, mydate, missed.contains(time), id));
+            }
+            watermarks.advance(schedule.flow(), now);
+        }
+        return fired;
+    }
+
+    /** When the next schedule fires, if any does. */
+    public Optional<ZonedDateTime> nextFire() {
+        ZonedDateTime now = clock.instant().atZone(clock.getZone());
+        return schedules.stream().map(s -> s.nextFireAfter(now)).min(Comparator.comparing(ZonedDateTime::toInstant));
+    }
+}

@@ -1,0 +1,41 @@
+package dev.ferry.testing;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+
+/** A clock that stands still until a test moves it: time-dependent behaviour without sleeping. */
+public final class FakeClock extends Clock {
+
+    private Instant now;
+    private final ZoneId zone;
+
+    public FakeClock(Instant now, ZoneId zone) {
+        this.now = now;
+        this.zone = zone;
+    }
+
+    public void set(Instant instant) {
+        now = instant;
+    }
+
+    public void advance(Duration duration) {
+        now = now.plus(duration);
+    }
+
+    @Override
+    public ZoneId getZone() {
+        return zone;
+    }
+
+    @Override
+    public Clock withZone(ZoneId other) {
+        return new FakeClock(now, other);
+    }
+
+    @Override
+    public Instant instant() {
+        return now;
+    }
+}
