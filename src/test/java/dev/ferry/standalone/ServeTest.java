@@ -1,0 +1,85 @@
+package dev.ferry.standalone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.testing.Pipeline;
+import dev.ferry.testing.Postgres;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** ferry serve and ferry schedule as a user runs them, in processes of their own. */
+class ServeTest {
+
+    static Pipeline pipeline;
+
+    @BeforeAll
+    static void setUp(@TempDir Path dir) {
+        pipeline = new Pipeline(dir);
+        pipeline.config.set("ferry.timezone", "UTC").set("ferry.flow.timer-probe.schedule", "0 3 * * *");
+    }
+
+    @AfterAll
+    static void tearDown() {
+        pipeline.close();
+    }
+
+    @Test
+    void scheduleShowsTheNextFireTimesWithTheirBusinessDates() {
+        Pipeline.CliResult result = pipeline.cli("schedule", "--next", "2");
+
+        ZonedDateTime next = ZonedDateTime.now(ZoneOffset.UTC).plusHours(21).truncatedTo(ChronoUnit.DAYS).plusHours(3);
+        String date = next.format(DateTimeFormatter.ofPattern("yyyy-MM-dd"));
+        String mydate = next.minusDays(1).format(DateTimeFormatter.ofPattern("yyyyMMdd"));
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.out()).containsPattern("timer-probe\\s+" + date + " 03:00:00 UTC\\s+" + mydate + "\\s+'0 3 \\* \\* \\*' misfire catch-up");
+    }
+
+    @Test
+    void twoServeProcessesCatchingUpAThreeDayGapStartEachBusinessDateOnce() throws Exception {
+        // Both schedulers last handled the flow three days ago and start at the same moment.
+        Instant threeDaysAgo = Instant.now().minus(3, ChronoUnit.DAYS);
+        assertThat(pipeline.cli("executions").exitCode()).isZero(); // any command creates Ferry's tables
+        Postgres.execute(pipeline.repository, "INSERT INTO ferry_schedule_mark VALUES ('timer-probe', '" + threeDaysAgo + "')");
+        Path config = pipeline.configFile();
+
+        List<Process> servers = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            servers.add(new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", System.getProperty("java.class.path"), FerryCommand.class.getName(),
+                    "serve", "--once", "--config", config.toString()).redirectErrorStream(true).start());
+        }
+        List<String> outputs = new ArrayList<>();
+        for (Process server : servers) {
+            outputs.add(new String(server.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+            assertThat(server.waitFor(2, TimeUnit.MINUTES)).isTrue();
+        }
+        outputs.forEach(System.out::print);
+
+        List<String> missed = new ArrayList<>();
+        for (ZonedDateTime fire = threeDaysAgo.atZone(ZoneOffset.UTC).truncatedTo(ChronoUnit.DAYS).plusHours(3);
+             !fire.toInstant().isAfter(Instant.now()); fire = fire.plusDays(1)) {
+            if (fire.toInstant().isAfter(threeDaysAgo)) {
+                missed.add(fire.minusDays(1).format(DateTimeFormatter.ofPattern("yyyyMMdd")));
+            }
+        }
+        assertThat(missed).hasSize(3);
+        assertThat(Postgres.count(pipeline.repository, "SELECT count(*) FROM ferry_claim WHERE flow = 'timer-probe'")).isEqualTo(3);
+        assertThat(Postgres.count(pipeline.repository, "SELECT count(DISTINCT mydate) FROM ferry_claim WHERE flow = 'timer-probe'"
+                + " AND mydate IN ('" + String.join("','", missed) + "')")).isEqualTo(3);
+        assertThat(Postgres.count(pipeline.repository, "SELECT count(*) FROM job_execution e JOIN job_instance i"
+                + " ON i.jobinstanceid = e.jobinstanceid WHERE i.jobname = 'timer-probe' AND e.batchstatus = 'COMPLETED'")).isEqualTo(3);
+        assertThat(String.join("", outputs)).contains("(missed)").contains("started execution");
+    }
+}
