@@ -90,21 +90,32 @@ public final class Claims {
         }
     }
 
-    /** Who holds the claim on (flow, mydate), if anyone, e.g. {@code timer@host (execution 12)}. */
-    public Optional<String> holder(String flow, BusinessDate mydate) throws SQLException {
+    /** A claim: who took it, when, whether forced, and the execution it started (null until attached). */
+    public record Claim(String claimedBy, java.time.Instant claimedAt, boolean forced, Long executionId) {
+        @Override
+        public String toString() {
+            return claimedBy + (executionId == null ? "" : " (execution " + executionId + ")") + " at " + claimedAt
+                    + (forced ? ", forced" : "");
+        }
+    }
+
+    public Optional<Claim> find(String flow, BusinessDate mydate) throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement query = c.prepareStatement(
-                "SELECT claimed_by, execution_id, claimed_at, forced FROM " + TABLE + " WHERE flow = ? AND mydate = ?")) {
+                "SELECT claimed_by, claimed_at, forced, execution_id FROM " + TABLE + " WHERE flow = ? AND mydate = ?")) {
             query.setString(1, flow);
             query.setString(2, mydate.toString());
             try (ResultSet rs = query.executeQuery()) {
                 if (!rs.next()) {
                     return Optional.empty();
                 }
-                long id = rs.getLong(2);
-                boolean noExecution = rs.wasNull();
-                return Optional.of(rs.getString(1) + (noExecution ? "" : " (execution " + id + ")") + " at "
-                        + rs.getTimestamp(3).toInstant() + (rs.getBoolean(4) ? ", forced" : ""));
+                long id = rs.getLong(4);
+                return Optional.of(new Claim(rs.getString(1), rs.getTimestamp(2).toInstant(), rs.getBoolean(3), rs.wasNull() ? null : id));
             }
         }
+    }
+
+    /** Who holds the claim on (flow, mydate), if anyone, e.g. {@code timer@host (execution 12) at ...}. */
+    public Optional<String> holder(String flow, BusinessDate mydate) throws SQLException {
+        return find(flow, mydate).map(Claim::toString);
     }
 }

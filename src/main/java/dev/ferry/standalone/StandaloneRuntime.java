@@ -131,6 +131,10 @@ public final class StandaloneRuntime implements AutoCloseable {
         }
     }
 
+    public Claims claims() {
+        return claims;
+    }
+
     /** Up to when each schedule has been handled. */
     public Watermarks watermarks() {
         return watermarks;
@@ -169,7 +173,7 @@ public final class StandaloneRuntime implements AutoCloseable {
     }
 
     /** The job XML name JBeret is to load, checked to exist. */
-    private String resolvable(String flow) {
+    String resolvable(String flow) {
         String jobXml = jobXmlName(flow);
         try (var xml = environment.getJobXmlResolver().resolveJobXml(jobXml.endsWith(".xml") ? jobXml : jobXml + ".xml",
                 environment.getClassLoader())) {

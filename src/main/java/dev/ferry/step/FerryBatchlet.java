@@ -35,6 +35,9 @@ public abstract class FerryBatchlet extends AbstractBatchlet {
     @BatchProperty
     String database;
 
+    /** The exit status of a step left out by the {@code ferry.steps} job parameter. */
+    public static final String SKIPPED = "SKIPPED";
+
     private volatile Connection active;
     private volatile boolean stopping;
 
@@ -43,6 +46,11 @@ public abstract class FerryBatchlet extends AbstractBatchlet {
         StepScope scope = null;
         try {
             scope = StepScope.of(jobContext, stepContext);
+            if (!scope.selected()) {
+                LOG.info(scope.flow() + "/" + scope.step() + " skipped: not in " + StepScope.STEPS + "=" + scope.variables().value(StepScope.STEPS).orElse(""));
+                stepContext.setExitStatus(SKIPPED);
+                return SKIPPED;
+            }
             StepReport report = run(scope);
             stepContext.setPersistentUserData(report);
             LOG.info(scope.flow() + "/" + scope.step() + " done: " + report.summary());

@@ -12,6 +12,18 @@ import java.time.Duration;
  */
 public record StepScope(String flow, String step, Variables variables) {
 
+    /**
+     * Job parameter naming the steps to run, comma-separated (e.g. {@code load} to reload staged files
+     * without extracting again); the other Ferry steps complete at once with exit status SKIPPED.
+     */
+    public static final String STEPS = "ferry.steps";
+
+    /** Whether this step is to run: no {@code ferry.steps} parameter, or one that names it. */
+    public boolean selected() {
+        return variables.value(STEPS).map(list -> java.util.Arrays.stream(list.split(",")).map(String::strip).toList().contains(step))
+                .orElse(true);
+    }
+
     /** @throws StepFailedException when the run's job parameters are invalid (e.g. a bad mydate) */
     public static StepScope of(JobContext job, StepContext step) {
         try {

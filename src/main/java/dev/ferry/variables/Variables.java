@@ -64,6 +64,11 @@ public final class Variables {
         return of(properties);
     }
 
+    /** A job parameter's raw value, for Ferry's own parameters (never put into SQL this way). */
+    public Optional<String> value(String name) {
+        return Optional.ofNullable(parameters.get(name));
+    }
+
     public Optional<BusinessDate> mydate() {
         return Optional.ofNullable(mydate);
     }

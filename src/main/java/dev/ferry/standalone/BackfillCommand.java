@@ -1,0 +1,67 @@
+package dev.ferry.standalone;
+
+import dev.ferry.schedule.Backfill;
+import dev.ferry.variables.BusinessDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "backfill", description = "Runs a flow for each business date of a range; started again, it goes on where it stopped.")
+final class BackfillCommand implements Callable<Integer> {
+
+    @ParentCommand
+    FerryCommand ferry;
+
+    @Parameters(index = "0", paramLabel = "FLOW", description = "A job name or a path to a job XML file.")
+    String flow;
+
+    @Option(names = "--from", required = true, paramLabel = "yyyyMMdd", description = "First business date.")
+    String from;
+
+    @Option(names = "--to", required = true, paramLabel = "yyyyMMdd", description = "Last business date (inclusive).")
+    String to;
+
+    @Option(names = "--parallel", defaultValue = "1", paramLabel = "N", description = "Dates run at once (default ${DEFAULT-VALUE}).")
+    int parallel;
+
+    @Option(names = "--order", defaultValue = "asc", paramLabel = "asc|desc", description = "Oldest first (default) or newest first.")
+    String order;
+
+    @Option(names = "--force", description = "Run dates that completed (or were claimed) already again; recorded as forced.")
+    boolean force;
+
+    @Option(names = "--steps", split = ",", paramLabel = "STEP", description = "Run only these steps, e.g. load to reload the staged files.")
+    List<String> steps = new ArrayList<>();
+
+    @Option(names = "--continue-on-failure", description = "Keep starting dates after one failed (default: start no more).")
+    boolean continueOnFailure;
+
+    @Override
+    public Integer call() throws Exception {
+        Backfill.Order direction = switch (order.toLowerCase(Locale.ROOT)) {
+            case "asc" -> Backfill.Order.ASC;
+            case "desc" -> Backfill.Order.DESC;
+            default -> throw new IllegalArgumentException("--order '" + order + "' is not asc or desc");
+        };
+        BusinessDate first = BusinessDate.parse(from);
+        BusinessDate last = BusinessDate.parse(to);
+        try (StandaloneRuntime runtime = ferry.runtime()) {
+            String jobXml = runtime.resolvable(flow);
+            Backfill.Request named = new Backfill.Request(runtime.flowName(jobXml), jobXml, first, last, parallel, direction, force,
+                    steps, continueOnFailure);
+            System.out.printf("%-9s %-44s %-9s %-10s %s%n", "MYDATE", "ACTION", "EXECUTION", "STATUS", "TIME");
+            List<Backfill.Outcome> outcomes = new Backfill(runtime.operator(), runtime.claims(), runtime.owner("backfill"))
+                    .run(named, o -> System.out.printf(Locale.ROOT, "%-9s %-44s %-9s %-10s %.1f s%n", o.mydate(), o.action(),
+                            o.executionId() == null ? "-" : o.executionId(), o.status() == null ? "-" : o.status(),
+                            o.took().toMillis() / 1000.0));
+            long ok = outcomes.stream().filter(Backfill.Outcome::ok).count();
+            System.out.printf("backfill %s %s..%s: %d of %d date(s) done%n", named.flow(), from, to, ok, outcomes.size());
+            return ok == outcomes.size() ? 0 : 1;
+        }
+    }
+}
