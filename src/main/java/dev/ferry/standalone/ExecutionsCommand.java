@@ -41,15 +41,16 @@ final class ExecutionsCommand implements Callable<Integer> {
                 executions.add(operator.getJobExecution(id));
             }
             ZoneId zone = runtime.timezone();
-            System.out.printf("%-6s %-20s %-9s %-10s %-19s %-19s %9s  %s%n",
-                    "ID", "FLOW", "MYDATE", "STATUS", "START", "END", "DURATION", "STEPS");
+            System.out.printf("%-6s %-20s %-9s %-10s %-19s %-19s %9s  %-32s %s%n",
+                    "ID", "FLOW", "MYDATE", "STATUS", "START", "END", "DURATION", "STEPS", "OWNER");
             for (JobExecution e : executions) {
                 List<StepExecution> steps = operator.getStepExecutions(e.getExecutionId());
-                System.out.printf(Locale.ROOT, "%-6d %-20s %-9s %-10s %-19s %-19s %9s  %s%n", e.getExecutionId(), e.getJobName(),
+                System.out.printf(Locale.ROOT, "%-6d %-20s %-9s %-10s %-19s %-19s %9s  %-32s %s%n", e.getExecutionId(), e.getJobName(),
                         operator.getParameters(e.getExecutionId()).getProperty("mydate", "-"), e.getBatchStatus(),
                         time(e.getStartTime(), zone), time(e.getEndTime(), zone),
                         RunReporter.duration(e.getStartTime(), e.getEndTime()),
-                        steps.stream().map(s -> s.getStepName() + ":" + s.getBatchStatus()).collect(Collectors.joining(" ")));
+                        steps.stream().map(s -> s.getStepName() + ":" + s.getBatchStatus()).collect(Collectors.joining(" ")),
+                        runtime.ownerOf(e.getExecutionId()));
                 for (StepExecution step : steps) {
                     String exit = step.getExitStatus();
                     if (exit != null && exit.startsWith("FAILED: ")) {

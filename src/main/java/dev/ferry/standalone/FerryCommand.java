@@ -54,6 +54,8 @@ public final class FerryCommand implements Runnable {
     }
 
     StandaloneRuntime runtime() {
-        return StandaloneRuntime.start(StandaloneConfig.load(Optional.ofNullable(configFile)));
+        String role = spec.commandLine().getParseResult().subcommand() == null ? "ferry"
+                : spec.commandLine().getParseResult().subcommand().commandSpec().name();
+        return StandaloneRuntime.start(StandaloneConfig.load(Optional.ofNullable(configFile)), role);
     }
 }

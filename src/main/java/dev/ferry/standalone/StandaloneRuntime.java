@@ -7,6 +7,7 @@ import dev.ferry.db.DatabaseUnavailableException;
 import dev.ferry.db.Databases;
 import dev.ferry.db.PooledDatabases;
 import dev.ferry.extract.ExtractBatchlet;
+import dev.ferry.recovery.ExecutionOwners;
 import dev.ferry.schedule.Claims;
 import dev.ferry.schedule.Watermarks;
 import dev.ferry.load.LoadBatchlet;
@@ -23,6 +24,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,10 +33,12 @@ import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.Config;
 import org.jberet.creation.ArchiveXmlLoader;
 import org.jberet.creation.BatchBeanProducer;
-import org.jberet.operations.JobOperatorImpl;
 import org.jberet.spi.JobOperatorContext;
 import org.jboss.weld.environment.se.Weld;
 import org.jboss.weld.environment.se.WeldContainer;
@@ -45,6 +49,8 @@ import org.jboss.weld.environment.se.WeldContainer;
  * per test); closing it releases everything it opened.
  */
 public final class StandaloneRuntime implements AutoCloseable {
+
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(StandaloneRuntime.class.getName());
 
     private static final Set<BatchStatus> DONE = Set.of(BatchStatus.COMPLETED, BatchStatus.FAILED,
             BatchStatus.STOPPED, BatchStatus.ABANDONED);
@@ -58,8 +64,13 @@ public final class StandaloneRuntime implements AutoCloseable {
     private final JobOperator operator;
     private final Claims claims;
     private final Watermarks watermarks;
+    private final ExecutionOwners owners;
+    private final ScheduledExecutorService heartbeat;
 
-    private StandaloneRuntime(Config config) {
+    /** Executions whose owner has not been heard of for this long are taken for dead. */
+    static final Duration STALE_AFTER = Duration.ofSeconds(60);
+
+    private StandaloneRuntime(Config config, String role) {
         this.config = config;
         this.store = StoreSettings.from(config).open();
         this.databases = new PooledDatabases(config);
@@ -73,7 +84,8 @@ public final class StandaloneRuntime implements AutoCloseable {
                 .addExtension(new StandaloneServices(databases, store))
                 .initialize();
         this.environment = new StandaloneBatchEnvironment(weld.getBeanManager(), repositoryPool);
-        this.operator = new JobOperatorImpl(environment);
+        this.owners = new ExecutionOwners(repositoryPool, hostName(), ProcessHandle.current().pid(), role);
+        this.operator = new OwnedJobOperator(environment, owners);
         // Batch artifacts reach the operator through BatchRuntime.getJobOperator(), as they do in a server.
         JobOperatorContext context = JobOperatorContext.create(operator);
         JobOperatorContext.setJobOperatorContextSelector(() -> context);
@@ -82,13 +94,43 @@ public final class StandaloneRuntime implements AutoCloseable {
         try {
             claims.createTableIfAbsent();
             watermarks.createTableIfAbsent();
+            owners.register();
+            owners.recover(STALE_AFTER);
         } catch (SQLException e) {
-            throw new DatabaseUnavailableException("cannot create Ferry's tables in " + repository + ": " + e.getMessage());
+            throw new DatabaseUnavailableException("cannot set up Ferry's tables in " + repository + ": " + e.getMessage());
+        }
+        this.heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "ferry-heartbeat");
+            thread.setDaemon(true);
+            return thread;
+        });
+        heartbeat.scheduleWithFixedDelay(this::beat, 10, 10, TimeUnit.SECONDS);
+    }
+
+    private void beat() {
+        try {
+            owners.heartbeat();
+        } catch (SQLException e) {
+            LOG.warning("heartbeat to the job repository failed: " + e.getMessage());
         }
     }
 
     public static StandaloneRuntime start(Config config) {
-        return new StandaloneRuntime(config);
+        return start(config, "ferry");
+    }
+
+    /** @param role what this process is, recorded as the owner of the executions it runs: cli, serve, backfill */
+    public static StandaloneRuntime start(Config config, String role) {
+        return new StandaloneRuntime(config, role);
+    }
+
+    /** Who runs an execution, e.g. {@code run@host:1234}. */
+    public String ownerOf(long executionId) {
+        try {
+            return owners.describe(executionId);
+        } catch (SQLException e) {
+            return "?";
+        }
     }
 
     public JobOperator operator() {
@@ -238,6 +280,7 @@ public final class StandaloneRuntime implements AutoCloseable {
 
     @Override
     public void close() {
+        heartbeat.shutdownNow();
         environment.close();
         weld.shutdown();
         databases.close();

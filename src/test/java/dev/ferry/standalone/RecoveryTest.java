@@ -1,0 +1,77 @@
+package dev.ferry.standalone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.testing.Pipeline;
+import dev.ferry.testing.Postgres;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A process killed in the middle of a load: its run is recovered as FAILED, and a restart loads exactly once. */
+class RecoveryTest {
+
+    static Pipeline pipeline;
+
+    @BeforeAll
+    static void setUp(@TempDir Path dir) {
+        pipeline = new Pipeline(dir);
+        pipeline.createReferenceTables(2000);
+        // Holds every load inside its COPY for a few seconds, so the test can kill the process mid-load.
+        Postgres.execute(pipeline.warehouse,
+                "CREATE FUNCTION slow_down() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(4); RETURN NULL; END $$",
+                "CREATE TRIGGER slow_load BEFORE INSERT ON t_target FOR EACH STATEMENT EXECUTE FUNCTION slow_down()");
+    }
+
+    @AfterAll
+    static void tearDown() {
+        pipeline.close();
+    }
+
+    @Test
+    void aRunKilledMidLoadIsRecoveredAsFailedAndItsRestartLeavesExactlyTheSourceRows() throws Exception {
+        Postgres.execute(pipeline.warehouse, "INSERT INTO t_target SELECT a, b, c FROM generate_series(1, 5) a, LATERAL"
+                + " (SELECT 0 AS b, DATE '2024-01-02' AS c) x");
+        Process run = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), FerryCommand.class.getName(),
+                "run", "rds-to-adb", "-d", "20240102", "--config", pipeline.configFile().toString())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        awaitSleepingLoad();
+
+        run.destroyForcibly(); // SIGKILL: no shutdown hook, no chance to tidy up
+        assertThat(run.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        // PostgreSQL rolls the dead client's transaction back once its statement returns.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (sleepingLoads() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        Postgres.execute(pipeline.warehouse, "DROP TRIGGER slow_load ON t_target");
+        long id = Postgres.count(pipeline.repository, "SELECT max(jobexecutionid) FROM job_execution");
+        assertThat(Postgres.count(pipeline.repository, "SELECT count(*) FROM job_execution WHERE batchstatus = 'STARTED'")).isEqualTo(1);
+
+        Pipeline.CliResult history = pipeline.cli("executions");
+        assertThat(history.out()).containsPattern(id + "\\s+rds-to-adb\\s+20240102\\s+FAILED")
+                .contains("recovered: its process run@").contains("is gone");
+        Pipeline.CliResult restart = pipeline.cli("restart", String.valueOf(id));
+
+        assertThat(restart.exitCode()).isZero();
+        assertThat(pipeline.targetRows("2024-01-02")).isEqualTo(2000);
+        assertThat(Postgres.count(pipeline.warehouse,
+                "SELECT count(*) FROM (SELECT a FROM t_target WHERE c = DATE '2024-01-02' GROUP BY a HAVING count(*) > 1) d")).isZero();
+    }
+
+    private static void awaitSleepingLoad() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (sleepingLoads() == 0) {
+            assertThat(System.nanoTime()).as("the load reached its COPY").isLessThan(deadline);
+            Thread.sleep(100);
+        }
+    }
+
+    private static long sleepingLoads() {
+        return Postgres.count(pipeline.warehouse, "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'COPY t_target%'");
+    }
+}
