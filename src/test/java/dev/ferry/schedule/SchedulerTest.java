@@ -144,8 +144,8 @@ class SchedulerTest {
         assertThat(march.stream().filter(f -> f.flow().equals("spring") && f.executionId().isPresent()).map(f -> f.mydate().toString()))
                 .containsExactly("20240308", "20240309", "20240310", "20240311");
 
-        clock.set(ZonedDateTime.of(2024, 11, 1, 12, 0, 0, 0, NEW_YORK).toInstant());
-        spring.tick();
+        watermarks.advance("fall", ZonedDateTime.of(2024, 11, 1, 12, 0, 0, 0, NEW_YORK).toInstant());
+        watermarks.advance("spring", ZonedDateTime.of(2024, 11, 1, 12, 0, 0, 0, NEW_YORK).toInstant());
         clock.set(ZonedDateTime.of(2024, 11, 4, 12, 0, 0, 0, NEW_YORK).toInstant());
         List<Scheduler.Fired> november = spring.tick();
         assertThat(november.stream().filter(f -> f.flow().equals("fall") && f.executionId().isPresent()).map(f -> f.mydate().toString()))
