@@ -77,6 +77,25 @@ public final class ExecutionOwners {
         }
     }
 
+    /**
+     * Executions this process runs that another process asked to stop ({@code ferry stop}): JBeret marks
+     * them STOPPING in the repository, and the owner, which holds the running job, carries the stop out.
+     */
+    public List<Long> stopRequested() throws SQLException {
+        List<Long> ids = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement q = c.prepareStatement(
+                "SELECT e.jobexecutionid FROM job_execution e JOIN ferry_execution_owner x ON x.execution_id = e.jobexecutionid"
+                        + " WHERE x.owner_id = ? AND e.batchstatus = 'STOPPING'")) {
+            q.setString(1, ownerId);
+            try (ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getLong(1));
+                }
+            }
+        }
+        return ids;
+    }
+
     /** The owner of an execution, e.g. {@code cli@host:1234}, for history. */
     public String describe(long executionId) throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement q = c.prepareStatement(

@@ -66,6 +66,7 @@ public final class StandaloneRuntime implements AutoCloseable {
     private final Watermarks watermarks;
     private final ExecutionOwners owners;
     private final ScheduledExecutorService heartbeat;
+    private final Set<Long> stopping = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** Executions whose owner has not been heard of for this long are taken for dead. */
     static final Duration STALE_AFTER = Duration.ofSeconds(60);
@@ -104,13 +105,20 @@ public final class StandaloneRuntime implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        heartbeat.scheduleWithFixedDelay(this::beat, 10, 10, TimeUnit.SECONDS);
+        heartbeat.scheduleWithFixedDelay(this::beat, 2, 2, TimeUnit.SECONDS);
     }
 
+    /** Tells the repository this process is alive, and stops what another process asked to stop. */
     private void beat() {
         try {
             owners.heartbeat();
-        } catch (SQLException e) {
+            for (long id : owners.stopRequested()) {
+                if (stopping.add(id)) {
+                    LOG.info(() -> "execution " + id + ": stop requested, stopping");
+                    operator.stop(id);
+                }
+            }
+        } catch (SQLException | RuntimeException e) {
             LOG.warning("heartbeat to the job repository failed: " + e.getMessage());
         }
     }

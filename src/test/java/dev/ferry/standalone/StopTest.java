@@ -1,0 +1,64 @@
+package dev.ferry.standalone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.testing.Pipeline;
+import dev.ferry.testing.Postgres;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** ferry stop from another process cancels a load in its COPY: the target stays as it was, and a restart completes. */
+class StopTest {
+
+    static Pipeline pipeline;
+
+    @BeforeAll
+    static void setUp(@TempDir Path dir) {
+        pipeline = new Pipeline(dir);
+        pipeline.createReferenceTables(1000);
+        Postgres.execute(pipeline.warehouse,
+                "CREATE FUNCTION slow_down() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(120); RETURN NULL; END $$",
+                "CREATE TRIGGER slow_load BEFORE INSERT ON t_target FOR EACH STATEMENT EXECUTE FUNCTION slow_down()",
+                "INSERT INTO t_target VALUES (-1, -1, DATE '2024-01-03')");
+    }
+
+    @AfterAll
+    static void tearDown() {
+        pipeline.close();
+    }
+
+    @Test
+    void stopCancelsTheInFlightCopyLeavesTheTargetAsItWasAndARestartCompletes() throws Exception {
+        Process run = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), FerryCommand.class.getName(),
+                "run", "rds-to-adb", "-d", "20240103", "--config", pipeline.configFile().toString())
+                .redirectErrorStream(true).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (Postgres.count(pipeline.warehouse, "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'COPY t_target%'") == 0) {
+            assertThat(System.nanoTime()).as("the load reached its COPY").isLessThan(deadline);
+            Thread.sleep(100);
+        }
+        long id = Postgres.count(pipeline.repository, "SELECT max(jobexecutionid) FROM job_execution");
+
+        long asked = System.nanoTime();
+        Pipeline.CliResult stop = pipeline.cli("stop", String.valueOf(id));
+
+        assertThat(stop.exitCode()).isZero();
+        assertThat(stop.out()).contains("stop requested from its owner run@").contains("STOPPED");
+        assertThat(Duration.ofNanos(System.nanoTime() - asked)).isLessThan(Duration.ofSeconds(30));
+        String output = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(run.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(run.exitValue()).as(output).isEqualTo(1);
+        assertThat(Postgres.count(pipeline.warehouse, "SELECT count(*) FROM t_target")).as("the target as it was").isEqualTo(1);
+
+        Postgres.execute(pipeline.warehouse, "DROP TRIGGER slow_load ON t_target");
+        assertThat(pipeline.cli("restart", String.valueOf(id)).exitCode()).isZero();
+        assertThat(pipeline.targetRows("2024-01-03")).isEqualTo(1000);
+    }
+}
