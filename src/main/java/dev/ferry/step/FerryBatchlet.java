@@ -10,6 +10,10 @@ import jakarta.batch.runtime.context.StepContext;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import org.postgresql.PGConnection;
 
@@ -41,17 +45,35 @@ public abstract class FerryBatchlet extends AbstractBatchlet {
     private volatile Connection active;
     private volatile boolean stopping;
 
+    /** Times to run the step again after a transient failure (lost connection, store 5xx, timeout). Default 0. */
+    @Inject
+    @BatchProperty
+    String retries;
+
+    /** Seconds before the first retry; each further retry waits twice as long. Default 5. */
+    @Inject
+    @BatchProperty
+    String retryDelay;
+
+    /** Seconds an attempt may take before its statement or COPY is cancelled; 0 (default) for no limit. */
+    @Inject
+    @BatchProperty
+    String timeout;
+
+    private volatile boolean timedOut;
+
     @Override
     public final String process() throws Exception {
         StepScope scope = null;
         try {
             scope = StepScope.of(jobContext, stepContext);
             if (!scope.selected()) {
-                LOG.info(scope.flow() + "/" + scope.step() + " skipped: not in " + StepScope.STEPS + "=" + scope.variables().value(StepScope.STEPS).orElse(""));
+                LOG.info(scope.flow() + "/" + scope.step() + " skipped: not in " + StepScope.STEPS + "="
+                        + scope.variables().value(StepScope.STEPS).orElse(""));
                 stepContext.setExitStatus(SKIPPED);
                 return SKIPPED;
             }
-            StepReport report = run(scope);
+            StepReport report = attempts(scope);
             stepContext.setPersistentUserData(report);
             LOG.info(scope.flow() + "/" + scope.step() + " done: " + report.summary());
             return BatchStatus.COMPLETED.name();
@@ -64,6 +86,52 @@ public abstract class FerryBatchlet extends AbstractBatchlet {
             jobContext.setExitStatus(failure.exitStatus());
             throw failure;
         }
+    }
+
+    /** Runs the step, again after transient failures as {@code retries} allows, each attempt within {@code timeout}. */
+    private StepReport attempts(StepScope scope) throws Exception {
+        int maxRetries = scope.parse("retries", scope.optional("retries", retries, "0"), Integer::parseInt);
+        long delay = scope.parse("retryDelay", scope.optional("retryDelay", retryDelay, "5"), Long::parseLong);
+        long limit = scope.parse("timeout", scope.optional("timeout", timeout, "0"), Long::parseLong);
+        if (maxRetries < 0 || delay < 0 || limit < 0) {
+            throw scope.invalid(maxRetries < 0 ? "retries" : delay < 0 ? "retryDelay" : "timeout", "must not be negative");
+        }
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "ferry-step-timeout");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            for (int attempt = 1; ; attempt++) {
+                timedOut = false;
+                ScheduledFuture<?> deadline = limit > 0 ? timer.schedule(this::timeOut, limit, TimeUnit.SECONDS) : null;
+                try {
+                    return run(scope);
+                } catch (Exception e) {
+                    Exception failure = timedOut ? new StepTimeoutException("timed out after " + limit + " s (timeout)", e) : e;
+                    if (stopping || attempt > maxRetries || !Transience.isTransient(failure)) {
+                        throw failure;
+                    }
+                    long wait = delay << Math.min(attempt - 1, 16);
+                    int next = attempt + 1;
+                    String where = scope.where();
+                    LOG.warning(() -> where + ": attempt " + (next - 1) + " failed (" + failure.getMessage()
+                            + "); attempt " + next + " of " + (maxRetries + 1) + " in " + wait + " s");
+                    Thread.sleep(TimeUnit.SECONDS.toMillis(wait));
+                } finally {
+                    if (deadline != null) {
+                        deadline.cancel(false);
+                    }
+                }
+            }
+        } finally {
+            timer.shutdownNow();
+        }
+    }
+
+    private void timeOut() {
+        timedOut = true;
+        cancelActive();
     }
 
     /** Does the step's work after its properties have been checked; everything it throws is reported with where. */
@@ -91,6 +159,10 @@ public abstract class FerryBatchlet extends AbstractBatchlet {
     @Override
     public void stop() throws Exception {
         stopping = true;
+        cancelActive();
+    }
+
+    private void cancelActive() {
         Connection connection = active;
         if (connection != null) {
             try {

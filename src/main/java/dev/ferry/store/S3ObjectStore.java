@@ -100,8 +100,11 @@ public final class S3ObjectStore implements ObjectStore {
         String detail = e instanceof S3Exception s3e && s3e.awsErrorDetails() != null
                 ? "HTTP " + s3e.statusCode() + " " + s3e.awsErrorDetails().errorCode() + ": " + s3e.awsErrorDetails().errorMessage()
                 : e.getMessage();
+        String message = "cannot " + action + ": " + secretKey.scrub(detail);
         // The SDK's exception is not chained: its request details may carry credentials.
-        return new IOException("cannot " + action + ": " + secretKey.scrub(detail));
+        boolean mayPass = e.retryable() || !(e instanceof S3Exception) || ((S3Exception) e).statusCode() >= 500
+                || ((S3Exception) e).statusCode() == 429;
+        return mayPass ? new StoreUnavailableException(message) : new IOException(message);
     }
 
     private final class MultipartUpload extends ObjectUpload {

@@ -24,9 +24,10 @@ import software.amazon.awssdk.services.s3.S3ClientBuilder;
  * @param accessKey  access key id; empty to use the AWS default credential chain
  * @param secretKey  secret access key
  * @param pathStyle  {@code true} for MinIO and S3Proxy, {@code false} for AWS and OSS
+ * @param maxAttempts attempts of each S3 request before the SDK gives up (the step's own retries come after)
  */
 public record StoreSettings(String url, String endpoint, String region, String accessKey, Secret secretKey,
-                            boolean pathStyle) {
+                            boolean pathStyle, int maxAttempts) {
 
     public static final String DEFAULT_URL = "file:./ferry-data/store";
 
@@ -37,7 +38,8 @@ public record StoreSettings(String url, String endpoint, String region, String a
                 config.getOptionalValue("ferry.store.s3.region", String.class).orElse("us-east-1"),
                 config.getOptionalValue("ferry.store.s3.access-key", String.class).orElse(""),
                 Secret.of(config.getOptionalValue("ferry.store.s3.secret-key", String.class).orElse("")),
-                config.getOptionalValue("ferry.store.s3.path-style", Boolean.class).orElse(false));
+                config.getOptionalValue("ferry.store.s3.path-style", Boolean.class).orElse(false),
+                config.getOptionalValue("ferry.store.s3.max-attempts", Integer.class).orElse(3));
     }
 
     /** Opens the store the URL names. @throws IllegalArgumentException naming the key when the URL is unusable */
@@ -65,6 +67,7 @@ public record StoreSettings(String url, String endpoint, String region, String a
                         .socketTimeout(Duration.ofMinutes(2)))
                 .region(Region.of(region))
                 .forcePathStyle(pathStyle)
+                .overrideConfiguration(o -> o.retryStrategy(r -> r.maxAttempts(Math.max(1, maxAttempts))))
                 // OSS and older MinIO reject the SDK's default CRC checksums on uploads.
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);

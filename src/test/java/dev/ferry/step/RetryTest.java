@@ -1,0 +1,78 @@
+package dev.ferry.step;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.testing.FlakyFront;
+import dev.ferry.testing.Pipeline;
+import dev.ferry.testing.Postgres;
+import dev.ferry.testing.S3Server;
+import dev.ferry.testing.TestFlows;
+import jakarta.batch.runtime.BatchStatus;
+import jakarta.batch.runtime.JobExecution;
+import jakarta.batch.runtime.StepExecution;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Per-step retries with backoff for transient failures, a per-step timeout, and no retry of what would fail again. */
+class RetryTest {
+
+    static S3Server s3;
+    static FlakyFront flaky;
+    static Pipeline pipeline;
+
+    @BeforeAll
+    static void setUp(@TempDir Path dir) throws Exception {
+        s3 = S3Server.withoutAuthentication();
+        s3.createBucket("flaky");
+        flaky = new FlakyFront(s3.endpoint(), 2);
+        pipeline = new Pipeline(dir);
+        pipeline.config.set("ferry.store.url", "s3://flaky/staging").set("ferry.store.s3.endpoint", flaky.endpoint())
+                .set("ferry.store.s3.path-style", "true").set("ferry.store.s3.access-key", "any").set("ferry.store.s3.secret-key", "any")
+                .set("ferry.store.s3.max-attempts", "1"); // no SDK retries: the step's own retries must recover
+        pipeline.createReferenceTables(100);
+    }
+
+    @AfterAll
+    static void tearDown() throws Exception {
+        pipeline.close();
+        flaky.close();
+        s3.close();
+    }
+
+    @Test
+    void retriesRecoverFromAStoreThatFailsItsFirstTwoRequests() {
+        JobExecution execution = pipeline.run(TestFlows.path("retrying"), "20240102");
+
+        assertThat(execution.getBatchStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(flaky.requests()).isGreaterThan(2);
+        assertThat(pipeline.targetRows("2024-01-02")).isEqualTo(100);
+    }
+
+    @Test
+    void aTimeoutCancelsTheStatementAndCountsAsTransient() {
+        long started = System.nanoTime();
+        JobExecution slow = pipeline.run(TestFlows.path("timeout"), Map.of("mydate", "20240102"));
+
+        assertThat(slow.getBatchStatus()).isEqualTo(BatchStatus.FAILED);
+        List<StepExecution> steps = pipeline.inspect(r -> r.operator().getStepExecutions(slow.getExecutionId()));
+        assertThat(steps.get(0).getExitStatus()).contains("timed out after 1 s");
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("two attempts of one second, not thirty").isLessThan(Duration.ofSeconds(20));
+        assertThat(Postgres.count(pipeline.warehouse, "SELECT count(*) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(30)'")).isZero();
+    }
+
+    @Test
+    void aSyntaxErrorFailsAtOnceWhateverTheRetries() {
+        long started = System.nanoTime();
+        JobExecution execution = pipeline.run(TestFlows.path("syntax-error"), Map.of("mydate", "20240102"));
+
+        assertThat(execution.getBatchStatus()).isEqualTo(BatchStatus.FAILED);
+        // Three retries of a transient error would wait 5 + 10 + 20 s.
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+    }
+}
