@@ -41,14 +41,16 @@ final class ExecutionsCommand implements Callable<Integer> {
                 executions.add(operator.getJobExecution(id));
             }
             ZoneId zone = runtime.timezone();
-            System.out.printf("%-6s %-20s %-9s %-10s %-19s %-19s %9s  %-32s %s%n",
-                    "ID", "FLOW", "MYDATE", "STATUS", "START", "END", "DURATION", "STEPS", "OWNER");
+            System.out.printf("%-6s %-20s %-9s %-10s %-19s %-19s %9s  %-12s %-32s %s%n",
+                    "ID", "FLOW", "MYDATE", "STATUS", "START", "END", "DURATION", "VERSION", "STEPS", "OWNER");
             for (JobExecution e : executions) {
                 List<StepExecution> steps = operator.getStepExecutions(e.getExecutionId());
-                System.out.printf(Locale.ROOT, "%-6d %-20s %-9s %-10s %-19s %-19s %9s  %-32s %s%n", e.getExecutionId(), e.getJobName(),
-                        operator.getParameters(e.getExecutionId()).getProperty("mydate", "-"), e.getBatchStatus(),
+                java.util.Properties parameters = operator.getParameters(e.getExecutionId());
+                System.out.printf(Locale.ROOT, "%-6d %-20s %-9s %-10s %-19s %-19s %9s  %-12s %-32s %s%n", e.getExecutionId(), e.getJobName(),
+                        parameters.getProperty("mydate", "-"), e.getBatchStatus(),
                         time(e.getStartTime(), zone), time(e.getEndTime(), zone),
                         RunReporter.duration(e.getStartTime(), e.getEndTime()),
+                        parameters.getProperty(dev.ferry.flow.FlowVersion.PARAMETER, "-"),
                         steps.stream().map(s -> s.getStepName() + ":" + s.getBatchStatus()).collect(Collectors.joining(" ")),
                         runtime.ownerOf(e.getExecutionId()));
                 for (StepExecution step : steps) {

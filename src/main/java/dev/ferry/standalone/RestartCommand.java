@@ -1,5 +1,6 @@
 package dev.ferry.standalone;
 
+import dev.ferry.flow.FlowVersion;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -18,7 +19,17 @@ final class RestartCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try (StandaloneRuntime runtime = ferry.runtime()) {
-            long id = runtime.operator().restart(executionId, new Properties());
+            Properties original = runtime.operator().getParameters(executionId);
+            String jobXml = original.getProperty("jberet.jobXmlName", runtime.operator().getJobExecution(executionId).getJobName());
+            String now = runtime.version(jobXml);
+            String then = original.getProperty(FlowVersion.PARAMETER);
+            if (then != null && !then.equals(now)) {
+                System.out.printf("flow %s has changed since execution %d started (version %s, now %s): the restart runs the changed flow%n",
+                        runtime.operator().getJobExecution(executionId).getJobName(), executionId, then, now);
+            }
+            Properties restart = new Properties();
+            restart.setProperty(FlowVersion.PARAMETER, now);
+            long id = runtime.operator().restart(executionId, restart);
             System.out.printf("restarting execution %d as execution %d%n", executionId, id);
             return new RunReporter(runtime, System.out).follow(id);
         }

@@ -7,6 +7,7 @@ import dev.ferry.db.DatabaseUnavailableException;
 import dev.ferry.db.Databases;
 import dev.ferry.db.PooledDatabases;
 import dev.ferry.extract.ExtractBatchlet;
+import dev.ferry.flow.FlowVersion;
 import dev.ferry.recovery.ExecutionOwners;
 import dev.ferry.schedule.Claims;
 import dev.ferry.schedule.Watermarks;
@@ -175,7 +176,7 @@ public final class StandaloneRuntime implements AutoCloseable {
     public OptionalLong startOnce(String flow, BusinessDate mydate, Properties parameters, String owner, boolean force) {
         String jobXml = resolvable(flow);
         try {
-            return claims.startOnce(operator, flowName(jobXml), jobXml, mydate, parameters, owner, force);
+            return claims.startOnce(operator, flowName(jobXml), jobXml, mydate, versioned(jobXml, parameters), owner, force);
         } catch (SQLException e) {
             throw new DatabaseUnavailableException("cannot claim flow " + flow + ", mydate " + mydate + ": " + e.getMessage());
         }
@@ -219,7 +220,26 @@ public final class StandaloneRuntime implements AutoCloseable {
      * @return the execution id
      */
     public long start(String flow, Properties parameters) {
-        return operator.start(resolvable(flow), parameters);
+        String jobXml = resolvable(flow);
+        return operator.start(jobXml, versioned(jobXml, parameters));
+    }
+
+    /** The parameters with the flow's current version added. */
+    Properties versioned(String jobXml, Properties parameters) {
+        Properties all = new Properties();
+        all.putAll(parameters);
+        all.setProperty(FlowVersion.PARAMETER, version(jobXml));
+        return all;
+    }
+
+    /** The current version of a flow's definition (job XML and scripts). */
+    String version(String jobXml) {
+        try (var xml = environment.getJobXmlResolver().resolveJobXml(jobXml.endsWith(".xml") ? jobXml : jobXml + ".xml",
+                environment.getClassLoader())) {
+            return FlowVersion.of(xml.readAllBytes(), environment.getClassLoader());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read the job XML of flow '" + jobXml + "': " + e.getMessage(), e);
+        }
     }
 
     /** The job XML name JBeret is to load, checked to exist. */
