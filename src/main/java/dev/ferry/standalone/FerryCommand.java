@@ -11,7 +11,8 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "ferry", mixinStandardHelpOptions = true, version = "Ferry 0.1.0",
         description = "Runs T+1 ETL flows (Jakarta Batch jobs) without an application server.",
         subcommands = {RunCommand.class, RestartCommand.class, ExecutionsCommand.class, ScheduleCommand.class,
-                ServeCommand.class, BackfillCommand.class, StopCommand.class, DemoCommand.class},
+                ServeCommand.class, BackfillCommand.class, StopCommand.class, PurgeCommand.class,
+                DemoCommand.class},
         synopsisSubcommandLabel = "COMMAND")
 public final class FerryCommand implements Runnable {
 

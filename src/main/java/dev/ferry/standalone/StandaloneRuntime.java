@@ -182,6 +182,11 @@ public final class StandaloneRuntime implements AutoCloseable {
         }
     }
 
+    /** The job repository's database, where Ferry keeps its own tables too. */
+    public javax.sql.DataSource repository() {
+        return repositoryPool;
+    }
+
     public Claims claims() {
         return claims;
     }

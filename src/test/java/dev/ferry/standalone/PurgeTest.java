@@ -1,0 +1,53 @@
+package dev.ferry.standalone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.store.ObjectStore;
+import dev.ferry.testing.Pipeline;
+import dev.ferry.testing.Postgres;
+import java.io.IOException;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** ferry purge removes old history, and staged partitions when asked, and keeps the rest. */
+class PurgeTest {
+
+    static Pipeline pipeline;
+
+    @BeforeAll
+    static void setUp(@TempDir Path dir) {
+        pipeline = new Pipeline(dir);
+        pipeline.createReferenceTables(10);
+    }
+
+    @AfterAll
+    static void tearDown() {
+        pipeline.close();
+    }
+
+    @Test
+    void removesExecutionsOlderThanTheCutOffThenPartitions() throws IOException {
+        assertThat(pipeline.cli("run", "rds-to-adb", "-d", "20240101").exitCode()).isZero();
+        assertThat(pipeline.cli("run", "rds-to-adb", "-d", "20240102").exitCode()).isZero();
+        Postgres.execute(pipeline.repository, "UPDATE job_execution SET endtime = now() - interval '100 days'"
+                + " WHERE jobexecutionid = (SELECT min(jobexecutionid) FROM job_execution)");
+
+        Pipeline.CliResult purge = pipeline.cli("purge", "--older-than", "90d");
+
+        assertThat(purge.out()).contains("removed 1 execution(s)");
+        assertThat(Postgres.count(pipeline.repository, "SELECT count(*) FROM job_execution")).isEqualTo(1);
+        assertThat(Postgres.count(pipeline.repository, "SELECT count(*) FROM ferry_claim")).as("claims are kept").isEqualTo(2);
+        assertThat(pipeline.cli("executions").out()).contains("20240102").doesNotContain("20240101");
+
+        Pipeline.CliResult all = pipeline.cli("purge", "--older-than", "0d", "--partitions");
+
+        assertThat(all.out()).contains("removed 2 partition(s)");
+        try (ObjectStore store = pipeline.store()) {
+            assertThat(store.list("rds/")).isEmpty();
+        }
+        assertThat(pipeline.cli("purge", "--older-than", "ninety").err()).contains("not a number of days");
+    }
+}
