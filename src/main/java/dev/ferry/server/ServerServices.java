@@ -2,6 +2,7 @@ package dev.ferry.server;
 
 import dev.ferry.db.Databases;
 import dev.ferry.db.JndiDatabases;
+import dev.ferry.notify.Webhook;
 import dev.ferry.store.ObjectStore;
 import dev.ferry.store.StoreSettings;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -28,6 +29,12 @@ public class ServerServices {
     @ApplicationScoped
     ObjectStore store() {
         return StoreSettings.from(config()).open();
+    }
+
+    @Produces
+    @jakarta.inject.Singleton // Webhook is a final class: no client proxy
+    Webhook webhook() {
+        return Webhook.from(config());
     }
 
     void close(@Disposes ObjectStore store) {

@@ -8,6 +8,7 @@ import dev.ferry.db.Databases;
 import dev.ferry.db.PooledDatabases;
 import dev.ferry.extract.ExtractBatchlet;
 import dev.ferry.flow.FlowVersion;
+import dev.ferry.notify.Webhook;
 import dev.ferry.recovery.ExecutionOwners;
 import dev.ferry.schedule.Claims;
 import dev.ferry.schedule.Watermarks;
@@ -83,7 +84,7 @@ public final class StandaloneRuntime implements AutoCloseable {
                 .disableDiscovery()
                 .skipShutdownHook()
                 .addBeanClasses(SqlBatchlet.class, ExtractBatchlet.class, LoadBatchlet.class, BatchBeanProducer.class)
-                .addExtension(new StandaloneServices(databases, store))
+                .addExtension(new StandaloneServices(databases, store, Webhook.from(config)))
                 .initialize();
         this.environment = new StandaloneBatchEnvironment(weld.getBeanManager(), repositoryPool);
         this.owners = new ExecutionOwners(repositoryPool, hostName(), ProcessHandle.current().pid(), role);

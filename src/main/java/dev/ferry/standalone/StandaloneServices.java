@@ -1,25 +1,29 @@
 package dev.ferry.standalone;
 
 import dev.ferry.db.Databases;
+import dev.ferry.notify.Webhook;
 import dev.ferry.store.ObjectStore;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.spi.AfterBeanDiscovery;
 import jakarta.enterprise.inject.spi.Extension;
 import jakarta.inject.Singleton;
 
-/** Makes this runtime's databases and store injectable into the batch artifacts, as the WAR's producers do there. */
+/** Makes this runtime's databases, store and failure webhook injectable into the batch artifacts, as the WAR's producers do there. */
 final class StandaloneServices implements Extension {
 
     private final Databases databases;
     private final ObjectStore store;
+    private final Webhook webhook;
 
-    StandaloneServices(Databases databases, ObjectStore store) {
+    StandaloneServices(Databases databases, ObjectStore store, Webhook webhook) {
         this.databases = databases;
         this.store = store;
+        this.webhook = webhook;
     }
 
     void register(@Observes AfterBeanDiscovery event) {
         event.addBean().types(Databases.class, Object.class).scope(Singleton.class).createWith(c -> databases);
         event.addBean().types(ObjectStore.class, Object.class).scope(Singleton.class).createWith(c -> store);
+        event.addBean().types(Webhook.class, Object.class).scope(Singleton.class).createWith(c -> webhook);
     }
 }

@@ -2,6 +2,8 @@ package dev.ferry.step;
 
 import dev.ferry.db.Databases;
 import dev.ferry.db.UnknownDatabaseException;
+import dev.ferry.notify.FailureNotice;
+import dev.ferry.notify.Webhook;
 import jakarta.batch.api.AbstractBatchlet;
 import jakarta.batch.api.BatchProperty;
 import jakarta.batch.runtime.BatchStatus;
@@ -33,6 +35,9 @@ public abstract class FerryBatchlet extends AbstractBatchlet {
 
     @Inject
     Databases databases;
+
+    @Inject
+    Webhook webhook;
 
     /** Name of the database the step works on: {@code ferry.db.NAME.*} standalone, its datasource in the WAR. Required. */
     @Inject
@@ -84,6 +89,9 @@ public abstract class FerryBatchlet extends AbstractBatchlet {
             }
             stepContext.setExitStatus(failure.exitStatus());
             jobContext.setExitStatus(failure.exitStatus());
+            webhook.failed(new FailureNotice(jobContext.getJobName(), stepContext.getStepName(), jobContext.getExecutionId(),
+                    scope == null ? null : scope.variables().mydate().map(Object::toString).orElse(null), failure.getMessage(),
+                    java.time.Instant.now()));
             throw failure;
         }
     }
