@@ -23,9 +23,9 @@ class StopTest {
         pipeline = new Pipeline(dir);
         pipeline.createReferenceTables(1000);
         Postgres.execute(pipeline.warehouse,
+                "INSERT INTO t_target VALUES (-1, -1, DATE '2024-01-03')",
                 "CREATE FUNCTION slow_down() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(120); RETURN NULL; END $$",
-                "CREATE TRIGGER slow_load BEFORE INSERT ON t_target FOR EACH STATEMENT EXECUTE FUNCTION slow_down()",
-                "INSERT INTO t_target VALUES (-1, -1, DATE '2024-01-03')");
+                "CREATE TRIGGER slow_load BEFORE INSERT ON t_target FOR EACH STATEMENT EXECUTE FUNCTION slow_down()");
     }
 
     @AfterAll

@@ -1,0 +1,279 @@
+package dev.ferry.flow;
+
+import dev.ferry.extract.ExtractBatchlet;
+import dev.ferry.load.LoadBatchlet;
+import dev.ferry.sql.SqlBatchlet;
+import dev.ferry.variables.Variables;
+import jakarta.batch.api.BatchProperty;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.lang.reflect.Field;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Predicate;
+import javax.xml.XMLConstants;
+import javax.xml.parsers.SAXParserFactory;
+import javax.xml.transform.stream.StreamSource;
+import javax.xml.validation.SchemaFactory;
+import javax.xml.validation.Validator;
+import org.xml.sax.Attributes;
+import org.xml.sax.ErrorHandler;
+import org.xml.sax.Locator;
+import org.xml.sax.SAXParseException;
+import org.xml.sax.helpers.DefaultHandler;
+
+/**
+ * Checks a flow without running it: the job XML against the JSR-352 schema, then every Ferry step for
+ * unknown batchlets or properties, missing required properties, variables that are malformed or not
+ * given, database names that are not configured and script files that cannot be found. Every problem is
+ * reported with its line, not just the first.
+ */
+public final class FlowValidator {
+
+    /** One problem, at a line of the job XML. */
+    public record Problem(int line, String message) {
+        @Override
+        public String toString() {
+            return "line " + line + ": " + message;
+        }
+    }
+
+    static final Map<String, Class<?>> BATCHLETS = Map.of("sql", SqlBatchlet.class, "extract", ExtractBatchlet.class,
+            "load", LoadBatchlet.class);
+    static final Map<String, Set<String>> REQUIRED = Map.of("sql", Set.of("database"),
+            "extract", Set.of("database", "query", "target"), "load", Set.of("database", "table", "source"));
+
+    private final Predicate<String> knownDatabase;
+    private final Map<String, String> parameters;
+    private final ClassLoader loader;
+
+    /**
+     * @param knownDatabase whether a database name is configured
+     * @param parameters    the job parameters the flow will be started with, besides mydate
+     */
+    public FlowValidator(Predicate<String> knownDatabase, Map<String, String> parameters, ClassLoader loader) {
+        this.knownDatabase = knownDatabase;
+        this.parameters = new HashMap<>(parameters);
+        this.parameters.putIfAbsent(Variables.MYDATE, "20000101");
+        this.loader = loader;
+    }
+
+    public List<Problem> validate(byte[] jobXml) {
+        List<Problem> problems = new ArrayList<>();
+        validateSchema(jobXml, problems);
+        List<Step> steps = new ArrayList<>();
+        try {
+            SAXParserFactory factory = SAXParserFactory.newInstance();
+            factory.setNamespaceAware(true);
+            factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+            factory.newSAXParser().parse(new ByteArrayInputStream(jobXml), new StepCollector(steps));
+        } catch (SAXParseException e) {
+            return sorted(problems); // the schema check has reported it
+        } catch (Exception e) {
+            problems.add(new Problem(0, "cannot read the job XML: " + e.getMessage()));
+            return sorted(problems);
+        }
+        Variables variables = Variables.of(parameters);
+        for (Step step : steps) {
+            checkStep(step, variables, problems);
+        }
+        return sorted(problems);
+    }
+
+    private void checkStep(Step step, Variables variables, List<Problem> problems) {
+        Class<?> batchlet = BATCHLETS.get(step.ref);
+        if (batchlet == null) {
+            problems.add(new Problem(step.line, "step " + step.id + ": unknown batchlet '" + step.ref + "'; Ferry's are "
+                    + new TreeSet<>(BATCHLETS.keySet())));
+            return;
+        }
+        Set<String> known = properties(batchlet);
+        for (Map.Entry<String, Property> entry : step.properties.entrySet()) {
+            Property property = entry.getValue();
+            if (!known.contains(entry.getKey())) {
+                problems.add(new Problem(property.line, "step " + step.id + ": the " + step.ref + " batchlet has no property '"
+                        + entry.getKey() + "'" + closest(entry.getKey(), known) + "; it has " + new TreeSet<>(known)));
+                continue;
+            }
+            String value;
+            try {
+                value = variables.resolve(property.value);
+            } catch (IllegalArgumentException e) {
+                problems.add(new Problem(property.line, "step " + step.id + ", property " + entry.getKey() + ": " + e.getMessage()));
+                continue;
+            }
+            if (entry.getKey().equals("database") && !knownDatabase.test(value)) {
+                problems.add(new Problem(property.line, "step " + step.id + ": no database named '" + value
+                        + "' is configured; add ferry.db." + value + ".url (or, in the WAR, its datasource)"));
+            }
+            if (entry.getKey().equals("scriptFile") && !value.contains("#{")) {
+                java.util.Optional<String> script = script(value);
+                if (script.isEmpty()) {
+                    problems.add(new Problem(property.line, "step " + step.id + ": script file '" + value
+                            + "' is neither a file (looked in " + Path.of(value).toAbsolutePath() + ") nor on the class path"));
+                } else {
+                    try {
+                        variables.resolve(script.get());
+                    } catch (IllegalArgumentException e) {
+                        problems.add(new Problem(property.line, "step " + step.id + ", script file " + value + ": " + e.getMessage()));
+                    }
+                }
+            }
+        }
+        for (String required : REQUIRED.get(step.ref)) {
+            if (!step.properties.containsKey(required)) {
+                problems.add(new Problem(step.line, "step " + step.id + ": the " + step.ref + " batchlet needs property '" + required + "'"));
+            }
+        }
+        if (step.ref.equals("sql") && step.properties.containsKey("script") == step.properties.containsKey("scriptFile")) {
+            problems.add(new Problem(step.line, "step " + step.id + ": the sql batchlet needs exactly one of 'script' and 'scriptFile'"));
+        }
+    }
+
+    /** The script as the sql batchlet finds it: a file, else a class path resource. */
+    private java.util.Optional<String> script(String location) {
+        try {
+            if (Files.isRegularFile(Path.of(location))) {
+                return java.util.Optional.of(Files.readString(Path.of(location)));
+            }
+            try (InputStream in = loader.getResourceAsStream(location)) {
+                return in == null ? java.util.Optional.empty()
+                        : java.util.Optional.of(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            }
+        } catch (Exception e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    /** The batch properties a batchlet class declares, its superclasses' included. */
+    static Set<String> properties(Class<?> batchlet) {
+        Set<String> names = new TreeSet<>();
+        for (Class<?> c = batchlet; c != null && c != Object.class; c = c.getSuperclass()) {
+            for (Field field : c.getDeclaredFields()) {
+                BatchProperty property = field.getAnnotation(BatchProperty.class);
+                if (property != null) {
+                    names.add(property.name().isEmpty() ? field.getName() : property.name());
+                }
+            }
+        }
+        return names;
+    }
+
+    private static String closest(String name, Set<String> known) {
+        return known.stream().filter(k -> distance(k.toLowerCase(), name.toLowerCase()) <= 2)
+                .min(Comparator.comparingInt(k -> distance(k.toLowerCase(), name.toLowerCase())))
+                .map(k -> " (did you mean '" + k + "'?)").orElse("");
+    }
+
+    private static int distance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            int[] current = new int[b.length() + 1];
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1),
+                        previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
+            }
+            previous = current;
+        }
+        return previous[b.length()];
+    }
+
+    private static void validateSchema(byte[] jobXml, List<Problem> problems) {
+        try (InputStream xsd = FlowValidator.class.getResourceAsStream("/xsd/jobXML_2_0.xsd")) {
+            SchemaFactory factory = SchemaFactory.newInstance(XMLConstants.W3C_XML_SCHEMA_NS_URI);
+            Validator validator = factory.newSchema(new StreamSource(xsd)).newValidator();
+            validator.setErrorHandler(new ErrorHandler() {
+                @Override
+                public void warning(SAXParseException e) {
+                }
+
+                @Override
+                public void error(SAXParseException e) {
+                    problems.add(new Problem(e.getLineNumber(), "not valid JSR-352 job XML: " + e.getMessage()));
+                }
+
+                @Override
+                public void fatalError(SAXParseException e) {
+                    error(e);
+                }
+            });
+            validator.validate(new StreamSource(new ByteArrayInputStream(jobXml)));
+        } catch (SAXParseException e) {
+            // reported through the error handler
+        } catch (Exception e) {
+            problems.add(new Problem(0, "cannot check the job XML against the JSR-352 schema: " + e.getMessage()));
+        }
+    }
+
+    private static List<Problem> sorted(List<Problem> problems) {
+        problems.sort(Comparator.comparingInt(Problem::line));
+        return problems;
+    }
+
+    private record Property(String value, int line) {
+    }
+
+    private static final class Step {
+        String id;
+        String ref;
+        int line;
+        final Map<String, Property> properties = new LinkedHashMap<>();
+    }
+
+    /** Collects each step's batchlet and its properties, with their lines. */
+    private static final class StepCollector extends DefaultHandler {
+        private final List<Step> steps;
+        private Locator locator;
+        private String stepId;
+        private Step batchlet;
+
+        StepCollector(List<Step> steps) {
+            this.steps = steps;
+        }
+
+        @Override
+        public void setDocumentLocator(Locator locator) {
+            this.locator = locator;
+        }
+
+        @Override
+        public void startElement(String uri, String localName, String qName, Attributes attributes) {
+            switch (localName) {
+                case "step" -> stepId = attributes.getValue("id");
+                case "batchlet" -> {
+                    batchlet = new Step();
+                    batchlet.id = stepId;
+                    batchlet.ref = attributes.getValue("ref");
+                    batchlet.line = locator.getLineNumber();
+                    steps.add(batchlet);
+                }
+                case "property" -> {
+                    if (batchlet != null) {
+                        batchlet.properties.put(attributes.getValue("name"), new Property(attributes.getValue("value"), locator.getLineNumber()));
+                    }
+                }
+                default -> {
+                }
+            }
+        }
+
+        @Override
+        public void endElement(String uri, String localName, String qName) {
+            if (localName.equals("batchlet")) {
+                batchlet = null;
+            }
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package dev.ferry.standalone;
+
+import dev.ferry.db.DatabaseSettings;
+import dev.ferry.flow.FlowValidator;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.eclipse.microprofile.config.Config;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "validate", description = "Checks a flow without running it, and lists every problem with its line.")
+final class ValidateCommand implements Callable<Integer> {
+
+    @ParentCommand
+    FerryCommand ferry;
+
+    @Parameters(index = "0", paramLabel = "FLOW", description = "A job name or a path to a job XML file.")
+    String flow;
+
+    @Option(names = {"-p", "--param"}, paramLabel = "KEY=VALUE", description = "A job parameter the flow will be started with; repeatable.")
+    Map<String, String> params = new LinkedHashMap<>();
+
+    @Override
+    public Integer call() throws IOException {
+        Config config = StandaloneConfig.load(java.util.Optional.ofNullable(ferry.configFile));
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        List<FlowValidator.Problem> problems = new FlowValidator(name -> DatabaseSettings.from(config, name).isPresent(), params, loader)
+                .validate(jobXml(loader));
+        problems.forEach(p -> System.out.println(flow + ":" + p.line() + ": " + p.message()));
+        System.out.println(problems.isEmpty() ? "flow " + flow + " is valid" : problems.size() + " problem(s) in " + flow);
+        return problems.isEmpty() ? 0 : 1;
+    }
+
+    private byte[] jobXml(ClassLoader loader) throws IOException {
+        String name = StandaloneRuntime.jobXmlName(flow);
+        if (Path.of(name).isAbsolute()) {
+            return Files.readAllBytes(Path.of(name));
+        }
+        try (InputStream in = loader.getResourceAsStream("META-INF/batch-jobs/" + name + ".xml")) {
+            if (in == null) {
+                throw new IllegalArgumentException("no flow named '" + flow + "': there is no META-INF/batch-jobs/" + flow
+                        + ".xml on the class path; give a job name such as rds-to-adb or a path to a job XML file");
+            }
+            return in.readAllBytes();
+        }
+    }
+}

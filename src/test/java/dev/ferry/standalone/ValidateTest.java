@@ -1,0 +1,64 @@
+package dev.ferry.standalone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.testing.Pipeline;
+import dev.ferry.testing.TestFlows;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** ferry validate lists every problem of a flow with its line, and passes the reference flow. */
+class ValidateTest {
+
+    static Pipeline pipeline;
+
+    @BeforeAll
+    static void setUp(@TempDir Path dir) {
+        pipeline = new Pipeline(dir);
+    }
+
+    @AfterAll
+    static void tearDown() {
+        pipeline.close();
+    }
+
+    @Test
+    void theReferenceFlowIsValid() {
+        Pipeline.CliResult result = pipeline.cli("validate", "rds-to-adb");
+
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.out()).contains("flow rds-to-adb is valid");
+    }
+
+    @Test
+    void everyProblemIsListedWithItsLine() {
+        String flow = TestFlows.path("broken");
+        Pipeline.CliResult result = pipeline.cli("validate", flow);
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.out())
+                .contains(flow + ":5: step unknown-ref: unknown batchlet 'extrakt'")
+                .contains(flow + ":11: step typo: the load batchlet has no property 'tabel' (did you mean 'table'?)")
+                .contains(flow + ":8: step typo: the load batchlet needs property 'table'")
+                .contains(flow + ":20: step undefined, property query: '${region}' is not defined")
+                .contains(flow + ":21: step undefined, property target: '${mydate+1x}' is not a variable")
+                .contains(flow + ":28: step no-db: no database named 'dwh' is configured")
+                .contains(flow + ":37: step no-script: script file 'sql/missing.sql'")
+                .containsPattern(flow + ":41: not valid JSR-352 job XML: .*unexpected")
+                .contains("8 problem(s)");
+    }
+
+    @Test
+    void variablesInScriptFilesCountAndGivenParametersDefineThem() {
+        Pipeline.CliResult without = pipeline.cli("validate", TestFlows.path("sql-script"));
+        assertThat(without.exitCode()).isEqualTo(1);
+        assertThat(without.out()).contains("step summarise, script file flows/summarise.sql: line 5: '${region}' is not defined");
+
+        Pipeline.CliResult with = pipeline.cli("validate", TestFlows.path("sql-script"), "-p", "region=east");
+        assertThat(with.exitCode()).isZero();
+        assertThat(with.out()).contains("is valid");
+    }
+}
