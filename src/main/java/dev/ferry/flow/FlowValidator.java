@@ -13,22 +13,17 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Predicate;
 import javax.xml.XMLConstants;
-import javax.xml.parsers.SAXParserFactory;
 import javax.xml.transform.stream.StreamSource;
 import javax.xml.validation.SchemaFactory;
 import javax.xml.validation.Validator;
-import org.xml.sax.Attributes;
 import org.xml.sax.ErrorHandler;
-import org.xml.sax.Locator;
 import org.xml.sax.SAXParseException;
-import org.xml.sax.helpers.DefaultHandler;
 
 /**
  * Checks a flow without running it: the job XML against the JSR-352 schema, then every Ferry step for
@@ -69,12 +64,9 @@ public final class FlowValidator {
     public List<Problem> validate(byte[] jobXml) {
         List<Problem> problems = new ArrayList<>();
         validateSchema(jobXml, problems);
-        List<Step> steps = new ArrayList<>();
+        List<FlowStep> steps;
         try {
-            SAXParserFactory factory = SAXParserFactory.newInstance();
-            factory.setNamespaceAware(true);
-            factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-            factory.newSAXParser().parse(new ByteArrayInputStream(jobXml), new StepCollector(steps));
+            steps = FlowStep.parse(jobXml);
         } catch (SAXParseException e) {
             return sorted(problems); // the schema check has reported it
         } catch (Exception e) {
@@ -82,59 +74,59 @@ public final class FlowValidator {
             return sorted(problems);
         }
         Variables variables = Variables.of(parameters);
-        for (Step step : steps) {
+        for (FlowStep step : steps) {
             checkStep(step, variables, problems);
         }
         return sorted(problems);
     }
 
-    private void checkStep(Step step, Variables variables, List<Problem> problems) {
-        Class<?> batchlet = BATCHLETS.get(step.ref);
+    private void checkStep(FlowStep step, Variables variables, List<Problem> problems) {
+        Class<?> batchlet = BATCHLETS.get(step.ref());
         if (batchlet == null) {
-            problems.add(new Problem(step.line, "step " + step.id + ": unknown batchlet '" + step.ref + "'; Ferry's are "
+            problems.add(new Problem(step.line(), "step " + step.id() + ": unknown batchlet '" + step.ref() + "'; Ferry's are "
                     + new TreeSet<>(BATCHLETS.keySet())));
             return;
         }
         Set<String> known = properties(batchlet);
-        for (Map.Entry<String, Property> entry : step.properties.entrySet()) {
-            Property property = entry.getValue();
+        for (Map.Entry<String, FlowStep.Property> entry : step.properties().entrySet()) {
+            FlowStep.Property property = entry.getValue();
             if (!known.contains(entry.getKey())) {
-                problems.add(new Problem(property.line, "step " + step.id + ": the " + step.ref + " batchlet has no property '"
+                problems.add(new Problem(property.line(), "step " + step.id() + ": the " + step.ref() + " batchlet has no property '"
                         + entry.getKey() + "'" + closest(entry.getKey(), known) + "; it has " + new TreeSet<>(known)));
                 continue;
             }
             String value;
             try {
-                value = variables.resolve(property.value);
+                value = variables.resolve(property.value());
             } catch (IllegalArgumentException e) {
-                problems.add(new Problem(property.line, "step " + step.id + ", property " + entry.getKey() + ": " + e.getMessage()));
+                problems.add(new Problem(property.line(), "step " + step.id() + ", property " + entry.getKey() + ": " + e.getMessage()));
                 continue;
             }
             if (entry.getKey().equals("database") && !knownDatabase.test(value)) {
-                problems.add(new Problem(property.line, "step " + step.id + ": no database named '" + value
+                problems.add(new Problem(property.line(), "step " + step.id() + ": no database named '" + value
                         + "' is configured; add ferry.db." + value + ".url (or, in the WAR, its datasource)"));
             }
             if (entry.getKey().equals("scriptFile") && !value.contains("#{")) {
                 java.util.Optional<String> script = script(value);
                 if (script.isEmpty()) {
-                    problems.add(new Problem(property.line, "step " + step.id + ": script file '" + value
+                    problems.add(new Problem(property.line(), "step " + step.id() + ": script file '" + value
                             + "' is neither a file (looked in " + Path.of(value).toAbsolutePath() + ") nor on the class path"));
                 } else {
                     try {
                         variables.resolve(script.get());
                     } catch (IllegalArgumentException e) {
-                        problems.add(new Problem(property.line, "step " + step.id + ", script file " + value + ": " + e.getMessage()));
+                        problems.add(new Problem(property.line(), "step " + step.id() + ", script file " + value + ": " + e.getMessage()));
                     }
                 }
             }
         }
-        for (String required : REQUIRED.get(step.ref)) {
-            if (!step.properties.containsKey(required)) {
-                problems.add(new Problem(step.line, "step " + step.id + ": the " + step.ref + " batchlet needs property '" + required + "'"));
+        for (String required : REQUIRED.get(step.ref())) {
+            if (!step.properties().containsKey(required)) {
+                problems.add(new Problem(step.line(), "step " + step.id() + ": the " + step.ref() + " batchlet needs property '" + required + "'"));
             }
         }
-        if (step.ref.equals("sql") && step.properties.containsKey("script") == step.properties.containsKey("scriptFile")) {
-            problems.add(new Problem(step.line, "step " + step.id + ": the sql batchlet needs exactly one of 'script' and 'scriptFile'"));
+        if (step.ref().equals("sql") && step.properties().containsKey("script") == step.properties().containsKey("scriptFile")) {
+            problems.add(new Problem(step.line(), "step " + step.id() + ": the sql batchlet needs exactly one of 'script' and 'scriptFile'"));
         }
     }
 
@@ -220,60 +212,5 @@ public final class FlowValidator {
     private static List<Problem> sorted(List<Problem> problems) {
         problems.sort(Comparator.comparingInt(Problem::line));
         return problems;
-    }
-
-    private record Property(String value, int line) {
-    }
-
-    private static final class Step {
-        String id;
-        String ref;
-        int line;
-        final Map<String, Property> properties = new LinkedHashMap<>();
-    }
-
-    /** Collects each step's batchlet and its properties, with their lines. */
-    private static final class StepCollector extends DefaultHandler {
-        private final List<Step> steps;
-        private Locator locator;
-        private String stepId;
-        private Step batchlet;
-
-        StepCollector(List<Step> steps) {
-            this.steps = steps;
-        }
-
-        @Override
-        public void setDocumentLocator(Locator locator) {
-            this.locator = locator;
-        }
-
-        @Override
-        public void startElement(String uri, String localName, String qName, Attributes attributes) {
-            switch (localName) {
-                case "step" -> stepId = attributes.getValue("id");
-                case "batchlet" -> {
-                    batchlet = new Step();
-                    batchlet.id = stepId;
-                    batchlet.ref = attributes.getValue("ref");
-                    batchlet.line = locator.getLineNumber();
-                    steps.add(batchlet);
-                }
-                case "property" -> {
-                    if (batchlet != null) {
-                        batchlet.properties.put(attributes.getValue("name"), new Property(attributes.getValue("value"), locator.getLineNumber()));
-                    }
-                }
-                default -> {
-                }
-            }
-        }
-
-        @Override
-        public void endElement(String uri, String localName, String qName) {
-            if (localName.equals("batchlet")) {
-                batchlet = null;
-            }
-        }
     }
 }

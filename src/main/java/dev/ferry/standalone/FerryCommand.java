@@ -10,7 +10,7 @@ import picocli.CommandLine.ScopeType;
 /** {@code ferry}: the command line of the standalone runtime. */
 @Command(name = "ferry", mixinStandardHelpOptions = true, version = "Ferry 0.1.0",
         description = "Runs T+1 ETL flows (Jakarta Batch jobs) without an application server.",
-        subcommands = {RunCommand.class, ValidateCommand.class, RestartCommand.class, ExecutionsCommand.class, ScheduleCommand.class,
+        subcommands = {RunCommand.class, ValidateCommand.class, TryRunCommand.class, RestartCommand.class, ExecutionsCommand.class, ScheduleCommand.class,
                 ServeCommand.class, BackfillCommand.class, StopCommand.class, PurgeCommand.class,
                 DemoCommand.class},
         synopsisSubcommandLabel = "COMMAND")

@@ -238,10 +238,15 @@ public final class StandaloneRuntime implements AutoCloseable {
         return all;
     }
 
+    /** The job XML's content. */
+    java.io.InputStream jobXml(String jobXml) throws java.io.IOException {
+        return environment.getJobXmlResolver().resolveJobXml(jobXml.endsWith(".xml") ? jobXml : jobXml + ".xml",
+                environment.getClassLoader());
+    }
+
     /** The current version of a flow's definition (job XML and scripts). */
     String version(String jobXml) {
-        try (var xml = environment.getJobXmlResolver().resolveJobXml(jobXml.endsWith(".xml") ? jobXml : jobXml + ".xml",
-                environment.getClassLoader())) {
+        try (var xml = jobXml(jobXml)) {
             return FlowVersion.of(xml.readAllBytes(), environment.getClassLoader());
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot read the job XML of flow '" + jobXml + "': " + e.getMessage(), e);

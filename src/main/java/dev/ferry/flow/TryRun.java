@@ -1,0 +1,295 @@
+package dev.ferry.flow;
+
+import dev.ferry.db.Databases;
+import dev.ferry.extract.Extractor;
+import dev.ferry.load.LoadMode;
+import dev.ferry.load.Loader;
+import dev.ferry.partition.Compression;
+import dev.ferry.partition.CsvFormat;
+import dev.ferry.partition.Partition;
+import dev.ferry.sql.SqlScript;
+import dev.ferry.sql.SqlStatement;
+import dev.ferry.step.Progress;
+import dev.ferry.store.ObjectStore;
+import dev.ferry.store.StoredObject;
+import dev.ferry.variables.Variables;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+
+/**
+ * Rehearses a flow for a date without changing anything: resolves every variable and shows each step's
+ * final SQL, connects to every database and to the store, EXPLAINs every query (a script's DDL runs in a
+ * transaction that is rolled back), checks that each load's target columns match its extract's query,
+ * and, with a sample size, extracts that many rows into a sandbox prefix and loads them into a temporary
+ * table. It reports every problem, not only the first.
+ */
+public final class TryRun {
+
+    private static final Pattern EXPLAINABLE = Pattern.compile("(?is)^\\s*(SELECT|WITH|INSERT|UPDATE|DELETE|MERGE|VALUES)\\b.*");
+    private static final Pattern DDL = Pattern.compile("(?is)^\\s*(CREATE|ALTER|DROP|COMMENT|GRANT|REVOKE)\\b.*");
+    private static final List<Set<String>> FAMILIES = List.of(
+            Set.of("int2", "int4", "int8", "numeric", "float4", "float8", "money", "serial", "bigserial"),
+            Set.of("text", "varchar", "bpchar", "name", "char"),
+            Set.of("timestamp", "timestamptz"),
+            Set.of("json", "jsonb"));
+
+    private final Databases databases;
+    private final ObjectStore store;
+    private final ClassLoader loader;
+
+    public TryRun(Databases databases, ObjectStore store, ClassLoader loader) {
+        this.databases = databases;
+        this.store = store;
+        this.loader = loader;
+    }
+
+    /** @return the problems found; what it did and saw goes to {@code out} */
+    public List<String> run(List<FlowStep> steps, Variables variables, int sample, Consumer<String> out) {
+        List<String> problems = new ArrayList<>();
+        Map<String, String> unreachable = new HashMap<>();
+        Map<String, List<Column>> extractColumns = new LinkedHashMap<>();
+        Map<String, FlowStep> extractByPrefix = new HashMap<>();
+        try {
+            store.list("_try-run/");
+            out.accept("store " + store.describe("") + ": reachable");
+        } catch (Exception e) {
+            problems.add("store " + store.describe("") + ": " + e.getMessage());
+        }
+        for (FlowStep step : steps) {
+            Map<String, String> p = new HashMap<>();
+            try {
+                step.properties().forEach((name, property) -> p.put(name, variables.resolve(property.value())));
+            } catch (IllegalArgumentException e) {
+                problems.add("step " + step.id() + ": " + e.getMessage());
+                continue;
+            }
+            String database = p.get("database");
+            out.accept("step " + step.id() + ": " + step.ref() + " on database " + database);
+            try (Connection c = connect(database, unreachable, problems)) {
+                switch (String.valueOf(step.ref())) {
+                    case "extract" -> {
+                        String query = p.get("query").strip().replaceAll("[\\s;]+$", "");
+                        CsvFormat format = format(p);
+                        out.accept("  COPY (" + query + ") TO STDOUT WITH " + format.copyOptions());
+                        out.accept("  -> " + store.describe(prefix(p.get("target"))));
+                        if (c != null) {
+                            explain(c, query, step, out, problems);
+                            extractColumns.put(prefix(p.get("target")), columns(c, "SELECT * FROM (" + query + ") q LIMIT 0"));
+                            extractByPrefix.put(prefix(p.get("target")), step);
+                        }
+                    }
+                    case "load" -> {
+                        LoadMode mode = LoadMode.parse(p.getOrDefault("mode", "replace"));
+                        String table = p.get("table");
+                        String columnList = p.getOrDefault("columns", "");
+                        if (mode == LoadMode.REPLACE) {
+                            out.accept("  DELETE FROM " + table + " WHERE " + p.get("replaceWhere"));
+                        } else if (mode == LoadMode.TRUNCATE) {
+                            out.accept("  TRUNCATE " + table);
+                        }
+                        out.accept("  COPY " + table + (columnList.isBlank() ? "" : " (" + columnList + ")") + " FROM STDIN <- "
+                                + store.describe(prefix(p.get("source"))));
+                        if (c != null) {
+                            if (mode == LoadMode.REPLACE) {
+                                explain(c, "DELETE FROM " + table + " WHERE " + p.get("replaceWhere"), step, out, problems);
+                            }
+                            boolean matches = compare(c, step, table, columnList, extractColumns.get(prefix(p.get("source"))),
+                                    extractByPrefix.get(prefix(p.get("source"))), problems);
+                            if (sample > 0 && matches && extractByPrefix.containsKey(prefix(p.get("source")))) {
+                                sample(step, p, extractByPrefix.get(prefix(p.get("source"))), variables, c, sample, out, problems);
+                            }
+                        }
+                    }
+                    case "sql" -> {
+                        String script = p.containsKey("script") ? p.get("script") : script(p.get("scriptFile"), variables);
+                        rehearse(c, SqlScript.split(script), step, out, problems);
+                    }
+                    default -> problems.add("step " + step.id() + ": unknown batchlet '" + step.ref() + "'");
+                }
+            } catch (Exception e) {
+                problems.add("step " + step.id() + ": " + e.getMessage());
+            }
+        }
+        return problems;
+    }
+
+    private Connection connect(String database, Map<String, String> unreachable, List<String> problems) {
+        if (unreachable.containsKey(database)) {
+            return null;
+        }
+        try {
+            return databases.connect(database);
+        } catch (RuntimeException e) {
+            unreachable.put(database, e.getMessage());
+            problems.add("database '" + database + "': " + e.getMessage());
+            return null;
+        }
+    }
+
+    private static void explain(Connection c, String sql, FlowStep step, Consumer<String> out, List<String> problems) {
+        try (Statement s = c.createStatement(); ResultSet plan = s.executeQuery("EXPLAIN " + sql)) {
+            if (plan.next()) {
+                out.accept("  EXPLAIN: " + plan.getString(1).strip());
+            }
+        } catch (SQLException e) {
+            problems.add("step " + step.id() + ": EXPLAIN failed: " + e.getMessage());
+        }
+    }
+
+    /** A script's statements in a transaction that is rolled back: DDL runs, queries are EXPLAINed. */
+    private static void rehearse(Connection c, List<SqlStatement> statements, FlowStep step, Consumer<String> out,
+                                 List<String> problems) throws SQLException {
+        for (SqlStatement statement : statements) {
+            out.accept("  statement " + statement.number() + " (line " + statement.line() + "): " + statement.sql());
+        }
+        if (c == null) {
+            return;
+        }
+        c.setAutoCommit(false);
+        try (Statement s = c.createStatement()) {
+            for (SqlStatement statement : statements) {
+                s.execute("SAVEPOINT try_run");
+                try {
+                    if (DDL.matcher(statement.sql()).matches()) {
+                        s.execute(statement.sql());
+                    } else if (EXPLAINABLE.matcher(statement.sql()).matches()) {
+                        s.execute("EXPLAIN " + statement.sql());
+                    }
+                } catch (SQLException e) {
+                    s.execute("ROLLBACK TO SAVEPOINT try_run");
+                    problems.add("step " + step.id() + ", statement " + statement.number() + " (line " + statement.line() + "): "
+                            + e.getMessage());
+                }
+            }
+        } finally {
+            c.rollback();
+            c.setAutoCommit(true);
+        }
+    }
+
+    private record Column(String name, String type) {
+        @Override
+        public String toString() {
+            return name + " " + type;
+        }
+    }
+
+    private static List<Column> columns(Connection c, String query) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
+            ResultSetMetaData meta = rs.getMetaData();
+            List<Column> columns = new ArrayList<>();
+            for (int i = 1; i <= meta.getColumnCount(); i++) {
+                columns.add(new Column(meta.getColumnName(i), meta.getColumnTypeName(i).toLowerCase(Locale.ROOT)));
+            }
+            return columns;
+        }
+    }
+
+    /** @return whether the target takes the extract's columns (or there is nothing to compare) */
+    private static boolean compare(Connection c, FlowStep step, String table, String columnList, List<Column> extracted,
+                                   FlowStep extract, List<String> problems) {
+        List<Column> target;
+        try {
+            target = columns(c, "SELECT " + (columnList.isBlank() ? "*" : columnList) + " FROM " + table + " LIMIT 0");
+        } catch (SQLException e) {
+            problems.add("step " + step.id() + ": target " + table + ": " + e.getMessage());
+            return false;
+        }
+        if (extracted == null) {
+            return true; // no extract of this flow writes the partition: nothing to compare with
+        }
+        if (target.size() != extracted.size()) {
+            problems.add("step " + step.id() + ": " + table + " takes " + target.size() + " column(s) " + target + " but the query of step "
+                    + extract.id() + " gives " + extracted.size() + " " + extracted);
+            return false;
+        }
+        boolean matches = true;
+        for (int i = 0; i < target.size(); i++) {
+            if (!compatible(extracted.get(i).type(), target.get(i).type())) {
+                problems.add("step " + step.id() + ": column " + (i + 1) + " of " + table + " is " + target.get(i) + " but the query of step "
+                        + extract.id() + " gives " + extracted.get(i));
+                matches = false;
+            }
+        }
+        return matches;
+    }
+
+    private static boolean compatible(String from, String to) {
+        return from.equals(to) || FAMILIES.stream().anyMatch(f -> f.contains(from) && f.contains(to)) || to.equals("text");
+    }
+
+    /** Extracts a few rows into a sandbox prefix and loads them into a temporary copy of the target. */
+    private void sample(FlowStep load, Map<String, String> p, FlowStep extract, Variables variables, Connection target, int rows,
+                        Consumer<String> out, List<String> problems) {
+        Partition sandbox = new Partition(store, "_try-run/" + UUID.randomUUID() + "/");
+        try {
+            Map<String, String> e = new HashMap<>();
+            extract.properties().forEach((name, property) -> e.put(name, variables.resolve(property.value())));
+            String query = e.get("query").strip().replaceAll("[\\s;]+$", "");
+            try (Connection source = databases.connect(e.get("database"))) {
+                new Extractor().extract(source, new Extractor.Request("try-run", extract.id(), null, e.get("database"),
+                        "SELECT * FROM (" + query + ") q LIMIT " + rows, sandbox, format(e), 0), new Progress("try-run", Duration.ofHours(1)));
+            }
+            try (Statement s = target.createStatement()) {
+                s.execute("CREATE TEMP TABLE ferry_try_run (LIKE " + p.get("table") + ")");
+            }
+            Loader.Result result = new Loader().load(target, new Loader.Request("ferry_try_run",
+                    Loader.Request.parseColumns(p.getOrDefault("columns", "")), LoadMode.APPEND, null, sandbox), new Progress("try-run", Duration.ofHours(1)));
+            out.accept("  sample: " + result.loadedRows() + " row(s) extracted to " + sandbox.describe() + " and loaded into a temporary copy of "
+                    + p.get("table"));
+            try (Statement s = target.createStatement()) {
+                s.execute("DROP TABLE ferry_try_run");
+            }
+        } catch (Exception x) {
+            problems.add("step " + load.id() + ": sample of " + rows + " row(s) failed: " + x.getMessage());
+        } finally {
+            try {
+                for (StoredObject object : store.list(sandbox.prefix())) {
+                    store.delete(object.key());
+                }
+            } catch (Exception x) {
+                problems.add("cannot clean the sandbox " + sandbox.describe() + ": " + x.getMessage());
+            }
+        }
+    }
+
+    private static CsvFormat format(Map<String, String> p) {
+        return new CsvFormat(p.getOrDefault("delimiter", "|"), p.getOrDefault("encoding", "UTF8"),
+                Boolean.parseBoolean(p.getOrDefault("header", "false")), Compression.parse(p.getOrDefault("compression", "none")));
+    }
+
+    private static String prefix(String prefix) {
+        return prefix == null || prefix.endsWith("/") ? prefix : prefix + "/";
+    }
+
+    private String script(String location, Variables variables) throws Exception {
+        Path path = Path.of(location);
+        if (Files.isRegularFile(path)) {
+            return variables.resolve(Files.readString(path));
+        }
+        try (InputStream in = loader.getResourceAsStream(location)) {
+            if (in == null) {
+                throw new IllegalArgumentException("script file '" + location + "' is neither a file nor on the class path");
+            }
+            return variables.resolve(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        }
+    }
+}
