@@ -1,5 +1,6 @@
 package dev.ferry.server;
 
+import dev.ferry.recovery.ExecutionOwners;
 import dev.ferry.schedule.Claims;
 import dev.ferry.schedule.Schedule;
 import dev.ferry.variables.BusinessDate;
@@ -16,6 +17,7 @@ import jakarta.ejb.TimerService;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -32,7 +34,8 @@ import org.eclipse.microprofile.config.ConfigProvider;
  * Starts flows on their schedules in the server: one persistent calendar timer per
  * {@code ferry.flow.FLOW.schedule}, kept across restarts by the timer service's database store. Each
  * firing claims (flow, business date) before it starts the flow, so a timer that fires twice for a date
- * (after a restart, or on a second node) starts one run.
+ * (after a restart, or on a second node) starts one run. At deployment it also recovers the runs a
+ * previous server left running when it died, and keeps a heartbeat for the runs it starts.
  */
 @Singleton
 @Startup
@@ -44,22 +47,32 @@ public class FlowTimers {
     @Resource
     TimerService timerService;
 
+    private static final String HEARTBEAT = "ferry-heartbeat";
+
     private Claims claims;
+    private ExecutionOwners owners;
     private String owner;
 
     @PostConstruct
     void arm() {
         Config config = ConfigProvider.getConfig();
-        claims = new Claims(repository(config));
+        DataSource repository = repository(config);
+        claims = new Claims(repository);
         owner = "timer@" + hostName();
+        owners = new ExecutionOwners(repository, hostName(), ProcessHandle.current().pid(), "wildfly");
         try {
             claims.createTableIfAbsent();
+            owners.register();
+            // Runs this server started before it went down without finishing them.
+            owners.recover(Duration.ofSeconds(60));
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot create the claim table " + Claims.TABLE + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot set up Ferry's tables in " + repository + ": " + e.getMessage(), e);
         }
         Map<String, Schedule> wanted = new TreeMap<>(Schedule.fromConfig(config));
         for (Timer timer : timerService.getTimers()) {
-            if (timer.getInfo() instanceof Schedule kept && kept.equals(wanted.get(kept.flow()))) {
+            if (HEARTBEAT.equals(timer.getInfo())) {
+                timer.cancel();
+            } else if (timer.getInfo() instanceof Schedule kept && kept.equals(wanted.get(kept.flow()))) {
                 wanted.remove(kept.flow());
                 LOG.info(() -> "flow " + kept.flow() + ": keeping its timer '" + kept.cron() + "' (" + kept.zone() + ")");
             } else {
@@ -67,6 +80,7 @@ public class FlowTimers {
                 timer.cancel();
             }
         }
+        timerService.createIntervalTimer(2_000, 2_000, new TimerConfig(HEARTBEAT, false));
         for (Schedule schedule : wanted.values()) {
             timerService.createCalendarTimer(expression(schedule), new TimerConfig(schedule, true));
             LOG.info(() -> "flow " + schedule.flow() + ": scheduled '" + schedule.cron() + "' (" + schedule.zone() + "), next "
@@ -76,6 +90,10 @@ public class FlowTimers {
 
     @Timeout
     void fire(Timer timer) {
+        if (HEARTBEAT.equals(timer.getInfo())) {
+            beat();
+            return;
+        }
         Schedule schedule = (Schedule) timer.getInfo();
         ZonedDateTime fired = schedule.lastFireAtOrBefore(ZonedDateTime.now(schedule.zone()));
         startOnce(schedule.flow(), schedule.businessDateFor(fired));
@@ -92,12 +110,25 @@ public class FlowTimers {
             if (id.isEmpty()) {
                 LOG.info(() -> "flow " + flow + ", mydate " + mydate + ": skipped, already claimed by " + holder(flow, mydate));
             } else {
+                owners.own(id.getAsLong());
                 LOG.info(() -> "flow " + flow + ", mydate " + mydate + ": started execution " + id.getAsLong());
             }
             return id;
         } catch (SQLException e) {
             throw new IllegalStateException("flow " + flow + ", mydate " + mydate + ": cannot claim the run in "
                     + Claims.TABLE + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Tells the repository this server is alive, and stops what another process asked to stop. */
+    private void beat() {
+        try {
+            owners.heartbeat();
+            for (long id : owners.stopRequested()) {
+                BatchRuntime.getJobOperator().stop(id);
+            }
+        } catch (SQLException | RuntimeException e) {
+            LOG.warning(() -> "heartbeat to the job repository failed: " + e.getMessage());
         }
     }
 
