@@ -2,7 +2,6 @@ package dev.ferry.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ferry.standalone.FerryCommand;
 import dev.ferry.store.ObjectStore;
 import dev.ferry.store.StoredObject;
 import dev.ferry.testing.Pipeline;
@@ -45,10 +44,7 @@ class StreamingTest {
 
     @Test
     void aRunMovesMoreDataThanItsHeapCouldHold() throws Exception {
-        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx64m", "-cp", System.getProperty("java.class.path"), FerryCommand.class.getName(),
-                "run", TestFlows.path("big"), "--date", "20240101", "--config", pipeline.configFile().toString())
-                .redirectErrorStream(true).start();
+        Process process = pipeline.ferryProcess(List.of("-Xmx64m"), "run", TestFlows.path("big"), "--date", "20240101").start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(5, TimeUnit.MINUTES)).isTrue();
         System.out.print(output);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ferry.testing.Pipeline;
 import dev.ferry.testing.Postgres;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,10 +36,8 @@ class RecoveryTest {
     void aRunKilledMidLoadIsRecoveredAsFailedAndItsRestartLeavesExactlyTheSourceRows() throws Exception {
         Postgres.execute(pipeline.warehouse, "INSERT INTO t_target SELECT a, b, c FROM generate_series(1, 5) a, LATERAL"
                 + " (SELECT 0 AS b, DATE '2024-01-02' AS c) x");
-        Process run = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), FerryCommand.class.getName(),
-                "run", "rds-to-adb", "-d", "20240102", "--config", pipeline.configFile().toString())
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Process run = pipeline.ferryProcess(List.of(), "run", "rds-to-adb", "-d", "20240102")
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         awaitSleepingLoad();
 
         run.destroyForcibly(); // SIGKILL: no shutdown hook, no chance to tidy up

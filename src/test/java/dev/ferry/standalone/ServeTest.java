@@ -52,13 +52,9 @@ class ServeTest {
         Instant threeDaysAgo = Instant.now().minus(3, ChronoUnit.DAYS);
         assertThat(pipeline.cli("executions").exitCode()).isZero(); // any command creates Ferry's tables
         Postgres.execute(pipeline.repository, "INSERT INTO ferry_schedule_mark VALUES ('timer-probe', '" + threeDaysAgo + "')");
-        Path config = pipeline.configFile();
-
         List<Process> servers = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
-            servers.add(new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp", System.getProperty("java.class.path"), FerryCommand.class.getName(),
-                    "serve", "--once", "--config", config.toString()).redirectErrorStream(true).start());
+            servers.add(pipeline.ferryProcess(List.of(), "serve", "--once").start());
         }
         List<String> outputs = new ArrayList<>();
         for (Process server : servers) {

@@ -7,6 +7,7 @@ import dev.ferry.testing.Postgres;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,10 +36,7 @@ class StopTest {
 
     @Test
     void stopCancelsTheInFlightCopyLeavesTheTargetAsItWasAndARestartCompletes() throws Exception {
-        Process run = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), FerryCommand.class.getName(),
-                "run", "rds-to-adb", "-d", "20240103", "--config", pipeline.configFile().toString())
-                .redirectErrorStream(true).start();
+        Process run = pipeline.ferryProcess(List.of(), "run", "rds-to-adb", "-d", "20240103").start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (Postgres.count(pipeline.warehouse, "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'COPY t_target%'") == 0) {
             assertThat(System.nanoTime()).as("the load reached its COPY").isLessThan(deadline);

@@ -98,6 +98,17 @@ public final class Pipeline implements AutoCloseable {
         return capture(() -> FerryCommand.execute(all.toArray(String[]::new)));
     }
 
+    /** {@code ferry ARGS --config FILE} in a JVM of its own, with the tests' class path and {@code jvmOptions}. */
+    public ProcessBuilder ferryProcess(List<String> jvmOptions, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), FerryCommand.class.getName()));
+        command.addAll(List.of(args));
+        command.addAll(List.of("--config", configFile().toString()));
+        return new ProcessBuilder(command).redirectErrorStream(true);
+    }
+
     public static CliResult capture(java.util.function.IntSupplier command) {
         PrintStream out = System.out;
         PrintStream err = System.err;
