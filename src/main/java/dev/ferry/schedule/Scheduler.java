@@ -24,10 +24,13 @@ public final class Scheduler {
 
     private static final Logger LOG = Logger.getLogger(Scheduler.class.getName());
 
-    /** Starts a flow for a business date once; empty when the date was claimed already. */
+    /**
+     * Starts a flow for a business date once; empty when the date was claimed already. A launcher may wait
+     * for a {@code missed} run to end, so that caught-up dates run one after the other, oldest first.
+     */
     @FunctionalInterface
     public interface Launcher {
-        OptionalLong launch(Schedule schedule, BusinessDate mydate);
+        OptionalLong launch(Schedule schedule, BusinessDate mydate, boolean missed);
     }
 
     /** One fire time handled by a tick. */
@@ -74,8 +77,9 @@ public final class Scheduler {
             run.addAll(onTime);
             for (ZonedDateTime time : run) {
                 BusinessDate mydate = schedule.businessDateFor(time);
-                OptionalLong id = launcher.launch(schedule, mydate);
-                fired.add(new Fired(schedule.flow(), time, mydate, missed.contains(time), id));
+                boolean late = missed.contains(time);
+                OptionalLong id = launcher.launch(schedule, mydate, late);
+                fired.add(new Fired(schedule.flow(), time, mydate, late, id));
             }
             watermarks.advance(schedule.flow(), now);
         }

@@ -42,7 +42,7 @@ final class ServeCommand implements Callable<Integer> {
             String owner = runtime.owner("serve");
             Clock clock = Clock.system(runtime.timezone());
             Scheduler scheduler = new Scheduler(schedules.values(), runtime.watermarks(),
-                    (schedule, mydate) -> runtime.startOnce(schedule.flow(), mydate, new Properties(), owner, false), clock, GRACE);
+                    (schedule, mydate, missed) -> launch(runtime, schedule, mydate, missed, owner), clock, GRACE);
             for (Schedule s : schedules.values()) {
                 System.out.printf("serving %s: '%s' (%s, misfire %s), next %s%n", s.flow(), s.cron(), s.zone(), s.misfire(),
                         ScheduleCommand.TIME.format(s.nextFireAfter(ZonedDateTime.now(clock))));
@@ -61,6 +61,20 @@ final class ServeCommand implements Callable<Integer> {
             }
             return 0;
         }
+    }
+
+    /** Starts a run; a caught-up (missed) one is awaited, so missed dates run in order, oldest first. */
+    private static java.util.OptionalLong launch(StandaloneRuntime runtime, Schedule schedule, dev.ferry.variables.BusinessDate mydate,
+                                                 boolean missed, String owner) {
+        java.util.OptionalLong id = runtime.startOnce(schedule.flow(), mydate, new Properties(), owner, false);
+        if (missed && id.isPresent()) {
+            try {
+                runtime.await(id.getAsLong());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return id;
     }
 
     private static void report(StandaloneRuntime runtime, Scheduler.Fired fired) {

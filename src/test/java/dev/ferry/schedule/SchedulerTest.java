@@ -58,7 +58,7 @@ class SchedulerTest {
 
     /** A launcher that claims for real and counts a start for each claim it wins. */
     private Scheduler scheduler(FakeClock clock, Schedule... schedules) {
-        Scheduler.Launcher launcher = (schedule, mydate) -> {
+        Scheduler.Launcher launcher = (schedule, mydate, missed) -> {
             try {
                 return claims.claim(schedule.flow(), mydate, "test") ? OptionalLong.of(executions.incrementAndGet()) : OptionalLong.empty();
             } catch (SQLException e) {

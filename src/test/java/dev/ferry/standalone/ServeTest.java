@@ -77,5 +77,8 @@ class ServeTest {
         assertThat(Postgres.count(pipeline.repository, "SELECT count(*) FROM job_execution e JOIN job_instance i"
                 + " ON i.jobinstanceid = e.jobinstanceid WHERE i.jobname = 'timer-probe' AND e.batchstatus = 'COMPLETED'")).isEqualTo(3);
         assertThat(String.join("", outputs)).contains("(missed)").contains("started execution");
+        assertThat(Postgres.count(pipeline.repository, "SELECT count(*) FROM ferry_claim a JOIN job_execution ea ON ea.jobexecutionid = a.execution_id"
+                + " JOIN ferry_claim b ON b.flow = a.flow AND b.mydate > a.mydate JOIN job_execution eb ON eb.jobexecutionid = b.execution_id"
+                + " WHERE eb.starttime < ea.endtime")).as("missed dates ran one after the other, oldest first").isZero();
     }
 }
