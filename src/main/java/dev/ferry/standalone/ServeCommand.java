@@ -63,13 +63,16 @@ final class ServeCommand implements Callable<Integer> {
         }
     }
 
-    /** Starts a run; a caught-up (missed) one is awaited, so missed dates run in order, oldest first. */
+    /**
+     * Starts a run. A caught-up (missed) date is awaited — the run this process started, or the one another
+     * scheduler claimed — so that missed dates run in order, oldest first, however many schedulers there are.
+     */
     private static java.util.OptionalLong launch(StandaloneRuntime runtime, Schedule schedule, dev.ferry.variables.BusinessDate mydate,
                                                  boolean missed, String owner) {
         java.util.OptionalLong id = runtime.startOnce(schedule.flow(), mydate, new Properties(), owner, false);
-        if (missed && id.isPresent()) {
+        if (missed) {
             try {
-                runtime.await(id.getAsLong());
+                runtime.await(id.isPresent() ? id.getAsLong() : runtime.claimedExecution(schedule.flow(), mydate));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

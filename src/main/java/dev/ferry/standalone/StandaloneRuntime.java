@@ -197,6 +197,22 @@ public final class StandaloneRuntime implements AutoCloseable {
         return watermarks;
     }
 
+    /** The execution that the claim of (flow, mydate) started, once its claimer has started it. */
+    long claimedExecution(String flow, BusinessDate mydate) throws InterruptedException {
+        String name = flowName(resolvable(flow));
+        while (true) {
+            try {
+                Optional<Claims.Claim> claim = claims.find(name, mydate);
+                if (claim.isPresent() && claim.get().executionId() != null) {
+                    return claim.get().executionId();
+                }
+            } catch (SQLException e) {
+                throw new DatabaseUnavailableException("cannot read the claim of flow " + flow + ", mydate " + mydate + ": " + e.getMessage());
+            }
+            Thread.sleep(100);
+        }
+    }
+
     /** Who holds the claim of (flow, mydate), for messages. */
     public String claimHolder(String flow, BusinessDate mydate) {
         try {

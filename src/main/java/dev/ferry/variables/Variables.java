@@ -117,7 +117,8 @@ public final class Variables {
         }
         String value = parameters.get(name);
         if (value == null) {
-            throw new InvalidVariableException("'${" + name + "}' is not defined; defined here: " + parameters.keySet()
+            throw new InvalidVariableException("'${" + name + "}' is not defined; defined here: " + parameters.keySet().stream()
+                    .filter(k -> !k.startsWith("ferry.") && !k.startsWith("jberet.")).toList()
                     + ". Pass it as a job parameter (ferry run FLOW -p " + name + "=VALUE)");
         }
         if (!SAFE_VALUE.matcher(value).matches() || value.contains("--") || value.contains("/*")) {
