@@ -2,14 +2,12 @@ package dev.ferry.flow;
 
 import dev.ferry.extract.ExtractBatchlet;
 import dev.ferry.load.LoadBatchlet;
+import dev.ferry.sql.ScriptFile;
 import dev.ferry.sql.SqlBatchlet;
 import dev.ferry.variables.Variables;
 import jakarta.batch.api.BatchProperty;
 import java.io.ByteArrayInputStream;
-import java.io.InputStream;
 import java.lang.reflect.Field;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -18,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Predicate;
+import java.io.InputStream;
 import javax.xml.XMLConstants;
 import javax.xml.transform.stream.StreamSource;
 import javax.xml.validation.SchemaFactory;
@@ -109,8 +108,7 @@ public final class FlowValidator {
             if (entry.getKey().equals("scriptFile") && !value.contains("#{")) {
                 java.util.Optional<String> script = script(value);
                 if (script.isEmpty()) {
-                    problems.add(new Problem(property.line(), "step " + step.id() + ": script file '" + value
-                            + "' is neither a file (looked in " + Path.of(value).toAbsolutePath() + ") nor on the class path"));
+                    problems.add(new Problem(property.line(), "step " + step.id() + ": script file " + ScriptFile.notFound(value)));
                 } else {
                     try {
                         variables.resolve(script.get());
@@ -130,17 +128,10 @@ public final class FlowValidator {
         }
     }
 
-    /** The script as the sql batchlet finds it: a file, else a class path resource. */
     private java.util.Optional<String> script(String location) {
         try {
-            if (Files.isRegularFile(Path.of(location))) {
-                return java.util.Optional.of(Files.readString(Path.of(location)));
-            }
-            try (InputStream in = loader.getResourceAsStream(location)) {
-                return in == null ? java.util.Optional.empty()
-                        : java.util.Optional.of(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
-            }
-        } catch (Exception e) {
+            return ScriptFile.read(location, loader);
+        } catch (java.io.IOException e) {
             return java.util.Optional.empty();
         }
     }

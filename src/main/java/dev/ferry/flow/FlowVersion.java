@@ -1,10 +1,8 @@
 package dev.ferry.flow;
 
+import dev.ferry.sql.ScriptFile;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -62,19 +60,13 @@ public final class FlowVersion {
         return files;
     }
 
-    /** A script file as the sql batchlet finds it (path, then class path); scripts named with variables are left out. */
+    /** A script file as the sql batchlet finds it; scripts named with variables are left out. */
     private static Optional<byte[]> read(String script, ClassLoader loader) {
         if (script.contains("${")) {
             return Optional.empty();
         }
         try {
-            Path path = Path.of(script);
-            if (Files.isRegularFile(path)) {
-                return Optional.of(Files.readAllBytes(path));
-            }
-            try (InputStream in = loader == null ? null : loader.getResourceAsStream(script)) {
-                return in == null ? Optional.empty() : Optional.of(in.readAllBytes());
-            }
+            return ScriptFile.read(script, loader).map(text -> text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }

@@ -7,16 +7,13 @@ import dev.ferry.load.Loader;
 import dev.ferry.partition.Compression;
 import dev.ferry.partition.CsvFormat;
 import dev.ferry.partition.Partition;
+import dev.ferry.sql.ScriptFile;
 import dev.ferry.sql.SqlScript;
 import dev.ferry.sql.SqlStatement;
 import dev.ferry.step.Progress;
 import dev.ferry.store.ObjectStore;
 import dev.ferry.store.StoredObject;
 import dev.ferry.variables.Variables;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
@@ -281,15 +278,7 @@ public final class TryRun {
     }
 
     private String script(String location, Variables variables) throws Exception {
-        Path path = Path.of(location);
-        if (Files.isRegularFile(path)) {
-            return variables.resolve(Files.readString(path));
-        }
-        try (InputStream in = loader.getResourceAsStream(location)) {
-            if (in == null) {
-                throw new IllegalArgumentException("script file '" + location + "' is neither a file nor on the class path");
-            }
-            return variables.resolve(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-        }
+        return variables.resolve(ScriptFile.read(location, loader)
+                .orElseThrow(() -> new IllegalArgumentException("script file " + ScriptFile.notFound(location))));
     }
 }

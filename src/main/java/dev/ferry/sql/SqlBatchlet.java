@@ -8,10 +8,6 @@ import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.util.List;
 
@@ -66,17 +62,7 @@ public class SqlBatchlet extends FerryBatchlet {
             return script;
         }
         String location = scope.resolve("scriptFile", scriptFile);
-        Path path = Path.of(location);
-        if (Files.isRegularFile(path)) {
-            return Files.readString(path, StandardCharsets.UTF_8);
-        }
-        ClassLoader loader = Thread.currentThread().getContextClassLoader();
-        try (InputStream in = loader == null ? null : loader.getResourceAsStream(location)) {
-            if (in == null) {
-                throw scope.invalid("scriptFile", "'" + location + "' is neither a file (looked in "
-                        + path.toAbsolutePath() + ") nor a resource on the class path");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
+        return ScriptFile.read(location, Thread.currentThread().getContextClassLoader())
+                .orElseThrow(() -> scope.invalid("scriptFile", ScriptFile.notFound(location)));
     }
 }
