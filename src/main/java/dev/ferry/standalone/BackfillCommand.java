@@ -51,8 +51,8 @@ final class BackfillCommand implements Callable<Integer> {
         BusinessDate first = BusinessDate.parse(from);
         BusinessDate last = BusinessDate.parse(to);
         try (StandaloneRuntime runtime = ferry.runtime()) {
-            String jobXml = runtime.resolvable(flow);
-            Backfill.Request named = new Backfill.Request(runtime.flowName(jobXml), jobXml, first, last, parallel, direction, force,
+            String jobXml = runtime.flows().resolvable(flow);
+            Backfill.Request named = new Backfill.Request(runtime.flows().flowName(jobXml), jobXml, first, last, parallel, direction, force,
                     steps, continueOnFailure);
             System.out.printf("%-9s %-44s %-9s %-10s %s%n", "MYDATE", "ACTION", "EXECUTION", "STATUS", "TIME");
             List<Backfill.Outcome> outcomes = new Backfill(runtime.operator(), runtime.claims(), runtime.owner("backfill"))

@@ -7,7 +7,6 @@ import dev.ferry.db.DatabaseUnavailableException;
 import dev.ferry.db.Databases;
 import dev.ferry.db.PooledDatabases;
 import dev.ferry.extract.ExtractBatchlet;
-import dev.ferry.flow.FlowVersion;
 import dev.ferry.notify.Webhook;
 import dev.ferry.recovery.ExecutionOwners;
 import dev.ferry.schedule.Claims;
@@ -20,8 +19,6 @@ import dev.ferry.variables.BusinessDate;
 import jakarta.batch.operations.JobOperator;
 import jakarta.batch.runtime.BatchStatus;
 import jakarta.batch.runtime.JobExecution;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -39,7 +36,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.Config;
-import org.jberet.creation.ArchiveXmlLoader;
 import org.jberet.creation.BatchBeanProducer;
 import org.jberet.spi.JobOperatorContext;
 import org.jboss.weld.environment.se.Weld;
@@ -63,6 +59,7 @@ public final class StandaloneRuntime implements AutoCloseable {
     private final HikariDataSource repositoryPool;
     private final WeldContainer weld;
     private final StandaloneBatchEnvironment environment;
+    private final FlowCatalog flows;
     private final JobOperator operator;
     private final Claims claims;
     private final Watermarks watermarks;
@@ -87,6 +84,7 @@ public final class StandaloneRuntime implements AutoCloseable {
                 .addExtension(new StandaloneServices(databases, store, Webhook.from(config)))
                 .initialize();
         this.environment = new StandaloneBatchEnvironment(weld.getBeanManager(), repositoryPool);
+        this.flows = new FlowCatalog(environment);
         this.owners = new ExecutionOwners(repositoryPool, hostName(), ProcessHandle.current().pid(), role);
         this.operator = new OwnedJobOperator(environment, owners);
         // Batch artifacts reach the operator through BatchRuntime.getJobOperator(), as they do in a server.
@@ -175,9 +173,9 @@ public final class StandaloneRuntime implements AutoCloseable {
      * @return the execution id, or empty when the pair was claimed already
      */
     public OptionalLong startOnce(String flow, BusinessDate mydate, Properties parameters, String owner, boolean force) {
-        String jobXml = resolvable(flow);
+        String jobXml = flows.resolvable(flow);
         try {
-            return claims.startOnce(operator, flowName(jobXml), jobXml, mydate, versioned(jobXml, parameters), owner, force);
+            return claims.startOnce(operator, flows.flowName(jobXml), jobXml, mydate, flows.versioned(jobXml, parameters), owner, force);
         } catch (SQLException e) {
             throw new DatabaseUnavailableException("cannot claim flow " + flow + ", mydate " + mydate + ": " + e.getMessage());
         }
@@ -199,7 +197,7 @@ public final class StandaloneRuntime implements AutoCloseable {
 
     /** The execution that the claim of (flow, mydate) started, once its claimer has started it. */
     long claimedExecution(String flow, BusinessDate mydate) throws InterruptedException {
-        String name = flowName(resolvable(flow));
+        String name = flows.flowName(flows.resolvable(flow));
         while (true) {
             try {
                 Optional<Claims.Claim> claim = claims.find(name, mydate);
@@ -216,16 +214,10 @@ public final class StandaloneRuntime implements AutoCloseable {
     /** Who holds the claim of (flow, mydate), for messages. */
     public String claimHolder(String flow, BusinessDate mydate) {
         try {
-            return claims.holder(flowName(resolvable(flow)), mydate).orElse("nobody");
+            return claims.holder(flows.flowName(flows.resolvable(flow)), mydate).orElse("nobody");
         } catch (SQLException e) {
             return "? (" + e.getMessage() + ")";
         }
-    }
-
-    /** The flow's name, its job id: what executions and claims are kept under. */
-    String flowName(String jobXml) {
-        return ArchiveXmlLoader.loadJobXml(jobXml, environment.getClassLoader(), new ArrayList<>(),
-                environment.getJobXmlResolver()).getId();
     }
 
     public Databases databases() {
@@ -242,58 +234,13 @@ public final class StandaloneRuntime implements AutoCloseable {
      * @return the execution id
      */
     public long start(String flow, Properties parameters) {
-        String jobXml = resolvable(flow);
-        return operator.start(jobXml, versioned(jobXml, parameters));
+        String jobXml = flows.resolvable(flow);
+        return operator.start(jobXml, flows.versioned(jobXml, parameters));
     }
 
-    /** The parameters with the flow's current version added. */
-    Properties versioned(String jobXml, Properties parameters) {
-        Properties all = new Properties();
-        all.putAll(parameters);
-        all.setProperty(FlowVersion.PARAMETER, version(jobXml));
-        return all;
-    }
-
-    /** The job XML's content. */
-    java.io.InputStream jobXml(String jobXml) throws java.io.IOException {
-        return environment.getJobXmlResolver().resolveJobXml(jobXml.endsWith(".xml") ? jobXml : jobXml + ".xml",
-                environment.getClassLoader());
-    }
-
-    /** The current version of a flow's definition (job XML and scripts). */
-    String version(String jobXml) {
-        try (var xml = jobXml(jobXml)) {
-            return FlowVersion.of(xml.readAllBytes(), environment.getClassLoader());
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot read the job XML of flow '" + jobXml + "': " + e.getMessage(), e);
-        }
-    }
-
-    /** The job XML name JBeret is to load, checked to exist. */
-    String resolvable(String flow) {
-        String jobXml = jobXmlName(flow);
-        try (var xml = environment.getJobXmlResolver().resolveJobXml(jobXml.endsWith(".xml") ? jobXml : jobXml + ".xml",
-                environment.getClassLoader())) {
-            if (xml == null) {
-                throw new IllegalArgumentException("no flow named '" + flow + "': there is no META-INF/batch-jobs/" + flow
-                        + ".xml on the class path; give a job name such as rds-to-adb or a path to a job XML file");
-            }
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot read the job XML of flow '" + flow + "': " + e.getMessage(), e);
-        }
-        return jobXml;
-    }
-
-    /** A path becomes absolute, so that a restart from another directory finds the same file. */
-    static String jobXmlName(String flow) {
-        Path path = Path.of(flow);
-        if (flow.endsWith(".xml") || flow.contains("/") || flow.contains(java.io.File.separator)) {
-            if (!Files.isRegularFile(path)) {
-                throw new IllegalArgumentException("flow '" + flow + "': no such job XML file (" + path.toAbsolutePath() + ")");
-            }
-            return path.toAbsolutePath().normalize().toString();
-        }
-        return flow;
+    /** Where flows are found, and their names and versions. */
+    public FlowCatalog flows() {
+        return flows;
     }
 
     /** Waits until the execution has ended and returns it. */

@@ -39,9 +39,9 @@ final class TryRunCommand implements Callable<Integer> {
         parameters.put(Variables.MYDATE, BusinessDate.parse(date).toString());
         Variables variables = Variables.of(parameters);
         try (StandaloneRuntime runtime = ferry.runtime()) {
-            String jobXml = runtime.resolvable(flow);
+            String jobXml = runtime.flows().resolvable(flow);
             byte[] xml;
-            try (InputStream in = runtime.jobXml(jobXml)) {
+            try (InputStream in = runtime.flows().jobXml(jobXml)) {
                 xml = in.readAllBytes();
             }
             System.out.printf("try-run %s, mydate %s%n", flow, variables.mydate().orElseThrow());

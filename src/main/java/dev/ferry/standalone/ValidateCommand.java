@@ -40,7 +40,7 @@ final class ValidateCommand implements Callable<Integer> {
     }
 
     private byte[] jobXml(ClassLoader loader) throws IOException {
-        String name = StandaloneRuntime.jobXmlName(flow);
+        String name = FlowCatalog.jobXmlName(flow);
         if (Path.of(name).isAbsolute()) {
             return Files.readAllBytes(Path.of(name));
         }
