@@ -13,6 +13,10 @@ for db in $DATABASES; do $PSQL -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" 2>/
 
 WILDFLY_HOME=$1
 for db in $DATABASES; do $PSQL -c "CREATE DATABASE $db"; done
+# The schedule of timer-catchup was last handled three days ago (the table as Ferry's Watermarks makes it).
+psql -X -q -h 127.0.0.1 -U postgres -d ferry_it_repo \
+  -c "CREATE TABLE IF NOT EXISTS ferry_schedule_mark (flow varchar(255) PRIMARY KEY, handled_up_to timestamptz NOT NULL)" \
+  -c "INSERT INTO ferry_schedule_mark VALUES ('timer-catchup', now() - interval '3 days')"
 # A fresh standalone.xml each time, so that the tests always start from a stock server.
 CONFIG="$WILDFLY_HOME/standalone/configuration"
 [ -f "$CONFIG/standalone.xml.stock" ] || cp "$CONFIG/standalone.xml" "$CONFIG/standalone.xml.stock"

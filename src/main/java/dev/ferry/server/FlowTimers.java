@@ -1,12 +1,18 @@
 package dev.ferry.server;
 
+import dev.ferry.flow.FlowVersion;
 import dev.ferry.recovery.ExecutionOwners;
 import dev.ferry.schedule.Claims;
+import dev.ferry.schedule.MisfirePolicy;
 import dev.ferry.schedule.Schedule;
+import dev.ferry.schedule.Scheduler;
+import dev.ferry.schedule.Watermarks;
 import dev.ferry.variables.BusinessDate;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
 import jakarta.batch.runtime.BatchRuntime;
+import jakarta.ejb.Lock;
+import jakarta.ejb.LockType;
 import jakarta.ejb.ScheduleExpression;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
@@ -17,6 +23,7 @@ import jakarta.ejb.TimerService;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.util.Map;
@@ -39,6 +46,7 @@ import org.eclipse.microprofile.config.ConfigProvider;
  */
 @Singleton
 @Startup
+@Lock(LockType.READ) // a catch-up awaiting its runs must not hold up heartbeats and other timers
 public class FlowTimers {
 
     private static final Logger LOG = Logger.getLogger(FlowTimers.class.getName());
@@ -48,8 +56,12 @@ public class FlowTimers {
     TimerService timerService;
 
     private static final String HEARTBEAT = "ferry-heartbeat";
+    private static final String CATCH_UP = "ferry-catch-up";
+    /** Fire times older than this when handled count as missed, as in ferry serve. */
+    private static final Duration GRACE = Duration.ofMinutes(1);
 
     private Claims claims;
+    private Watermarks watermarks;
     private ExecutionOwners owners;
     private String owner;
 
@@ -58,10 +70,12 @@ public class FlowTimers {
         Config config = ConfigProvider.getConfig();
         DataSource repository = repository(config);
         claims = new Claims(repository);
+        watermarks = new Watermarks(repository);
         owner = "timer@" + hostName();
         owners = new ExecutionOwners(repository, hostName(), ProcessHandle.current().pid(), "wildfly");
         try {
             claims.createTableIfAbsent();
+            watermarks.createTableIfAbsent();
             owners.register();
             // Runs this server started before it went down without finishing them.
             owners.recover(Duration.ofSeconds(60));
@@ -70,7 +84,7 @@ public class FlowTimers {
         }
         Map<String, Schedule> wanted = new TreeMap<>(Schedule.fromConfig(config));
         for (Timer timer : timerService.getTimers()) {
-            if (HEARTBEAT.equals(timer.getInfo())) {
+            if (HEARTBEAT.equals(timer.getInfo()) || CATCH_UP.equals(timer.getInfo())) {
                 timer.cancel();
             } else if (timer.getInfo() instanceof Schedule kept && kept.equals(wanted.get(kept.flow()))) {
                 wanted.remove(kept.flow());
@@ -81,6 +95,8 @@ public class FlowTimers {
             }
         }
         timerService.createIntervalTimer(2_000, 2_000, new TimerConfig(HEARTBEAT, false));
+        // Caught-up runs are awaited one by one, so they run on a timer thread of their own, not in deployment.
+        timerService.createSingleActionTimer(1_000, new TimerConfig(CATCH_UP, false));
         for (Schedule schedule : wanted.values()) {
             timerService.createCalendarTimer(expression(schedule), new TimerConfig(schedule, true));
             LOG.info(() -> "flow " + schedule.flow() + ": scheduled '" + schedule.cron() + "' (" + schedule.zone() + "), next "
@@ -94,9 +110,43 @@ public class FlowTimers {
             beat();
             return;
         }
+        if (CATCH_UP.equals(timer.getInfo())) {
+            catchUp(Schedule.fromConfig(ConfigProvider.getConfig()).values());
+            return;
+        }
         Schedule schedule = (Schedule) timer.getInfo();
-        ZonedDateTime fired = schedule.lastFireAtOrBefore(ZonedDateTime.now(schedule.zone()));
-        startOnce(schedule.flow(), schedule.businessDateFor(fired));
+        ZonedDateTime now = ZonedDateTime.now(schedule.zone());
+        ZonedDateTime fired = schedule.lastFireAtOrBefore(now);
+        // WildFly fires a persistent timer once for the fire times it missed while down; catchUp() has
+        // applied the misfire policy to those already, so a late firing under "skip" starts nothing.
+        boolean late = fired.plus(GRACE).isBefore(now);
+        if (!(late && schedule.misfire() == MisfirePolicy.SKIP)) {
+            startOnce(schedule.flow(), schedule.businessDateFor(fired));
+        }
+        try {
+            watermarks.advance(schedule.flow(), now.toInstant());
+        } catch (SQLException e) {
+            LOG.warning(() -> "flow " + schedule.flow() + ": cannot record the handled fire time: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Applies each flow's misfire policy to the fire times missed while no server ran it: the dates to run
+     * start one after the other, oldest first, each awaited.
+     */
+    private void catchUp(java.util.Collection<Schedule> schedules) {
+        Scheduler scheduler = new Scheduler(schedules, watermarks, (schedule, mydate, missed) -> {
+            OptionalLong id = startOnce(schedule.flow(), mydate);
+            if (missed && id.isPresent()) {
+                await(id.getAsLong());
+            }
+            return id;
+        }, Clock.systemUTC(), GRACE);
+        try {
+            scheduler.tick();
+        } catch (SQLException e) {
+            LOG.warning(() -> "cannot catch up missed fire times: " + e.getMessage());
+        }
     }
 
     /**
@@ -106,7 +156,9 @@ public class FlowTimers {
      */
     public OptionalLong startOnce(String flow, BusinessDate mydate) {
         try {
-            OptionalLong id = claims.startOnce(BatchRuntime.getJobOperator(), flow, flow, mydate, new Properties(), owner, false);
+            Properties parameters = new Properties();
+            version(flow).ifPresent(v -> parameters.setProperty(FlowVersion.PARAMETER, v));
+            OptionalLong id = claims.startOnce(BatchRuntime.getJobOperator(), flow, flow, mydate, parameters, owner, false);
             if (id.isEmpty()) {
                 LOG.info(() -> "flow " + flow + ", mydate " + mydate + ": skipped, already claimed by " + holder(flow, mydate));
             } else {
@@ -117,6 +169,28 @@ public class FlowTimers {
         } catch (SQLException e) {
             throw new IllegalStateException("flow " + flow + ", mydate " + mydate + ": cannot claim the run in "
                     + Claims.TABLE + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void await(long executionId) {
+        var operator = BatchRuntime.getJobOperator();
+        java.util.Set<jakarta.batch.runtime.BatchStatus> ended = java.util.EnumSet.of(jakarta.batch.runtime.BatchStatus.COMPLETED,
+                jakarta.batch.runtime.BatchStatus.FAILED, jakarta.batch.runtime.BatchStatus.STOPPED, jakarta.batch.runtime.BatchStatus.ABANDONED);
+        try {
+            while (!ended.contains(operator.getJobExecution(executionId).getBatchStatus())) {
+                Thread.sleep(500);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static java.util.Optional<String> version(String flow) {
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        try (java.io.InputStream xml = loader.getResourceAsStream("META-INF/batch-jobs/" + flow + ".xml")) {
+            return xml == null ? java.util.Optional.empty() : java.util.Optional.of(FlowVersion.of(xml.readAllBytes(), loader));
+        } catch (java.io.IOException e) {
+            return java.util.Optional.empty();
         }
     }
 

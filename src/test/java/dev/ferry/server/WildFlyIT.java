@@ -55,9 +55,10 @@ class WildFlyIT {
 
     @Deployment(testable = false)
     static WebArchive ferryWar() {
-        // The WAR as built, plus three test flows.
+        // The WAR as built, plus test flows.
         return ShrinkWrap.createFromZipFile(WebArchive.class, new File("target/ferry.war"))
                 .addAsResource(new File("src/test/resources/META-INF/batch-jobs/timer-probe.xml"), "META-INF/batch-jobs/timer-probe.xml")
+                .addAsResource(new File("src/test/resources/META-INF/batch-jobs/timer-catchup.xml"), "META-INF/batch-jobs/timer-catchup.xml")
                 .addAsResource(new File("src/test/resources/flows/unknown-database.xml"), "META-INF/batch-jobs/unknown-database.xml")
                 .addAsResource(new File("src/test/resources/flows/sleepy.xml"), "META-INF/batch-jobs/sleepy.xml");
     }
@@ -139,6 +140,29 @@ class WildFlyIT {
         assertThat(awaitEnd(runs.get(0))).isEqualTo("COMPLETED");
         assertThat(query("SELECT mydate || ' ' || execution_id FROM ferry_claim WHERE flow = 'timer-probe'"))
                 .containsExactly(yesterday + " " + runs.get(0));
+    }
+
+    @Test
+    void theDeploymentCatchesUpTheDatesMissedInAThreeDayGapInOrder() throws Exception {
+        List<Long> runs = awaitExecutions("timer-catchup", 3, Duration.ofSeconds(90));
+        for (long id : runs) {
+            assertThat(awaitEnd(id)).isEqualTo("COMPLETED");
+        }
+        ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
+        List<String> missed = new ArrayList<>();
+        for (ZonedDateTime fire = now.minusDays(3).truncatedTo(java.time.temporal.ChronoUnit.DAYS).plusHours(3);
+             !fire.isAfter(now); fire = fire.plusDays(1)) {
+            if (fire.isAfter(now.minusDays(3))) {
+                missed.add(BusinessDate.forRunAt(fire, ZoneOffset.UTC).toString());
+            }
+        }
+
+        assertThat(runs).hasSize(3);
+        assertThat(query("SELECT c.mydate FROM ferry_claim c JOIN job_execution e ON e.jobexecutionid = c.execution_id"
+                + " WHERE c.flow = 'timer-catchup' ORDER BY e.starttime")).isEqualTo(missed);
+        assertThat(query("SELECT 1 FROM ferry_claim a JOIN job_execution ea ON ea.jobexecutionid = a.execution_id"
+                + " JOIN ferry_claim b ON b.flow = a.flow AND b.mydate > a.mydate JOIN job_execution eb ON eb.jobexecutionid = b.execution_id"
+                + " WHERE a.flow = 'timer-catchup' AND eb.starttime < ea.endtime")).as("one after the other").isEmpty();
     }
 
     @Test
