@@ -20,6 +20,7 @@ import jakarta.ejb.Timeout;
 import jakarta.ejb.Timer;
 import jakarta.ejb.TimerConfig;
 import jakarta.ejb.TimerService;
+import jakarta.inject.Inject;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.sql.SQLException;
@@ -62,7 +63,8 @@ public class FlowTimers {
 
     private Claims claims;
     private Watermarks watermarks;
-    private ExecutionOwners owners;
+    @Inject
+    ExecutionOwners owners;
     private String owner;
 
     @PostConstruct
@@ -72,7 +74,6 @@ public class FlowTimers {
         claims = new Claims(repository);
         watermarks = new Watermarks(repository);
         owner = "timer@" + hostName();
-        owners = new ExecutionOwners(repository, hostName(), ProcessHandle.current().pid(), "wildfly");
         try {
             claims.createTableIfAbsent();
             watermarks.createTableIfAbsent();
@@ -162,7 +163,6 @@ public class FlowTimers {
             if (id.isEmpty()) {
                 LOG.info(() -> "flow " + flow + ", mydate " + mydate + ": skipped, already claimed by " + holder(flow, mydate));
             } else {
-                owners.own(id.getAsLong());
                 LOG.info(() -> "flow " + flow + ", mydate " + mydate + ": started execution " + id.getAsLong());
             }
             return id;
@@ -220,7 +220,7 @@ public class FlowTimers {
                 .timezone(schedule.zone().getId());
     }
 
-    private static DataSource repository(Config config) {
+    static DataSource repository(Config config) {
         String jndi = config.getOptionalValue("ferry.repository.jndi", String.class).orElse(DEFAULT_REPOSITORY_JNDI);
         try {
             return (DataSource) new InitialContext().lookup(jndi);
@@ -230,7 +230,7 @@ public class FlowTimers {
         }
     }
 
-    private static String hostName() {
+    static String hostName() {
         try {
             return InetAddress.getLocalHost().getHostName();
         } catch (UnknownHostException e) {

@@ -3,6 +3,7 @@ package dev.ferry.server;
 import dev.ferry.db.Databases;
 import dev.ferry.db.JndiDatabases;
 import dev.ferry.notify.Webhook;
+import dev.ferry.recovery.ExecutionOwners;
 import dev.ferry.store.ObjectStore;
 import dev.ferry.store.StoreSettings;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -35,6 +36,13 @@ public class ServerServices {
     @jakarta.inject.Singleton // Webhook is a final class: no client proxy
     Webhook webhook() {
         return Webhook.from(config());
+    }
+
+    /** This server as the owner of the runs it executes; FlowTimers registers it and keeps its heartbeat. */
+    @Produces
+    @jakarta.inject.Singleton // a final class: no client proxy
+    ExecutionOwners owners() {
+        return new ExecutionOwners(FlowTimers.repository(config()), FlowTimers.hostName(), ProcessHandle.current().pid(), "wildfly");
     }
 
     void close(@Disposes ObjectStore store) {

@@ -37,6 +37,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.Config;
 import org.jberet.creation.BatchBeanProducer;
+import org.jberet.operations.JobOperatorImpl;
 import org.jberet.spi.JobOperatorContext;
 import org.jboss.weld.environment.se.Weld;
 import org.jboss.weld.environment.se.WeldContainer;
@@ -77,16 +78,16 @@ public final class StandaloneRuntime implements AutoCloseable {
         DatabaseSettings repository = DatabaseSettings.repository(config);
         DatabaseBootstrap.createIfAbsent(repository);
         this.repositoryPool = PooledDatabases.pool(repository);
+        this.owners = new ExecutionOwners(repositoryPool, hostName(), ProcessHandle.current().pid(), role);
         this.weld = new Weld("ferry-" + UUID.randomUUID())
                 .disableDiscovery()
                 .skipShutdownHook()
                 .addBeanClasses(SqlBatchlet.class, ExtractBatchlet.class, LoadBatchlet.class, BatchBeanProducer.class)
-                .addExtension(new StandaloneServices(databases, store, Webhook.from(config)))
+                .addExtension(new StandaloneServices(databases, store, Webhook.from(config), owners))
                 .initialize();
         this.environment = new StandaloneBatchEnvironment(weld.getBeanManager(), repositoryPool);
         this.flows = new FlowCatalog(environment);
-        this.owners = new ExecutionOwners(repositoryPool, hostName(), ProcessHandle.current().pid(), role);
-        this.operator = new OwnedJobOperator(environment, owners);
+        this.operator = new JobOperatorImpl(environment);
         // Batch artifacts reach the operator through BatchRuntime.getJobOperator(), as they do in a server.
         JobOperatorContext context = JobOperatorContext.create(operator);
         JobOperatorContext.setJobOperatorContextSelector(() -> context);

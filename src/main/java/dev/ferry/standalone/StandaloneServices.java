@@ -2,28 +2,32 @@ package dev.ferry.standalone;
 
 import dev.ferry.db.Databases;
 import dev.ferry.notify.Webhook;
+import dev.ferry.recovery.ExecutionOwners;
 import dev.ferry.store.ObjectStore;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.spi.AfterBeanDiscovery;
 import jakarta.enterprise.inject.spi.Extension;
 import jakarta.inject.Singleton;
 
-/** Makes this runtime's databases, store and failure webhook injectable into the batch artifacts, as the WAR's producers do there. */
+/** Makes this runtime's databases, store, failure webhook and execution owners injectable into the batch artifacts, as the WAR's producers do there. */
 final class StandaloneServices implements Extension {
 
     private final Databases databases;
     private final ObjectStore store;
     private final Webhook webhook;
+    private final ExecutionOwners owners;
 
-    StandaloneServices(Databases databases, ObjectStore store, Webhook webhook) {
+    StandaloneServices(Databases databases, ObjectStore store, Webhook webhook, ExecutionOwners owners) {
         this.databases = databases;
         this.store = store;
         this.webhook = webhook;
+        this.owners = owners;
     }
 
     void register(@Observes AfterBeanDiscovery event) {
         event.addBean().types(Databases.class, Object.class).scope(Singleton.class).createWith(c -> databases);
         event.addBean().types(ObjectStore.class, Object.class).scope(Singleton.class).createWith(c -> store);
         event.addBean().types(Webhook.class, Object.class).scope(Singleton.class).createWith(c -> webhook);
+        event.addBean().types(ExecutionOwners.class, Object.class).scope(Singleton.class).createWith(c -> owners);
     }
 }

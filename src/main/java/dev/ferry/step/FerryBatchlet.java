@@ -4,6 +4,7 @@ import dev.ferry.db.Databases;
 import dev.ferry.db.UnknownDatabaseException;
 import dev.ferry.notify.FailureNotice;
 import dev.ferry.notify.Webhook;
+import dev.ferry.recovery.ExecutionOwners;
 import jakarta.batch.api.AbstractBatchlet;
 import jakarta.batch.api.BatchProperty;
 import jakarta.batch.runtime.BatchStatus;
@@ -39,6 +40,9 @@ public abstract class FerryBatchlet extends AbstractBatchlet {
     @Inject
     Webhook webhook;
 
+    @Inject
+    ExecutionOwners owners;
+
     /** Name of the database the step works on: {@code ferry.db.NAME.*} standalone, its datasource in the WAR. Required. */
     @Inject
     @BatchProperty
@@ -72,6 +76,7 @@ public abstract class FerryBatchlet extends AbstractBatchlet {
         StepScope scope = null;
         try {
             scope = StepScope.of(jobContext, stepContext);
+            owners.own(jobContext.getExecutionId()); // whoever started it, this process runs it now
             if (!scope.selected()) {
                 LOG.info(scope.flow() + "/" + scope.step() + " skipped: not in " + StepScope.STEPS + "="
                         + scope.variables().value(StepScope.STEPS).orElse(""));

@@ -83,6 +83,8 @@ class WildFlyIT {
 
         assertThat(awaitEnd(id)).isEqualTo("COMPLETED");
         assertThat(Postgres.count(WAREHOUSE, "SELECT count(*) FROM t_target WHERE c = DATE '2024-01-02'")).isEqualTo(250);
+        assertThat(query("SELECT o.role FROM ferry_execution_owner x JOIN ferry_owner o ON o.owner_id = x.owner_id"
+                + " WHERE x.execution_id = " + id)).as("the server owns the run, so a crash is recovered").containsExactly("wildfly");
         try (ObjectStore store = store()) {
             Manifest manifest = new Partition(store, "rds/t3/20240102/").readManifest().orElseThrow();
             assertThat(manifest.rows()).isEqualTo(250);
