@@ -70,6 +70,21 @@ class BackfillTest {
     }
 
     @Test
+    void withoutContinueOnFailureNoDateStartsAfterOneFailed() {
+        Postgres.execute(pipeline.warehouse, "ALTER TABLE t_target ADD CONSTRAINT no_seventh CHECK (c <> DATE '2024-02-07')");
+        try {
+            Pipeline.CliResult result = pipeline.cli("backfill", "rds-to-adb", "--from", "20240206", "--to", "20240208", "--force");
+
+            assertThat(result.exitCode()).isEqualTo(1);
+            assertThat(result.out()).containsPattern("20240206\\s+started \\(forced\\)\\s+\\d+\\s+COMPLETED")
+                    .containsPattern("20240207\\s+started \\(forced\\)\\s+\\d+\\s+FAILED")
+                    .containsPattern("20240208\\s+not started: an earlier date failed");
+        } finally {
+            Postgres.execute(pipeline.warehouse, "ALTER TABLE t_target DROP CONSTRAINT no_seventh");
+        }
+    }
+
+    @Test
     void aBadRangeStartsNothing() {
         Pipeline.CliResult result = pipeline.cli("backfill", "rds-to-adb", "--from", "20240210", "--to", "20240201");
 
