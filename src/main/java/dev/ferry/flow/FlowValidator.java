@@ -7,16 +7,18 @@ import dev.ferry.sql.SqlBatchlet;
 import dev.ferry.variables.Variables;
 import jakarta.batch.api.BatchProperty;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Predicate;
-import java.io.InputStream;
 import javax.xml.XMLConstants;
 import javax.xml.transform.stream.StreamSource;
 import javax.xml.validation.SchemaFactory;
@@ -106,7 +108,7 @@ public final class FlowValidator {
                         + "' is configured; add ferry.db." + value + ".url (or, in the WAR, its datasource)"));
             }
             if (entry.getKey().equals("scriptFile") && !value.contains("#{")) {
-                java.util.Optional<String> script = script(value);
+                Optional<String> script = script(value);
                 if (script.isEmpty()) {
                     problems.add(new Problem(property.line(), "step " + step.id() + ": script file " + ScriptFile.notFound(value)));
                 } else {
@@ -128,11 +130,11 @@ public final class FlowValidator {
         }
     }
 
-    private java.util.Optional<String> script(String location) {
+    private Optional<String> script(String location) {
         try {
             return ScriptFile.read(location, loader);
-        } catch (java.io.IOException e) {
-            return java.util.Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
         }
     }
 

@@ -3,9 +3,12 @@ package dev.ferry.flow;
 import dev.ferry.sql.ScriptFile;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilderFactory;
@@ -34,15 +37,15 @@ public final class FlowVersion {
         sha256.update(jobXml);
         for (String script : scriptFiles(jobXml)) {
             read(script, loader).ifPresent(bytes -> {
-                sha256.update(script.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                sha256.update(script.getBytes(StandardCharsets.UTF_8));
                 sha256.update(bytes);
             });
         }
         return HexFormat.of().formatHex(sha256.digest()).substring(0, 12);
     }
 
-    private static java.util.List<String> scriptFiles(byte[] jobXml) {
-        java.util.List<String> files = new java.util.ArrayList<>();
+    private static List<String> scriptFiles(byte[] jobXml) {
+        List<String> files = new ArrayList<>();
         try {
             DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
             factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
@@ -66,7 +69,7 @@ public final class FlowVersion {
             return Optional.empty();
         }
         try {
-            return ScriptFile.read(script, loader).map(text -> text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return ScriptFile.read(script, loader).map(text -> text.getBytes(StandardCharsets.UTF_8));
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }

@@ -12,6 +12,7 @@ import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import java.sql.Connection;
 import java.util.List;
+import java.util.Locale;
 import java.util.logging.Logger;
 
 /** Loads a partition that an extract published into a table, all or nothing. */
@@ -61,7 +62,7 @@ public class LoadBatchlet extends FerryBatchlet {
         Progress progress = scope.progress();
         try (Connection connection = connect(scope, name)) {
             Loader.Result result = new Loader().load(connection, request, progress);
-            LOG.info(() -> scope.flow() + "/" + scope.step() + ": " + request.table() + " (mode " + loadMode.name().toLowerCase(java.util.Locale.ROOT)
+            LOG.info(() -> scope.flow() + "/" + scope.step() + ": " + request.table() + " (mode " + loadMode.name().toLowerCase(Locale.ROOT)
                     + "): deleted " + result.deletedRows() + " row(s), loaded " + result.loadedRows());
             return new StepReport(result.loadedRows(), result.bytes(), result.files(), progress.elapsed().toMillis());
         }

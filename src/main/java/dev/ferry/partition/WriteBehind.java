@@ -3,8 +3,10 @@ package dev.ferry.partition;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.util.Arrays;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Hands written bytes to a thread of its own that writes them to {@code target}, so that reading from the
@@ -71,7 +73,7 @@ public final class WriteBehind extends OutputStream {
     }
 
     private void handOver() throws IOException {
-        byte[] chunk = filled == bufferSize ? buffer : java.util.Arrays.copyOf(buffer, filled);
+        byte[] chunk = filled == bufferSize ? buffer : Arrays.copyOf(buffer, filled);
         put(chunk);
         buffer = new byte[bufferSize];
         filled = 0;
@@ -80,7 +82,7 @@ public final class WriteBehind extends OutputStream {
     private void put(byte[] chunk) throws IOException {
         checkWriter();
         try {
-            while (!queue.offer(chunk, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            while (!queue.offer(chunk, 100, TimeUnit.MILLISECONDS)) {
                 checkWriter();
             }
         } catch (InterruptedException e) {

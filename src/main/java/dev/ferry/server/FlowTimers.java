@@ -11,6 +11,7 @@ import dev.ferry.variables.BusinessDate;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
 import jakarta.batch.runtime.BatchRuntime;
+import jakarta.batch.runtime.BatchStatus;
 import jakarta.ejb.Lock;
 import jakarta.ejb.LockType;
 import jakarta.ejb.ScheduleExpression;
@@ -21,15 +22,21 @@ import jakarta.ejb.Timer;
 import jakarta.ejb.TimerConfig;
 import jakarta.ejb.TimerService;
 import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZonedDateTime;
+import java.util.Collection;
+import java.util.EnumSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.logging.Logger;
 import javax.naming.InitialContext;
@@ -135,7 +142,7 @@ public class FlowTimers {
      * Applies each flow's misfire policy to the fire times missed while no server ran it: the dates to run
      * start one after the other, oldest first, each awaited.
      */
-    private void catchUp(java.util.Collection<Schedule> schedules) {
+    private void catchUp(Collection<Schedule> schedules) {
         Scheduler scheduler = new Scheduler(schedules, watermarks, (schedule, mydate, missed) -> {
             OptionalLong id = startOnce(schedule.flow(), mydate);
             if (missed && id.isPresent()) {
@@ -174,8 +181,8 @@ public class FlowTimers {
 
     private static void await(long executionId) {
         var operator = BatchRuntime.getJobOperator();
-        java.util.Set<jakarta.batch.runtime.BatchStatus> ended = java.util.EnumSet.of(jakarta.batch.runtime.BatchStatus.COMPLETED,
-                jakarta.batch.runtime.BatchStatus.FAILED, jakarta.batch.runtime.BatchStatus.STOPPED, jakarta.batch.runtime.BatchStatus.ABANDONED);
+        Set<BatchStatus> ended = EnumSet.of(BatchStatus.COMPLETED,
+                BatchStatus.FAILED, BatchStatus.STOPPED, BatchStatus.ABANDONED);
         try {
             while (!ended.contains(operator.getJobExecution(executionId).getBatchStatus())) {
                 Thread.sleep(500);
@@ -185,12 +192,12 @@ public class FlowTimers {
         }
     }
 
-    private static java.util.Optional<String> version(String flow) {
+    private static Optional<String> version(String flow) {
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
-        try (java.io.InputStream xml = loader.getResourceAsStream("META-INF/batch-jobs/" + flow + ".xml")) {
-            return xml == null ? java.util.Optional.empty() : java.util.Optional.of(FlowVersion.of(xml.readAllBytes(), loader));
-        } catch (java.io.IOException e) {
-            return java.util.Optional.empty();
+        try (InputStream xml = loader.getResourceAsStream("META-INF/batch-jobs/" + flow + ".xml")) {
+            return xml == null ? Optional.empty() : Optional.of(FlowVersion.of(xml.readAllBytes(), loader));
+        } catch (IOException e) {
+            return Optional.empty();
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.ferry.standalone;
 
+import dev.ferry.flow.FlowVersion;
 import jakarta.batch.operations.JobOperator;
 import jakarta.batch.runtime.JobExecution;
 import jakarta.batch.runtime.StepExecution;
@@ -8,9 +9,10 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Date;
-import java.util.Optional;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
@@ -45,12 +47,12 @@ final class ExecutionsCommand implements Callable<Integer> {
                     "ID", "FLOW", "MYDATE", "STATUS", "START", "END", "DURATION", "VERSION", "STEPS", "OWNER");
             for (JobExecution e : executions) {
                 List<StepExecution> steps = operator.getStepExecutions(e.getExecutionId());
-                java.util.Properties parameters = operator.getParameters(e.getExecutionId());
+                Properties parameters = operator.getParameters(e.getExecutionId());
                 System.out.printf(Locale.ROOT, "%-6d %-20s %-9s %-10s %-19s %-19s %9s  %-12s %-32s %s%n", e.getExecutionId(), e.getJobName(),
                         parameters.getProperty("mydate", "-"), e.getBatchStatus(),
                         time(e.getStartTime(), zone), time(e.getEndTime(), zone),
                         RunReporter.duration(e.getStartTime(), e.getEndTime()),
-                        parameters.getProperty(dev.ferry.flow.FlowVersion.PARAMETER, "-"),
+                        parameters.getProperty(FlowVersion.PARAMETER, "-"),
                         steps.stream().map(s -> s.getStepName() + ":" + s.getBatchStatus()).collect(Collectors.joining(" ")),
                         runtime.ownerOf(e.getExecutionId()));
                 for (StepExecution step : steps) {

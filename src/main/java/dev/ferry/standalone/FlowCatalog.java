@@ -1,6 +1,10 @@
 package dev.ferry.standalone;
 
 import dev.ferry.flow.FlowVersion;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -35,7 +39,7 @@ public final class FlowCatalog {
     }
 
     /** The job XML's content. */
-    public java.io.InputStream jobXml(String jobXml) throws java.io.IOException {
+    public InputStream jobXml(String jobXml) throws IOException {
         return environment.getJobXmlResolver().resolveJobXml(jobXml.endsWith(".xml") ? jobXml : jobXml + ".xml",
                 environment.getClassLoader());
     }
@@ -44,8 +48,8 @@ public final class FlowCatalog {
     public String version(String jobXml) {
         try (var xml = jobXml(jobXml)) {
             return FlowVersion.of(xml.readAllBytes(), environment.getClassLoader());
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot read the job XML of flow '" + jobXml + "': " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the job XML of flow '" + jobXml + "': " + e.getMessage(), e);
         }
     }
 
@@ -58,8 +62,8 @@ public final class FlowCatalog {
                 throw new IllegalArgumentException("no flow named '" + flow + "': there is no META-INF/batch-jobs/" + flow
                         + ".xml on the class path; give a job name such as rds-to-adb or a path to a job XML file");
             }
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot read the job XML of flow '" + flow + "': " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the job XML of flow '" + flow + "': " + e.getMessage(), e);
         }
         return jobXml;
     }
@@ -67,7 +71,7 @@ public final class FlowCatalog {
     /** A path becomes absolute, so that a restart from another directory finds the same file. */
     public static String jobXmlName(String flow) {
         Path path = Path.of(flow);
-        if (flow.endsWith(".xml") || flow.contains("/") || flow.contains(java.io.File.separator)) {
+        if (flow.endsWith(".xml") || flow.contains("/") || flow.contains(File.separator)) {
             if (!Files.isRegularFile(path)) {
                 throw new IllegalArgumentException("flow '" + flow + "': no such job XML file (" + path.toAbsolutePath() + ")");
             }

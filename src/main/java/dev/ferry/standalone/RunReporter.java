@@ -8,6 +8,7 @@ import jakarta.batch.runtime.StepExecution;
 import java.io.PrintStream;
 import java.io.Serializable;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Date;
 import java.util.Locale;
 import java.util.Properties;
@@ -61,7 +62,7 @@ final class RunReporter {
         if (start == null) {
             return "-";
         }
-        Duration d = Duration.between(start.toInstant(), end == null ? java.time.Instant.now() : end.toInstant());
+        Duration d = Duration.between(start.toInstant(), end == null ? Instant.now() : end.toInstant());
         return String.format(Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
     }
 }

@@ -2,12 +2,15 @@ package dev.ferry.standalone;
 
 import dev.ferry.schedule.Schedule;
 import dev.ferry.schedule.Scheduler;
+import dev.ferry.variables.BusinessDate;
+import jakarta.batch.runtime.BatchStatus;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -67,9 +70,9 @@ final class ServeCommand implements Callable<Integer> {
      * Starts a run. A caught-up (missed) date is awaited — the run this process started, or the one another
      * scheduler claimed — so that missed dates run in order, oldest first, however many schedulers there are.
      */
-    private static java.util.OptionalLong launch(StandaloneRuntime runtime, Schedule schedule, dev.ferry.variables.BusinessDate mydate,
+    private static OptionalLong launch(StandaloneRuntime runtime, Schedule schedule, BusinessDate mydate,
                                                  boolean missed, String owner) {
-        java.util.OptionalLong id = runtime.startOnce(schedule.flow(), mydate, new Properties(), owner, false);
+        OptionalLong id = runtime.startOnce(schedule.flow(), mydate, new Properties(), owner, false);
         if (missed) {
             try {
                 runtime.await(id.isPresent() ? id.getAsLong() : runtime.claimedExecution(schedule.flow(), mydate));
@@ -96,7 +99,7 @@ final class ServeCommand implements Callable<Integer> {
             var execution = runtime.await(id);
             System.out.printf("execution %d (%s, mydate %s): %s%n", id, execution.getJobName(),
                     runtime.operator().getParameters(id).getProperty("mydate"), execution.getBatchStatus());
-            if (execution.getBatchStatus() != jakarta.batch.runtime.BatchStatus.COMPLETED) {
+            if (execution.getBatchStatus() != BatchStatus.COMPLETED) {
                 code = 1;
             }
         }

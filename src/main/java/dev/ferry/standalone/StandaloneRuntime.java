@@ -7,11 +7,11 @@ import dev.ferry.db.DatabaseUnavailableException;
 import dev.ferry.db.Databases;
 import dev.ferry.db.PooledDatabases;
 import dev.ferry.extract.ExtractBatchlet;
+import dev.ferry.load.LoadBatchlet;
 import dev.ferry.notify.Webhook;
 import dev.ferry.recovery.ExecutionOwners;
 import dev.ferry.schedule.Claims;
 import dev.ferry.schedule.Watermarks;
-import dev.ferry.load.LoadBatchlet;
 import dev.ferry.sql.SqlBatchlet;
 import dev.ferry.store.ObjectStore;
 import dev.ferry.store.StoreSettings;
@@ -19,6 +19,8 @@ import dev.ferry.variables.BusinessDate;
 import jakarta.batch.operations.JobOperator;
 import jakarta.batch.runtime.BatchStatus;
 import jakarta.batch.runtime.JobExecution;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -32,9 +34,12 @@ import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
 import org.eclipse.microprofile.config.Config;
 import org.jberet.creation.BatchBeanProducer;
 import org.jberet.operations.JobOperatorImpl;
@@ -49,7 +54,7 @@ import org.jboss.weld.environment.se.WeldContainer;
  */
 public final class StandaloneRuntime implements AutoCloseable {
 
-    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(StandaloneRuntime.class.getName());
+    private static final Logger LOG = Logger.getLogger(StandaloneRuntime.class.getName());
 
     private static final Set<BatchStatus> DONE = Set.of(BatchStatus.COMPLETED, BatchStatus.FAILED,
             BatchStatus.STOPPED, BatchStatus.ABANDONED);
@@ -66,7 +71,7 @@ public final class StandaloneRuntime implements AutoCloseable {
     private final Watermarks watermarks;
     private final ExecutionOwners owners;
     private final ScheduledExecutorService heartbeat;
-    private final Set<Long> stopping = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<Long> stopping = ConcurrentHashMap.newKeySet();
 
     /** Executions whose owner has not been heard of for this long are taken for dead. */
     static final Duration STALE_AFTER = Duration.ofSeconds(60);
@@ -161,8 +166,8 @@ public final class StandaloneRuntime implements AutoCloseable {
 
     private static String hostName() {
         try {
-            return java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.net.UnknownHostException e) {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
             return "unknown-host";
         }
     }
@@ -183,7 +188,7 @@ public final class StandaloneRuntime implements AutoCloseable {
     }
 
     /** The job repository's database, where Ferry keeps its own tables too. */
-    public javax.sql.DataSource repository() {
+    public DataSource repository() {
         return repositoryPool;
     }
 

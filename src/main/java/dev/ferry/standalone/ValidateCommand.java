@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.eclipse.microprofile.config.Config;
 import picocli.CommandLine.Command;
@@ -30,7 +31,7 @@ final class ValidateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Config config = StandaloneConfig.load(java.util.Optional.ofNullable(ferry.configFile));
+        Config config = StandaloneConfig.load(Optional.ofNullable(ferry.configFile));
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
         List<FlowValidator.Problem> problems = new FlowValidator(name -> DatabaseSettings.from(config, name).isPresent(), params, loader)
                 .validate(jobXml(loader));

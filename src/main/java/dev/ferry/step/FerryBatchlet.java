@@ -13,6 +13,7 @@ import jakarta.batch.runtime.context.StepContext;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -96,7 +97,7 @@ public abstract class FerryBatchlet extends AbstractBatchlet {
             jobContext.setExitStatus(failure.exitStatus());
             webhook.failed(new FailureNotice(jobContext.getJobName(), stepContext.getStepName(), jobContext.getExecutionId(),
                     scope == null ? null : scope.variables().mydate().map(Object::toString).orElse(null), failure.getMessage(),
-                    java.time.Instant.now()));
+                    Instant.now()));
             throw failure;
         }
     }

@@ -5,6 +5,8 @@ import jakarta.batch.runtime.BatchRuntime;
 import jakarta.batch.runtime.context.JobContext;
 import jakarta.batch.runtime.context.StepContext;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.function.Function;
 
 /**
  * Where a batchlet runs (flow and step) and the variables of its run. It resolves and checks properties
@@ -20,7 +22,7 @@ public record StepScope(String flow, String step, Variables variables) {
 
     /** Whether this step is to run: no {@code ferry.steps} parameter, or one that names it. */
     public boolean selected() {
-        return variables.value(STEPS).map(list -> java.util.Arrays.stream(list.split(",")).map(String::strip).toList().contains(step))
+        return variables.value(STEPS).map(list -> Arrays.stream(list.split(",")).map(String::strip).toList().contains(step))
                 .orElse(true);
     }
 
@@ -65,7 +67,7 @@ public record StepScope(String flow, String step, Variables variables) {
     }
 
     /** Parses a property with {@code parser}; its IllegalArgumentException becomes a message naming the property. */
-    public <T> T parse(String property, String value, java.util.function.Function<String, T> parser) {
+    public <T> T parse(String property, String value, Function<String, T> parser) {
         try {
             return parser.apply(value);
         } catch (IllegalArgumentException e) {
