@@ -75,7 +75,13 @@ final class ServeCommand implements Callable<Integer> {
         OptionalLong id = runtime.startOnce(schedule.flow(), mydate, new Properties(), owner, false);
         if (missed) {
             try {
-                runtime.await(id.isPresent() ? id.getAsLong() : runtime.claimedExecution(schedule.flow(), mydate));
+                OptionalLong running = id.isPresent() ? id : runtime.claimedExecution(schedule.flow(), mydate, Duration.ofMinutes(1));
+                if (running.isPresent()) {
+                    runtime.await(running.getAsLong());
+                } else {
+                    System.out.printf("%s mydate %s: claimed by %s but never started; run it with ferry run --force%n",
+                            schedule.flow(), mydate, runtime.claimHolder(schedule.flow(), mydate));
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

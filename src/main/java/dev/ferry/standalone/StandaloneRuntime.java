@@ -201,20 +201,25 @@ public final class StandaloneRuntime implements AutoCloseable {
         return watermarks;
     }
 
-    /** The execution that the claim of (flow, mydate) started, once its claimer has started it. */
-    long claimedExecution(String flow, BusinessDate mydate) throws InterruptedException {
+    /**
+     * The execution that the claim of (flow, mydate) started, once its claimer has started it; empty when
+     * it has not within {@code patience} (a claimer that died between claiming and starting).
+     */
+    OptionalLong claimedExecution(String flow, BusinessDate mydate, Duration patience) throws InterruptedException {
         String name = flows.flowName(flows.resolvable(flow));
-        while (true) {
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (System.nanoTime() < deadline) {
             try {
                 Optional<Claims.Claim> claim = claims.find(name, mydate);
                 if (claim.isPresent() && claim.get().executionId() != null) {
-                    return claim.get().executionId();
+                    return OptionalLong.of(claim.get().executionId());
                 }
             } catch (SQLException e) {
                 throw new DatabaseUnavailableException("cannot read the claim of flow " + flow + ", mydate " + mydate + ": " + e.getMessage());
             }
             Thread.sleep(100);
         }
+        return OptionalLong.empty();
     }
 
     /** Who holds the claim of (flow, mydate), for messages. */
