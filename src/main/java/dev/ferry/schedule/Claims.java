@@ -33,6 +33,8 @@ public final class Claims {
             s.execute("CREATE TABLE IF NOT EXISTS " + TABLE + " (flow varchar(255) NOT NULL, mydate char(8) NOT NULL,"
                     + " claimed_at timestamptz NOT NULL DEFAULT now(), claimed_by varchar(255) NOT NULL,"
                     + " execution_id bigint, forced boolean NOT NULL DEFAULT false, CONSTRAINT " + TABLE + "_once UNIQUE (flow, mydate))");
+            // Tables made by Ferry 0.1 before forced reruns were recorded.
+            s.execute("ALTER TABLE " + TABLE + " ADD COLUMN IF NOT EXISTS forced boolean NOT NULL DEFAULT false");
         }
     }
 

@@ -158,4 +158,19 @@ class SchedulerTest {
         ZonedDateTime fire = utcMidnight.nextFireAfter(ZonedDateTime.of(2024, 12, 31, 20, 0, 0, 0, SHANGHAI));
         assertThat(utcMidnight.businessDateFor(fire)).isEqualTo(BusinessDate.parse("20241231"));
     }
+
+    @Test
+    void aClaimTableFromBeforeForcedRerunsIsBroughtUpToDate() throws SQLException {
+        try (var c = dataSource.getConnection(); var s = c.createStatement()) {
+            s.execute("DROP TABLE " + Claims.TABLE);
+            s.execute("CREATE TABLE " + Claims.TABLE + " (flow varchar(255) NOT NULL, mydate char(8) NOT NULL,"
+                    + " claimed_at timestamptz NOT NULL DEFAULT now(), claimed_by varchar(255) NOT NULL, execution_id bigint,"
+                    + " CONSTRAINT " + Claims.TABLE + "_once UNIQUE (flow, mydate))");
+        }
+        claims.createTableIfAbsent();
+
+        assertThat(claims.claim("f", BusinessDate.parse("20240101"), "test")).isTrue();
+        assertThat(claims.claim("f", BusinessDate.parse("20240101"), "test", true)).isTrue();
+        assertThat(claims.find("f", BusinessDate.parse("20240101")).orElseThrow().forced()).isTrue();
+    }
 }
