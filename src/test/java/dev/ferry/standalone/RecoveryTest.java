@@ -21,10 +21,8 @@ class RecoveryTest {
     static void setUp(@TempDir Path dir) {
         pipeline = new Pipeline(dir);
         pipeline.createReferenceTables(2000);
-        // Holds every load inside its COPY for a few seconds, so the test can kill the process mid-load.
-        Postgres.execute(pipeline.warehouse,
-                "CREATE FUNCTION slow_down() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(4); RETURN NULL; END $$",
-                "CREATE TRIGGER slow_load BEFORE INSERT ON t_target FOR EACH STATEMENT EXECUTE FUNCTION slow_down()");
+        Postgres.execute(pipeline.warehouse, "INSERT INTO t_target SELECT a, 0, DATE '2024-01-02' FROM generate_series(1, 5) a");
+        pipeline.holdLoads(4);
     }
 
     @AfterAll
@@ -34,20 +32,18 @@ class RecoveryTest {
 
     @Test
     void aRunKilledMidLoadIsRecoveredAsFailedAndItsRestartLeavesExactlyTheSourceRows() throws Exception {
-        Postgres.execute(pipeline.warehouse, "INSERT INTO t_target SELECT a, b, c FROM generate_series(1, 5) a, LATERAL"
-                + " (SELECT 0 AS b, DATE '2024-01-02' AS c) x");
         Process run = pipeline.ferryProcess(List.of(), "run", "rds-to-adb", "-d", "20240102")
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        awaitSleepingLoad();
+        pipeline.awaitLoadInCopy();
 
         run.destroyForcibly(); // SIGKILL: no shutdown hook, no chance to tidy up
         assertThat(run.waitFor(30, TimeUnit.SECONDS)).isTrue();
         // PostgreSQL rolls the dead client's transaction back once its statement returns.
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (sleepingLoads() > 0 && System.nanoTime() < deadline) {
+        while (pipeline.loadsInCopy() > 0 && System.nanoTime() < deadline) {
             Thread.sleep(200);
         }
-        Postgres.execute(pipeline.warehouse, "DROP TRIGGER slow_load ON t_target");
+        pipeline.releaseLoads();
         long id = Postgres.count(pipeline.repository, "SELECT max(jobexecutionid) FROM job_execution");
         assertThat(Postgres.count(pipeline.repository, "SELECT count(*) FROM job_execution WHERE batchstatus = 'STARTED'")).isEqualTo(1);
 
@@ -60,17 +56,5 @@ class RecoveryTest {
         assertThat(pipeline.targetRows("2024-01-02")).isEqualTo(2000);
         assertThat(Postgres.count(pipeline.warehouse,
                 "SELECT count(*) FROM (SELECT a FROM t_target WHERE c = DATE '2024-01-02' GROUP BY a HAVING count(*) > 1) d")).isZero();
-    }
-
-    private static void awaitSleepingLoad() throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (sleepingLoads() == 0) {
-            assertThat(System.nanoTime()).as("the load reached its COPY").isLessThan(deadline);
-            Thread.sleep(100);
-        }
-    }
-
-    private static long sleepingLoads() {
-        return Postgres.count(pipeline.warehouse, "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'COPY t_target%'");
     }
 }

@@ -23,10 +23,8 @@ class StopTest {
     static void setUp(@TempDir Path dir) {
         pipeline = new Pipeline(dir);
         pipeline.createReferenceTables(1000);
-        Postgres.execute(pipeline.warehouse,
-                "INSERT INTO t_target VALUES (-1, -1, DATE '2024-01-03')",
-                "CREATE FUNCTION slow_down() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(120); RETURN NULL; END $$",
-                "CREATE TRIGGER slow_load BEFORE INSERT ON t_target FOR EACH STATEMENT EXECUTE FUNCTION slow_down()");
+        Postgres.execute(pipeline.warehouse, "INSERT INTO t_target VALUES (-1, -1, DATE '2024-01-03')");
+        pipeline.holdLoads(120);
     }
 
     @AfterAll
@@ -37,11 +35,7 @@ class StopTest {
     @Test
     void stopCancelsTheInFlightCopyLeavesTheTargetAsItWasAndARestartCompletes() throws Exception {
         Process run = pipeline.ferryProcess(List.of(), "run", "rds-to-adb", "-d", "20240103").start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (Postgres.count(pipeline.warehouse, "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'COPY t_target%'") == 0) {
-            assertThat(System.nanoTime()).as("the load reached its COPY").isLessThan(deadline);
-            Thread.sleep(100);
-        }
+        pipeline.awaitLoadInCopy();
         long id = Postgres.count(pipeline.repository, "SELECT max(jobexecutionid) FROM job_execution");
 
         long asked = System.nanoTime();
@@ -55,7 +49,7 @@ class StopTest {
         assertThat(run.exitValue()).as(output).isEqualTo(1);
         assertThat(Postgres.count(pipeline.warehouse, "SELECT count(*) FROM t_target")).as("the target as it was").isEqualTo(1);
 
-        Postgres.execute(pipeline.warehouse, "DROP TRIGGER slow_load ON t_target");
+        pipeline.releaseLoads();
         assertThat(pipeline.cli("restart", String.valueOf(id)).exitCode()).isZero();
         assertThat(pipeline.targetRows("2024-01-03")).isEqualTo(1000);
     }

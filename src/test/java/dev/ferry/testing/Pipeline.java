@@ -138,6 +138,34 @@ public final class Pipeline implements AutoCloseable {
         Postgres.execute(warehouse, "CREATE TABLE t_target (a int, b int, c date)");
     }
 
+    /** Holds every statement loading t_target for {@code seconds}, as a slow load does: time to kill or stop it mid-COPY. */
+    public void holdLoads(int seconds) {
+        Postgres.execute(warehouse,
+                "CREATE OR REPLACE FUNCTION hold_load() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(" + seconds
+                        + "); RETURN NULL; END $$",
+                "CREATE TRIGGER hold_load BEFORE INSERT ON t_target FOR EACH STATEMENT EXECUTE FUNCTION hold_load()");
+    }
+
+    public void releaseLoads() {
+        Postgres.execute(warehouse, "DROP TRIGGER hold_load ON t_target");
+    }
+
+    /** Loads of t_target in their COPY right now. */
+    public long loadsInCopy() {
+        return Postgres.count(warehouse, "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'COPY t_target%'");
+    }
+
+    /** Waits until a load of t_target is in its COPY. */
+    public void awaitLoadInCopy() throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        while (loadsInCopy() == 0) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no load of t_target reached its COPY within 60 s");
+            }
+            Thread.sleep(100);
+        }
+    }
+
     public long targetRows(String date) {
         return Postgres.count(warehouse, "SELECT count(*) FROM t_target WHERE c = DATE '" + date + "'");
     }
