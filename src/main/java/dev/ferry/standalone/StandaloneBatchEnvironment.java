@@ -16,8 +16,6 @@ import org.jberet.spi.BatchEnvironment;
 import org.jberet.spi.JobExecutor;
 import org.jberet.spi.JobTask;
 import org.jberet.spi.JobXmlResolver;
-import org.jberet.tools.ChainedJobXmlResolver;
-import org.jberet.tools.MetaInfBatchJobsJobXmlResolver;
 import org.jberet.tx.LocalTransactionManager;
 
 /**
@@ -32,10 +30,10 @@ final class StandaloneBatchEnvironment implements BatchEnvironment, AutoCloseabl
     private final JobRepository repository;
     private final ThreadPoolExecutor threads;
     private final JobExecutor executor;
-    private final JobXmlResolver jobXmlResolver =
-            new ChainedJobXmlResolver(new FileJobXmlResolver(), new MetaInfBatchJobsJobXmlResolver());
+    private final JobXmlResolver jobXmlResolver;
 
-    StandaloneBatchEnvironment(BeanManager beanManager, DataSource repositoryDataSource) {
+    StandaloneBatchEnvironment(BeanManager beanManager, DataSource repositoryDataSource, JobXmlResolver jobXmlResolver) {
+        this.jobXmlResolver = jobXmlResolver;
         this.artifacts = new CdiArtifactFactory(beanManager);
         this.repository = new JdbcRepository(repositoryDataSource, new Properties());
         AtomicInteger count = new AtomicInteger();

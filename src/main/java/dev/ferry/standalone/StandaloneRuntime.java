@@ -90,8 +90,8 @@ public final class StandaloneRuntime implements AutoCloseable {
                 .addBeanClasses(SqlBatchlet.class, ExtractBatchlet.class, LoadBatchlet.class, BatchBeanProducer.class)
                 .addExtension(new StandaloneServices(databases, store, Webhook.from(config), owners))
                 .initialize();
-        this.environment = new StandaloneBatchEnvironment(weld.getBeanManager(), repositoryPool);
-        this.flows = new FlowCatalog(environment);
+        this.flows = FlowCatalog.standalone(StandaloneRuntime.class.getClassLoader());
+        this.environment = new StandaloneBatchEnvironment(weld.getBeanManager(), repositoryPool, flows.resolver());
         this.operator = new JobOperatorImpl(environment);
         // Batch artifacts reach the operator through BatchRuntime.getJobOperator(), as they do in a server.
         JobOperatorContext context = JobOperatorContext.create(operator);

@@ -4,8 +4,6 @@ import dev.ferry.db.DatabaseSettings;
 import dev.ferry.flow.FlowValidator;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,15 +39,8 @@ final class ValidateCommand implements Callable<Integer> {
     }
 
     private byte[] jobXml(ClassLoader loader) throws IOException {
-        String name = FlowCatalog.jobXmlName(flow);
-        if (Path.of(name).isAbsolute()) {
-            return Files.readAllBytes(Path.of(name));
-        }
-        try (InputStream in = loader.getResourceAsStream("META-INF/batch-jobs/" + name + ".xml")) {
-            if (in == null) {
-                throw new IllegalArgumentException("no flow named '" + flow + "': there is no META-INF/batch-jobs/" + flow
-                        + ".xml on the class path; give a job name such as rds-to-adb or a path to a job XML file");
-            }
+        FlowCatalog flows = FlowCatalog.standalone(loader);
+        try (InputStream in = flows.jobXml(flows.resolvable(flow))) {
             return in.readAllBytes();
         }
     }
