@@ -49,7 +49,7 @@ public record Schedule(String flow, String cron, ZoneId zone, MisfirePolicy misf
      * {@code ferry.flow.FLOW.misfire} ({@code catch-up}, the default, {@code latest} or {@code skip}).
      */
     public static Map<String, Schedule> fromConfig(Config config) {
-        ZoneId defaultZone = zone(config, "ferry.timezone", ZoneId.systemDefault());
+        ZoneId defaultZone = defaultZone(config);
         Map<String, Schedule> schedules = new TreeMap<>();
         for (String key : config.getPropertyNames()) {
             Matcher m = KEY.matcher(key);
@@ -67,6 +67,11 @@ public record Schedule(String flow, String cron, ZoneId zone, MisfirePolicy misf
             }
         }
         return schedules;
+    }
+
+    /** {@code ferry.timezone}, else the system's zone: the zone of schedules and of T+1 business dates. */
+    public static ZoneId defaultZone(Config config) {
+        return zone(config, "ferry.timezone", ZoneId.systemDefault());
     }
 
     private static ZoneId zone(Config config, String key, ZoneId fallback) {

@@ -1,14 +1,24 @@
 package dev.ferry.standalone;
 
+import dev.ferry.flow.FlowDefinitions;
 import dev.ferry.flow.FlowVersion;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.JarURLConnection;
+import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Properties;
+import java.util.TreeSet;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.stream.Stream;
 import org.jberet.creation.ArchiveXmlLoader;
 import org.jberet.spi.JobXmlResolver;
 import org.jberet.tools.ChainedJobXmlResolver;
@@ -18,7 +28,9 @@ import org.jberet.tools.MetaInfBatchJobsJobXmlResolver;
  * The flows this runtime can run: job names from {@code META-INF/batch-jobs/} or paths to job XML files,
  * resolved the way JBeret loads them, with their names (job ids) and versions.
  */
-public final class FlowCatalog {
+public final class FlowCatalog implements FlowDefinitions {
+
+    private static final String BATCH_JOBS = "META-INF/batch-jobs/";
 
     private final JobXmlResolver resolver;
     private final ClassLoader loader;
@@ -47,23 +59,58 @@ public final class FlowCatalog {
     Properties versioned(String jobXml, Properties parameters) {
         Properties all = new Properties();
         all.putAll(parameters);
-        all.setProperty(FlowVersion.PARAMETER, version(jobXml));
+        all.setProperty(FlowVersion.PARAMETER, version(jobXml)
+                .orElseThrow(() -> new IllegalArgumentException("no job XML for flow '" + jobXml + "'")));
         return all;
     }
 
+    @Override
+    public ClassLoader loader() {
+        return loader;
+    }
+
+    /** The job names under {@code META-INF/batch-jobs/} in the class path's folders and jars. */
+    @Override
+    public List<String> names() {
+        TreeSet<String> names = new TreeSet<>();
+        try {
+            for (URL url : Collections.list(loader.getResources(BATCH_JOBS))) {
+                if ("file".equals(url.getProtocol())) {
+                    try (Stream<Path> files = Files.list(Path.of(url.toURI()))) {
+                        files.map(f -> f.getFileName().toString()).forEach(name -> addJobName(names, name));
+                    }
+                } else if ("jar".equals(url.getProtocol())) {
+                    JarURLConnection connection = (JarURLConnection) url.openConnection();
+                    connection.setUseCaches(false);
+                    try (JarFile jar = connection.getJarFile()) {
+                        for (JarEntry entry : Collections.list(jar.entries())) {
+                            String name = entry.getName();
+                            if (name.startsWith(BATCH_JOBS) && name.indexOf('/', BATCH_JOBS.length()) < 0) {
+                                addJobName(names, name.substring(BATCH_JOBS.length()));
+                            }
+                        }
+                    }
+                }
+            }
+        } catch (IOException | URISyntaxException e) {
+            throw new UncheckedIOException("cannot list " + BATCH_JOBS + " on the class path: " + e.getMessage(),
+                    e instanceof IOException io ? io : new IOException(e));
+        }
+        return List.copyOf(names);
+    }
+
+    private static void addJobName(TreeSet<String> names, String file) {
+        if (file.endsWith(".xml")) {
+            names.add(file.substring(0, file.length() - ".xml".length()));
+        }
+    }
+
     /** The job XML's content, or null when there is no such job XML. */
+    @Override
     public InputStream jobXml(String jobXml) throws IOException {
         return resolver.resolveJobXml(jobXml.endsWith(".xml") ? jobXml : jobXml + ".xml", loader);
     }
 
-    /** The current version of a flow's definition (job XML and scripts). */
-    public String version(String jobXml) {
-        try (var xml = jobXml(jobXml)) {
-            return FlowVersion.of(xml.readAllBytes(), loader);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the job XML of flow '" + jobXml + "': " + e.getMessage(), e);
-        }
-    }
 
     /** The job XML name JBeret is to load, checked to exist. */
     public String resolvable(String flow) {

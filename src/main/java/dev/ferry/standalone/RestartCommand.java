@@ -21,7 +21,7 @@ final class RestartCommand implements Callable<Integer> {
         try (StandaloneRuntime runtime = ferry.runtime()) {
             Properties original = runtime.operator().getParameters(executionId);
             String jobXml = original.getProperty("jberet.jobXmlName", runtime.operator().getJobExecution(executionId).getJobName());
-            String now = runtime.flows().version(jobXml);
+            String now = runtime.flows().version(jobXml).orElseThrow(() -> new IllegalArgumentException("the job XML " + jobXml + " of execution " + executionId + " is gone"));
             String then = original.getProperty(FlowVersion.PARAMETER);
             if (then != null && !then.equals(now)) {
                 System.out.printf("flow %s has changed since execution %d started (version %s, now %s): the restart runs the changed flow%n",

@@ -39,31 +39,45 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         try (StandaloneRuntime runtime = ferry.runtime()) {
             Map<String, Schedule> schedules = Schedule.fromConfig(runtime.config());
-            if (schedules.isEmpty()) {
-                throw new IllegalArgumentException("no flow has a schedule: set ferry.flow.FLOW.schedule, e.g. ferry.flow.rds-to-adb.schedule=30 2 * * *");
+            HashedAccounts accounts = HashedAccounts.from(runtime.config());
+            boolean console = !once && !accounts.isEmpty();
+            if (schedules.isEmpty() && !console) {
+                throw new IllegalArgumentException("no flow has a schedule and the console has no user: set ferry.flow.FLOW.schedule,"
+                        + " e.g. ferry.flow.rds-to-adb.schedule=30 2 * * *, or a console user (ferry.console.user.NAME.password-hash)");
             }
-            String owner = runtime.owner("serve");
-            Clock clock = Clock.system(runtime.timezone());
-            Scheduler scheduler = new Scheduler(schedules.values(), runtime.watermarks(),
-                    (schedule, mydate, missed) -> launch(runtime, schedule, mydate, missed, owner), clock, GRACE);
-            for (Schedule s : schedules.values()) {
-                System.out.printf("serving %s: '%s' (%s, misfire %s), next %s%n", s.flow(), s.cron(), s.zone(), s.misfire(),
-                        ScheduleCommand.TIME.format(s.nextFireAfter(ZonedDateTime.now(clock))));
-            }
-            List<Long> started = new ArrayList<>();
-            while (!Thread.currentThread().isInterrupted()) {
-                for (Scheduler.Fired fired : scheduler.tick()) {
-                    report(runtime, fired);
-                    fired.executionId().ifPresent(started::add);
+            try (ConsoleServer server = console ? ConsoleServer.start(runtime, accounts) : null) {
+                if (server != null) {
+                    System.out.println("console at " + server.uri());
+                } else if (!once) {
+                    System.out.println("console off: no user is configured (ferry.console.user.NAME.password-hash, from ferry hash-password)");
                 }
-                if (once) {
-                    return awaitAll(runtime, started);
-                }
-                ZonedDateTime next = scheduler.nextFire().orElseThrow();
-                Thread.sleep(Math.max(0, Math.min(Duration.between(clock.instant(), next.toInstant()).toMillis(), 60_000)));
+                return schedule(runtime, schedules);
             }
-            return 0;
         }
+    }
+
+    private int schedule(StandaloneRuntime runtime, Map<String, Schedule> schedules) throws Exception {
+        String owner = runtime.owner("serve");
+        Clock clock = Clock.system(runtime.timezone());
+        Scheduler scheduler = new Scheduler(schedules.values(), runtime.watermarks(),
+                (schedule, mydate, missed) -> launch(runtime, schedule, mydate, missed, owner), clock, GRACE);
+        for (Schedule s : schedules.values()) {
+            System.out.printf("serving %s: '%s' (%s, misfire %s), next %s%n", s.flow(), s.cron(), s.zone(), s.misfire(),
+                    ScheduleCommand.TIME.format(s.nextFireAfter(ZonedDateTime.now(clock))));
+        }
+        List<Long> started = new ArrayList<>();
+        while (!Thread.currentThread().isInterrupted()) {
+            for (Scheduler.Fired fired : scheduler.tick()) {
+                report(runtime, fired);
+                fired.executionId().ifPresent(started::add);
+            }
+            if (once) {
+                return awaitAll(runtime, started);
+            }
+            long untilNext = scheduler.nextFire().map(next -> Duration.between(clock.instant(), next.toInstant()).toMillis()).orElse(60_000L);
+            Thread.sleep(Math.max(0, Math.min(untilNext, 60_000)));
+        }
+        return 0;
     }
 
     /**

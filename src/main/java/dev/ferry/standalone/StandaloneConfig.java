@@ -1,5 +1,6 @@
 package dev.ferry.standalone;
 
+import dev.ferry.schedule.Schedule;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import java.io.IOException;
@@ -45,12 +46,7 @@ public final class StandaloneConfig {
     }
 
     public static ZoneId timezone(Config config) {
-        String zone = config.getOptionalValue("ferry.timezone", String.class).orElse(ZoneId.systemDefault().getId());
-        try {
-            return ZoneId.of(zone);
-        } catch (java.time.DateTimeException e) {
-            throw new IllegalArgumentException("ferry.timezone '" + zone + "' is not a time zone such as Asia/Shanghai or UTC");
-        }
+        return Schedule.defaultZone(config);
     }
 
     private static PropertiesConfigSource source(Path file, int ordinal) {

@@ -1,6 +1,8 @@
 package dev.ferry.standalone;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.ferry.console.Console;
+import dev.ferry.console.ExecutionHistory;
 import dev.ferry.db.DatabaseBootstrap;
 import dev.ferry.db.DatabaseSettings;
 import dev.ferry.db.DatabaseUnavailableException;
@@ -229,6 +231,12 @@ public final class StandaloneRuntime implements AutoCloseable {
         } catch (SQLException e) {
             return "? (" + e.getMessage() + ")";
         }
+    }
+
+    /** The admin console's view of this runtime; backfills started from it run on {@code background}. */
+    public Console console(java.util.concurrent.Executor background, java.time.Clock clock) {
+        return new Console(new Console.Parts(operator, new ExecutionHistory(repositoryPool), claims, owners, flows, config,
+                databases, store, background, owner("console"), clock));
     }
 
     public Databases databases() {

@@ -60,7 +60,7 @@ class WildFlyIT {
                 .addAsResource(new File("src/test/resources/META-INF/batch-jobs/timer-probe.xml"), "META-INF/batch-jobs/timer-probe.xml")
                 .addAsResource(new File("src/test/resources/META-INF/batch-jobs/timer-catchup.xml"), "META-INF/batch-jobs/timer-catchup.xml")
                 .addAsResource(new File("src/test/resources/flows/unknown-database.xml"), "META-INF/batch-jobs/unknown-database.xml")
-                .addAsResource(new File("src/test/resources/flows/sleepy.xml"), "META-INF/batch-jobs/sleepy.xml");
+                .addAsResource(new File("src/test/resources/META-INF/batch-jobs/sleepy.xml"), "META-INF/batch-jobs/sleepy.xml");
     }
 
     @BeforeAll

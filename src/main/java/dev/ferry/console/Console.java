@@ -1,0 +1,339 @@
+package dev.ferry.console;
+
+import dev.ferry.db.Databases;
+import dev.ferry.flow.FlowDefinitions;
+import dev.ferry.flow.FlowStep;
+import dev.ferry.flow.FlowVersion;
+import dev.ferry.flow.TryRun;
+import dev.ferry.recovery.ExecutionOwners;
+import dev.ferry.schedule.Backfill;
+import dev.ferry.schedule.Claims;
+import dev.ferry.schedule.Schedule;
+import dev.ferry.step.StepReport;
+import dev.ferry.store.ObjectStore;
+import dev.ferry.variables.BusinessDate;
+import dev.ferry.variables.Variables;
+import jakarta.batch.operations.JobOperator;
+import jakarta.batch.operations.NoSuchJobExecutionException;
+import jakarta.batch.runtime.BatchStatus;
+import jakarta.batch.runtime.JobExecution;
+import jakarta.batch.runtime.StepExecution;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.Executor;
+import java.util.logging.Logger;
+import java.util.regex.Pattern;
+import org.eclipse.microprofile.config.Config;
+
+/**
+ * What the admin console shows and does, over the JobOperator, the job repository and Ferry's claims: the
+ * same for the WAR and for {@code ferry serve}. The REST resources only translate HTTP to these calls.
+ */
+public final class Console {
+
+    private static final Logger LOG = Logger.getLogger(Console.class.getName());
+    /** Job parameters whose values never leave the server. */
+    private static final Pattern SECRET_NAME = Pattern.compile("(?i).*(password|passwd|secret|token|credential|access[._-]?key).*");
+    static final int MAX_GRID_DAYS = 62;
+    static final int MAX_BACKFILL_DATES = 366;
+    static final int MAX_BACKFILL_PARALLEL = 8;
+
+    /** Everything the console works with; the runtime (standalone or the WAR) provides each part. */
+    public record Parts(JobOperator operator, ExecutionHistory history, Claims claims, ExecutionOwners owners,
+                        FlowDefinitions flows, Config config, Databases databases, ObjectStore store, Executor background,
+                        String owner, Clock clock) {
+    }
+
+    private final Parts parts;
+    private final JobOperator operator;
+
+    public Console(Parts parts) {
+        this.parts = parts;
+        this.operator = parts.operator();
+    }
+
+    /** The flows this runtime can start, and those that have run, each with its schedule and newest execution. */
+    public List<FlowView> flows() {
+        Map<String, Schedule> schedules = Schedule.fromConfig(parts.config());
+        Map<String, ExecutionSummary> last = new TreeMap<>();
+        for (ExecutionSummary e : sql(() -> parts.history().latestPerFlow())) {
+            last.put(e.flow(), e);
+        }
+        TreeSet<String> names = new TreeSet<>(parts.flows().names());
+        names.addAll(schedules.keySet());
+        names.addAll(last.keySet());
+        List<FlowView> views = new ArrayList<>();
+        for (String name : names) {
+            Schedule schedule = schedules.get(name);
+            views.add(new FlowView(name, parts.flows().version(name).orElse(null),
+                    schedule == null ? null : scheduleView(schedule), last.get(name)));
+        }
+        return views;
+    }
+
+    private FlowView.ScheduleView scheduleView(Schedule schedule) {
+        List<FlowView.NextRun> next = new ArrayList<>();
+        ZonedDateTime at = ZonedDateTime.now(parts.clock().withZone(schedule.zone()));
+        for (int i = 0; i < 3; i++) {
+            at = schedule.nextFireAfter(at);
+            next.add(new FlowView.NextRun(at.toOffsetDateTime().toString(), schedule.businessDateFor(at).toString()));
+        }
+        return new FlowView.ScheduleView(schedule.cron(), schedule.zone().getId(), schedule.misfire().toString(), next);
+    }
+
+    public Page<ExecutionSummary> executions(ExecutionHistory.Filter filter, int offset, int limit) {
+        if (offset < 0 || limit < 1 || limit > 500) {
+            throw ConsoleProblem.badRequest("offset must be 0 or more and limit from 1 to 500 (got offset " + offset + ", limit " + limit + ")");
+        }
+        filter.status().ifPresent(Console::batchStatus);
+        return sql(() -> parts.history().find(filter, offset, limit));
+    }
+
+    /**
+     * {@code days} business dates up to {@code to} (default: the T+1 date of today) × flows; with
+     * {@code expand}, that flow's steps too.
+     */
+    public Grid grid(Optional<BusinessDate> to, int days, Optional<String> expand) {
+        if (days < 1 || days > MAX_GRID_DAYS) {
+            throw ConsoleProblem.badRequest("days must be from 1 to " + MAX_GRID_DAYS + " (got " + days + "); page with 'to' for older dates");
+        }
+        BusinessDate newest = latestBusinessDate();
+        BusinessDate last = to.orElse(newest);
+        BusinessDate first = new BusinessDate(last.date().minusDays(days - 1L));
+        List<String> dates = new ArrayList<>();
+        for (BusinessDate d = last; d.compareTo(first) >= 0; d = new BusinessDate(d.date().minusDays(1))) {
+            dates.add(d.toString());
+        }
+        List<ExecutionSummary> cells = sql(() -> parts.history().latestPerDate(first, last));
+        TreeSet<String> flows = new TreeSet<>(parts.flows().names());
+        flows.addAll(Schedule.fromConfig(parts.config()).keySet());
+        cells.forEach(c -> flows.add(c.flow()));
+        List<ExecutionHistory.StepStatus> steps = expand.isEmpty() ? List.of()
+                : sql(() -> parts.history().stepsPerDate(expand.get(), first, last));
+        String newer = last.compareTo(newest) >= 0 ? null : new BusinessDate(min(last.date().plusDays(days), newest.date())).toString();
+        return new Grid(dates, List.copyOf(flows), cells, expand.orElse(null), steps,
+                new BusinessDate(first.date().minusDays(1)).toString(), newer);
+    }
+
+    private static java.time.LocalDate min(java.time.LocalDate a, java.time.LocalDate b) {
+        return a.isBefore(b) ? a : b;
+    }
+
+    /** The business date a run today loads: yesterday in {@code ferry.timezone} (T+1). */
+    BusinessDate latestBusinessDate() {
+        ZoneId zone = Schedule.defaultZone(parts.config());
+        return BusinessDate.forRunAt(ZonedDateTime.now(parts.clock().withZone(zone)), zone);
+    }
+
+    public ExecutionDetail execution(long id) {
+        JobExecution execution = jobExecution(id);
+        Properties parameters = operator.getParameters(id);
+        List<ExecutionDetail.Step> steps = new ArrayList<>();
+        String error = null;
+        for (StepExecution step : operator.getStepExecutions(id)) {
+            String stepError = failure(step.getExitStatus());
+            if (error == null && stepError != null) {
+                error = "step " + step.getStepName() + ": " + stepError;
+            }
+            StepReport report = step.getPersistentUserData() instanceof StepReport r ? r : null;
+            steps.add(new ExecutionDetail.Step(step.getStepName(), step.getBatchStatus().name(), step.getExitStatus(),
+                    report == null ? null : report.rows(), report == null ? null : report.bytes(),
+                    report == null ? null : report.files(), instant(step.getStartTime()), instant(step.getEndTime()), stepError));
+        }
+        if (error == null) {
+            error = failure(execution.getExitStatus());
+        }
+        Map<String, String> shown = new TreeMap<>();
+        for (String name : parameters.stringPropertyNames()) {
+            shown.put(name, SECRET_NAME.matcher(name).matches() ? "****" : parameters.getProperty(name));
+        }
+        String owner;
+        try {
+            owner = parts.owners().describe(id);
+        } catch (SQLException e) {
+            owner = "?";
+        }
+        return new ExecutionDetail(id, execution.getJobName(), parameters.getProperty(Variables.MYDATE),
+                execution.getBatchStatus().name(), execution.getExitStatus(), instant(execution.getStartTime()),
+                instant(execution.getEndTime()), owner, shown, steps, error, actions(execution));
+    }
+
+    private static List<String> actions(JobExecution execution) {
+        return switch (execution.getBatchStatus()) {
+            case STARTING, STARTED -> List.of("stop");
+            case FAILED, STOPPED -> List.of("restart", "abandon");
+            case COMPLETED -> List.of("abandon");
+            default -> List.of();
+        };
+    }
+
+    /** The reason in a failed exit status ({@code FAILED: reason}), or null. */
+    private static String failure(String exitStatus) {
+        if (exitStatus != null && exitStatus.startsWith("FAILED: ")) {
+            return exitStatus.substring("FAILED: ".length());
+        }
+        return null;
+    }
+
+    /**
+     * Starts {@code flow} for {@code mydate} once: the (flow, date) claim is taken first, as a timer's run
+     * takes it; {@code force} reruns a claimed date and records that it was forced.
+     */
+    public ExecutionDetail start(String flow, BusinessDate mydate, boolean force) {
+        Properties parameters = new Properties();
+        parameters.setProperty(FlowVersion.PARAMETER, requireFlow(flow));
+        OptionalLong id = sql(() -> parts.claims().startOnce(operator, flow, flow, mydate, parameters, parts.owner(), force));
+        if (id.isEmpty()) {
+            String holder = sql(() -> parts.claims().holder(flow, mydate)).orElse("another start");
+            throw ConsoleProblem.conflict("flow " + flow + " has been started for " + mydate + " already, by " + holder
+                    + "; restart that execution if it failed, or start again with force to rerun the date");
+        }
+        LOG.info(() -> "console: " + parts.owner() + " started flow " + flow + ", mydate " + mydate + " as execution " + id.getAsLong());
+        return execution(id.getAsLong());
+    }
+
+    public ExecutionDetail stop(long id) {
+        BatchStatus status = jobExecution(id).getBatchStatus();
+        if (status != BatchStatus.STARTING && status != BatchStatus.STARTED) {
+            throw ConsoleProblem.conflict("execution " + id + " is " + status + ", not running: there is nothing to stop");
+        }
+        operator.stop(id);
+        return execution(id);
+    }
+
+    /** Restarts a failed or stopped execution from the step that did not complete, with the flow as it is now. */
+    public ExecutionDetail restart(long id) {
+        JobExecution execution = jobExecution(id);
+        Properties original = operator.getParameters(id);
+        String jobXml = original.getProperty("jberet.jobXmlName", execution.getJobName());
+        Properties restart = new Properties();
+        parts.flows().version(jobXml).ifPresent(v -> restart.setProperty(FlowVersion.PARAMETER, v));
+        long newId;
+        try {
+            newId = operator.restart(id, restart);
+        } catch (jakarta.batch.operations.JobRestartException | jakarta.batch.operations.JobExecutionAlreadyCompleteException
+                 | jakarta.batch.operations.JobExecutionNotMostRecentException e) {
+            throw ConsoleProblem.conflict("execution " + id + " (" + execution.getBatchStatus() + ") cannot be restarted: " + e.getMessage()
+                    + "; only the newest execution of a failed or stopped run can be");
+        }
+        String mydate = original.getProperty(Variables.MYDATE);
+        if (mydate != null) {
+            sql(() -> { parts.claims().attach(execution.getJobName(), BusinessDate.parse(mydate), newId); return null; });
+        }
+        return execution(newId);
+    }
+
+    /** Marks an ended execution abandoned: it can no longer be restarted. */
+    public ExecutionDetail abandon(long id) {
+        BatchStatus status = jobExecution(id).getBatchStatus();
+        if (status == BatchStatus.STARTING || status == BatchStatus.STARTED || status == BatchStatus.STOPPING) {
+            throw ConsoleProblem.conflict("execution " + id + " is " + status + ": stop it before abandoning it");
+        }
+        operator.abandon(id);
+        return execution(id);
+    }
+
+    /**
+     * Runs {@code flow} for every date from {@code from} to {@code to}, {@code parallel} at a time, in the
+     * background: completed dates are skipped, failed ones restarted, as {@code ferry backfill} does.
+     */
+    public BackfillAccepted backfill(String flow, BusinessDate from, BusinessDate to, int parallel) {
+        requireFlow(flow);
+        if (to.compareTo(from) < 0) {
+            throw ConsoleProblem.badRequest("from " + from + " is after to " + to);
+        }
+        long dates = java.time.temporal.ChronoUnit.DAYS.between(from.date(), to.date()) + 1;
+        if (dates > MAX_BACKFILL_DATES) {
+            throw ConsoleProblem.badRequest(dates + " dates is more than a backfill from the console takes (" + MAX_BACKFILL_DATES
+                    + "); split the range or use ferry backfill");
+        }
+        if (parallel < 1 || parallel > MAX_BACKFILL_PARALLEL) {
+            throw ConsoleProblem.badRequest("parallel must be from 1 to " + MAX_BACKFILL_PARALLEL + " (got " + parallel + ")");
+        }
+        Backfill.Request request = new Backfill.Request(flow, flow, from, to, parallel, Backfill.Order.ASC, false, List.of(), true);
+        parts.background().execute(() -> {
+            try {
+                new Backfill(operator, parts.claims(), parts.owner()).run(request,
+                        outcome -> LOG.info(() -> "backfill " + flow + " " + outcome.mydate() + ": " + outcome.action()
+                                + (outcome.status() == null ? "" : ", " + outcome.status())));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                LOG.warning(() -> "backfill " + flow + " " + from + ".." + to + " failed: " + e.getMessage());
+            }
+        });
+        return new BackfillAccepted(flow, from.toString(), to.toString(), (int) dates, parallel);
+    }
+
+    /** Rehearses a flow for a date and reports what it found; changes nothing. */
+    public TryRunReport tryRun(String flow, BusinessDate mydate, int sample) {
+        if (sample < 0 || sample > 10_000) {
+            throw ConsoleProblem.badRequest("sample must be from 0 to 10000 rows (got " + sample + ")");
+        }
+        byte[] xml = parts.flows().read(flow).orElseThrow(() -> unknownFlow(flow));
+        List<FlowStep> steps;
+        try {
+            steps = FlowStep.parse(xml);
+        } catch (Exception e) {
+            throw new ConsoleProblem(422, "the job XML of flow " + flow + " does not parse: " + e.getMessage() + "; check it with ferry validate");
+        }
+        List<String> lines = new ArrayList<>();
+        List<String> problems = new TryRun(parts.databases(), parts.store(), parts.flows().loader())
+                .run(steps, Variables.of(Map.of(Variables.MYDATE, mydate.toString())), sample, lines::add);
+        return new TryRunReport(flow, mydate.toString(), lines, problems);
+    }
+
+    /** @return the flow's version */
+    private String requireFlow(String flow) {
+        return parts.flows().version(flow).orElseThrow(() -> unknownFlow(flow));
+    }
+
+    private ConsoleProblem unknownFlow(String flow) {
+        return ConsoleProblem.notFound("no flow named '" + flow + "'; the flows here are " + parts.flows().names());
+    }
+
+    private JobExecution jobExecution(long id) {
+        try {
+            return operator.getJobExecution(id);
+        } catch (NoSuchJobExecutionException e) {
+            throw ConsoleProblem.notFound("no execution " + id + "; list executions with GET api/executions");
+        }
+    }
+
+    static BatchStatus batchStatus(String status) {
+        try {
+            return BatchStatus.valueOf(status);
+        } catch (IllegalArgumentException e) {
+            throw ConsoleProblem.badRequest("status '" + status + "' is not one of " + java.util.Arrays.toString(BatchStatus.values()));
+        }
+    }
+
+    private static Instant instant(Date date) {
+        return date == null ? null : date.toInstant();
+    }
+
+    private interface SqlCall<T> {
+        T call() throws SQLException;
+    }
+
+    private static <T> T sql(SqlCall<T> call) {
+        try {
+            return call.call();
+        } catch (SQLException e) {
+            throw new ConsoleProblem(503, "the job repository cannot be read: " + e.getMessage() + "; check that its database is up");
+        }
+    }
+}

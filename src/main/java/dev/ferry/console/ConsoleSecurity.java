@@ -1,0 +1,122 @@
+package dev.ferry.console;
+
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.core.Cookie;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.SecurityContext;
+import jakarta.ws.rs.ext.Provider;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.Principal;
+import java.util.Base64;
+import java.util.Optional;
+import java.util.Set;
+import java.util.logging.Logger;
+
+/**
+ * Who is calling: every {@code api/} call but login needs a console session (the cookie set at login) or
+ * HTTP Basic credentials. A call through a session that changes something must also send the session's
+ * CSRF token in {@value #CSRF_HEADER}: a page of another site can make the browser send the cookie, but
+ * cannot read the token. The page and its scripts are public; they hold no data.
+ */
+@Provider
+@Priority(Priorities.AUTHENTICATION)
+@ApplicationScoped
+public class ConsoleSecurity implements ContainerRequestFilter {
+
+    public static final String COOKIE = "ferry_session";
+    public static final String CSRF_HEADER = "X-Ferry-CSRF";
+    private static final Logger LOG = Logger.getLogger(ConsoleSecurity.class.getName());
+    private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS");
+
+    @Inject
+    Sessions sessions;
+    @Inject
+    Accounts accounts;
+
+    @Override
+    public void filter(ContainerRequestContext request) {
+        String path = request.getUriInfo().getPath().replaceFirst("^/", "");
+        if (!path.startsWith("api/") || path.equals("api/session") && request.getMethod().equals("POST")) {
+            return;
+        }
+        boolean secure = request.getSecurityContext().isSecure();
+        String authorization = request.getHeaderString(HttpHeaders.AUTHORIZATION);
+        if (authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+            Optional<Account> account = basic(authorization.substring(6).trim());
+            if (account.isEmpty()) {
+                request.abortWith(unauthorized("wrong user name or password"));
+                return;
+            }
+            request.setSecurityContext(new Context(account.get(), "BASIC", secure));
+            return;
+        }
+        Cookie cookie = request.getCookies().get(COOKIE);
+        Optional<Sessions.Session> session = cookie == null ? Optional.empty() : sessions.find(cookie.getValue());
+        if (session.isEmpty()) {
+            request.abortWith(unauthorized(cookie == null ? "log in first: POST api/session with {\"username\", \"password\"}, or send HTTP Basic credentials"
+                    : "your session has ended; log in again"));
+            return;
+        }
+        if (!SAFE_METHODS.contains(request.getMethod()) && !sameToken(session.get().csrfToken(), request.getHeaderString(CSRF_HEADER))) {
+            LOG.warning(() -> request.getMethod() + " " + path + " by " + session.get().account().name() + " refused: no valid " + CSRF_HEADER);
+            request.abortWith(Problem.response(403, "this call needs the session's CSRF token in the " + CSRF_HEADER
+                    + " header (GET api/session gives it); reload the page"));
+            return;
+        }
+        request.setSecurityContext(new Context(session.get().account(), "FORM", secure));
+    }
+
+    private Optional<Account> basic(String encoded) {
+        String decoded;
+        try {
+            decoded = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        int colon = decoded.indexOf(':');
+        return colon < 0 ? Optional.empty() : accounts.authenticate(decoded.substring(0, colon), decoded.substring(colon + 1));
+    }
+
+    private static boolean sameToken(String expected, String given) {
+        return given != null && MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static jakarta.ws.rs.core.Response unauthorized(String message) {
+        // Not "Basic": a browser would pop up its own login dialog over the console's page.
+        return jakarta.ws.rs.core.Response.fromResponse(Problem.response(401, message))
+                .header(HttpHeaders.WWW_AUTHENTICATE, "FerrySession realm=\"ferry\"").build();
+    }
+
+    /** The caller, as the resources see it through {@link SecurityContext}. */
+    record Context(Account account, String scheme, boolean secure) implements SecurityContext {
+        @Override
+        public Principal getUserPrincipal() {
+            return account::name;
+        }
+
+        @Override
+        public boolean isUserInRole(String role) {
+            try {
+                return account.may(Role.parse(role));
+            } catch (IllegalArgumentException e) {
+                return false;
+            }
+        }
+
+        @Override
+        public boolean isSecure() {
+            return secure;
+        }
+
+        @Override
+        public String getAuthenticationScheme() {
+            return scheme;
+        }
+    }
+}

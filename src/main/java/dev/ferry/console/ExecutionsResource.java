@@ -1,0 +1,75 @@
+package dev.ferry.console;
+
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.util.Optional;
+
+/** Executions: the filtered, paged history, one execution in full, and stop, restart, abandon. */
+@Path("api/executions")
+@Produces(MediaType.APPLICATION_JSON)
+@RequestScoped
+public class ExecutionsResource {
+
+    @Inject
+    Console console;
+
+
+    /** Newest first; {@code from} and {@code to} bound the business date (yyyyMMdd). */
+    @GET
+    public Page<ExecutionSummary> executions(@QueryParam("flow") String flow, @QueryParam("status") String status,
+                                             @QueryParam("from") String from, @QueryParam("to") String to,
+                                             @QueryParam("offset") @DefaultValue("0") int offset,
+                                             @QueryParam("limit") @DefaultValue("50") int limit) {
+        ExecutionHistory.Filter filter = new ExecutionHistory.Filter(blankless(flow), blankless(status),
+                blankless(from).map(d -> FlowsResource.date("from", d)), blankless(to).map(d -> FlowsResource.date("to", d)));
+        return console.executions(filter, offset, limit);
+    }
+
+    @GET
+    @Path("{id}")
+    public ExecutionDetail execution(@PathParam("id") String id) {
+        return console.execution(id(id));
+    }
+
+    @POST
+    @Path("{id}/stop")
+    @OperatorOnly
+    public ExecutionDetail stop(@PathParam("id") String id) {
+        return console.stop(id(id));
+    }
+
+    /** @return the new execution that carries on the run */
+    @POST
+    @Path("{id}/restart")
+    @OperatorOnly
+    public ExecutionDetail restart(@PathParam("id") String id) {
+        return console.restart(id(id));
+    }
+
+    @POST
+    @Path("{id}/abandon")
+    @OperatorOnly
+    public ExecutionDetail abandon(@PathParam("id") String id) {
+        return console.abandon(id(id));
+    }
+
+    private static long id(String text) {
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            throw ConsoleProblem.badRequest("execution id '" + text + "' is not a number; list executions with GET api/executions");
+        }
+    }
+
+    static Optional<String> blankless(String value) {
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
+    }
+}

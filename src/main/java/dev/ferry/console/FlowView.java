@@ -1,0 +1,15 @@
+package dev.ferry.console;
+
+import java.util.List;
+
+/** A flow: its current version, its schedule with the next runs, and its newest execution (null if none). */
+public record FlowView(String name, String version, ScheduleView schedule, ExecutionSummary last) {
+
+    /** When the flow runs: cron, zone, misfire policy, and the next fire times with the business date each loads. */
+    public record ScheduleView(String cron, String zone, String misfire, List<NextRun> next) {
+    }
+
+    /** A fire time (ISO-8601 with offset) and the T+1 business date it runs for. */
+    public record NextRun(String at, String mydate) {
+    }
+}

@@ -1,0 +1,88 @@
+package dev.ferry.console;
+
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.Cookie;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.NewCookie;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
+import jakarta.ws.rs.core.UriInfo;
+import java.util.List;
+import java.util.logging.Logger;
+
+/** Logging in and out of the console, and who is logged in. */
+@Path("api/session")
+@Produces(MediaType.APPLICATION_JSON)
+@RequestScoped
+public class SessionResource {
+
+    private static final Logger LOG = Logger.getLogger(SessionResource.class.getName());
+
+    @Inject
+    Sessions sessions;
+    @Inject
+    Accounts accounts;
+
+    public record Login(String username, String password) {
+    }
+
+    /** Who is logged in, their roles, and the token that state-changing calls of this session send back (null for HTTP Basic). */
+    public record Me(String user, List<String> roles, String csrfToken) {
+        static Me of(Account account, String csrfToken) {
+            return new Me(account.name(), account.roles().stream().map(Role::id).sorted().toList(), csrfToken);
+        }
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response login(Login login, @Context UriInfo uri, @Context SecurityContext security) {
+        if (login == null || login.username() == null || login.password() == null) {
+            throw ConsoleProblem.badRequest("give {\"username\": ..., \"password\": ...}");
+        }
+        var account = accounts.authenticate(login.username(), login.password());
+        if (account.isEmpty()) {
+            LOG.warning(() -> "console login refused for user '" + login.username() + "'");
+            return Problem.response(401, "wrong user name or password, or the user has neither the viewer nor the operator role");
+        }
+        Sessions.Session session = sessions.open(account.get());
+        LOG.info(() -> "console login: " + account.get().name() + " " + account.get().roles());
+        return Response.ok(Me.of(account.get(), session.csrfToken())).cookie(cookie(uri, session.id(), security.isSecure(), false)).build();
+    }
+
+    @GET
+    public Me me(@Context SecurityContext security, @Context HttpHeaders headers) {
+        Cookie cookie = headers.getCookies().get(ConsoleSecurity.COOKIE);
+        String token = "FORM".equals(security.getAuthenticationScheme()) && cookie != null
+                ? sessions.find(cookie.getValue()).map(Sessions.Session::csrfToken).orElse(null) : null;
+        java.util.Set<Role> roles = java.util.EnumSet.noneOf(Role.class);
+        for (Role role : Role.values()) {
+            if (security.isUserInRole(role.id())) {
+                roles.add(role);
+            }
+        }
+        return Me.of(new Account(security.getUserPrincipal().getName(), roles), token);
+    }
+
+    @DELETE
+    public Response logout(@Context HttpHeaders headers, @Context UriInfo uri, @Context SecurityContext security) {
+        Cookie cookie = headers.getCookies().get(ConsoleSecurity.COOKIE);
+        if (cookie != null) {
+            sessions.close(cookie.getValue());
+        }
+        return Response.noContent().cookie(cookie(uri, "", security.isSecure(), true)).build();
+    }
+
+    private static NewCookie cookie(UriInfo uri, String value, boolean secure, boolean expire) {
+        return new NewCookie.Builder(ConsoleSecurity.COOKIE).value(value).path(uri.getBaseUri().getPath()).httpOnly(true)
+                .secure(secure).sameSite(NewCookie.SameSite.STRICT).maxAge(expire ? 0 : -1).build();
+    }
+}

@@ -1,0 +1,107 @@
+package dev.ferry.standalone;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.ferry.console.Accounts;
+import dev.ferry.console.Console;
+import dev.ferry.console.ConsoleSecurity;
+import dev.ferry.console.ExecutionsResource;
+import dev.ferry.console.FlowsResource;
+import dev.ferry.console.GridResource;
+import dev.ferry.console.OperatorCheck;
+import dev.ferry.console.PageResource;
+import dev.ferry.console.ProblemMapper;
+import dev.ferry.console.SessionResource;
+import dev.ferry.console.Sessions;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.microprofile.config.Config;
+import org.glassfish.hk2.utilities.binding.AbstractBinder;
+import org.glassfish.jersey.jdkhttp.JdkHttpServerFactory;
+import org.glassfish.jersey.jsonb.JsonBindingFeature;
+import org.glassfish.jersey.server.ResourceConfig;
+
+/**
+ * The admin console of {@code ferry serve}: the console's REST resources and page on Jersey over the
+ * JDK's HTTP server, at {@code ferry.console.host}:{@code ferry.console.port}, with the users of
+ * {@code ferry.console.user.*}.
+ */
+public final class ConsoleServer implements AutoCloseable {
+
+    private final HttpServer server;
+    private final ExecutorService requests;
+    private final ExecutorService backfills;
+
+    private ConsoleServer(HttpServer server, ExecutorService requests, ExecutorService backfills) {
+        this.server = server;
+        this.requests = requests;
+        this.backfills = backfills;
+    }
+
+    /** Serves the console of {@code runtime} to the users of its configuration; port 0 takes a free port. */
+    public static ConsoleServer start(StandaloneRuntime runtime) {
+        return start(runtime, HashedAccounts.from(runtime.config()));
+    }
+
+    static ConsoleServer start(StandaloneRuntime runtime, HashedAccounts accounts) {
+        Config config = runtime.config();
+        String host = config.getOptionalValue("ferry.console.host", String.class).orElse("127.0.0.1");
+        int port = config.getOptionalValue("ferry.console.port", Integer.class).orElse(8080);
+        Duration idle = Duration.ofMinutes(config.getOptionalValue("ferry.console.session-idle-minutes", Integer.class).orElse(480));
+        ExecutorService backfills = Executors.newCachedThreadPool(daemon("ferry-console-backfill"));
+        Console console = runtime.console(backfills, Clock.systemUTC());
+        Sessions sessions = new Sessions(idle, Clock.systemUTC());
+        ResourceConfig resources = new ResourceConfig()
+                .register(new AbstractBinder() {
+                    @Override
+                    protected void configure() { // what the resources @Inject, as CDI provides it in the WAR
+                        bind(console).to(Console.class);
+                        bind(sessions).to(Sessions.class);
+                        bind(accounts).to(Accounts.class);
+                    }
+                })
+                .registerClasses(FlowsResource.class, ExecutionsResource.class, GridResource.class, SessionResource.class,
+                        PageResource.class, ConsoleSecurity.class)
+                .register(OperatorCheck.class)
+                .register(ProblemMapper.class)
+                .register(JsonBindingFeature.class);
+        URI uri = URI.create("http://" + host + ":" + port + "/");
+        HttpServer server;
+        try {
+            server = JdkHttpServerFactory.createHttpServer(uri, resources, false);
+        } catch (RuntimeException e) {
+            backfills.shutdownNow();
+            throw new IllegalStateException("cannot serve the console at " + uri + ": " + e.getMessage()
+                    + "; set ferry.console.port to a free port", e);
+        }
+        ExecutorService requests = Executors.newFixedThreadPool(8, daemon("ferry-console"));
+        server.setExecutor(requests);
+        server.start();
+        return new ConsoleServer(server, requests, backfills);
+    }
+
+    /** Where the console is, e.g. {@code http://127.0.0.1:8080/}. */
+    public URI uri() {
+        return URI.create("http://" + server.getAddress().getHostString() + ":" + server.getAddress().getPort() + "/");
+    }
+
+    private static ThreadFactory daemon(String name) {
+        AtomicInteger count = new AtomicInteger();
+        return r -> {
+            Thread thread = new Thread(r, name + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        requests.shutdownNow();
+        backfills.shutdownNow();
+    }
+}

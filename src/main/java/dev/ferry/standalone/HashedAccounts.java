@@ -1,0 +1,77 @@
+package dev.ferry.standalone;
+
+import com.password4j.Argon2Function;
+import com.password4j.Password;
+import com.password4j.types.Argon2;
+import dev.ferry.console.Account;
+import dev.ferry.console.Accounts;
+import dev.ferry.console.Role;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.eclipse.microprofile.config.Config;
+
+/**
+ * The standalone console's users: {@code ferry.console.user.NAME.password-hash} (an Argon2id hash, as
+ * {@code ferry hash-password} prints it) and {@code ferry.console.user.NAME.role} ({@code viewer} or
+ * {@code operator}). No clear password is kept anywhere.
+ */
+public final class HashedAccounts implements Accounts {
+
+    private static final Pattern KEY = Pattern.compile("ferry\\.console\\.user\\.([^.]+)\\.password-hash");
+    /** OWASP's minimum for Argon2id: 19 MiB, 2 iterations, 1 lane. */
+    private static final Argon2Function ARGON2 = Argon2Function.getInstance(19_456, 2, 1, 32, Argon2.ID, 19);
+
+    private record User(String hash, Role role) {
+    }
+
+    private final Map<String, User> users;
+    /** Checked when the user is unknown, so that a wrong name takes as long as a wrong password. */
+    private final String decoy = hash("decoy password");
+
+    private HashedAccounts(Map<String, User> users) {
+        this.users = Map.copyOf(users);
+    }
+
+    static HashedAccounts from(Config config) {
+        Map<String, User> users = new TreeMap<>();
+        for (String key : config.getPropertyNames()) {
+            Matcher m = KEY.matcher(key);
+            if (m.matches()) {
+                String name = m.group(1);
+                String hash = config.getValue(key, String.class).trim();
+                if (!hash.startsWith("$argon2id$")) {
+                    throw new IllegalArgumentException(key + " is not an Argon2id hash ($argon2id$...); make one with: ferry hash-password");
+                }
+                String roleKey = "ferry.console.user." + name + ".role";
+                String role = config.getOptionalValue(roleKey, String.class).orElseThrow(() ->
+                        new IllegalArgumentException(roleKey + " is missing: give the user the role viewer or operator"));
+                try {
+                    users.put(name, new User(hash, Role.parse(role)));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(roleKey + ": " + e.getMessage());
+                }
+            }
+        }
+        return new HashedAccounts(users);
+    }
+
+    boolean isEmpty() {
+        return users.isEmpty();
+    }
+
+    @Override
+    public Optional<Account> authenticate(String user, String password) {
+        User found = users.get(user);
+        boolean valid = Password.check(password, found == null ? decoy : found.hash()).with(ARGON2);
+        return found != null && valid ? Optional.of(new Account(user, EnumSet.of(found.role()))) : Optional.empty();
+    }
+
+    /** An Argon2id hash with a random salt, for {@code ferry.console.user.NAME.password-hash}. */
+    public static String hash(String password) {
+        return Password.hash(password).addRandomSalt(16).with(ARGON2).getResult();
+    }
+}

@@ -1,0 +1,323 @@
+// Ferry's console: one page over the REST API (api/...), no build step. Views are chosen by the URL's
+// hash (#/grid, #/executions/12, ...); the grid and an execution refresh every few seconds while shown.
+'use strict';
+
+const state = { me: null, timer: null, gridTo: null, gridDays: 14, expanded: null, execPage: 0 };
+const view = document.getElementById('view');
+
+function el(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs || {})) {
+    if (value === null || value === undefined || value === false) continue;
+    if (key.startsWith('on')) node.addEventListener(key.substring(2), value);
+    else if (key === 'dataset') Object.assign(node.dataset, value);
+    else node.setAttribute(key, value === true ? '' : value);
+  }
+  for (const child of children.flat()) {
+    if (child !== null && child !== undefined) node.append(child instanceof Node ? child : String(child));
+  }
+  return node;
+}
+
+async function api(method, path, body) {
+  const headers = { 'Accept': 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (method !== 'GET' && state.me && state.me.csrfToken) headers['X-Ferry-CSRF'] = state.me.csrfToken;
+  const response = await fetch('api/' + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await response.text();
+  const data = text ? JSON.parse(text) : null;
+  if (response.status === 401 && path !== 'session') { showLogin('Your session has ended; log in again.'); throw new Error('logged out'); }
+  if (!response.ok) throw new Error(data && data.message ? data.message : response.status + ' ' + response.statusText);
+  return data;
+}
+
+const isOperator = () => state.me && state.me.roles.includes('operator');
+const ymd = (isoDate) => isoDate.replaceAll('-', '');
+const iso = (mydate) => mydate.substring(0, 4) + '-' + mydate.substring(4, 6) + '-' + mydate.substring(6, 8);
+const time = (t) => t ? new Date(t).toLocaleString() : '–';
+const number = (n) => n === null || n === undefined ? '–' : n.toLocaleString();
+function duration(start, end) {
+  if (!start) return '–';
+  const ms = (end ? new Date(end) : new Date()) - new Date(start);
+  return ms < 60000 ? (ms / 1000).toFixed(1) + ' s' : Math.floor(ms / 60000) + ' min ' + Math.round(ms % 60000 / 1000) + ' s';
+}
+function bytes(n) {
+  if (n === null || n === undefined) return '–';
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let i = 0;
+  while (n >= 1024 && i < units.length - 1) { n /= 1024; i++; }
+  return n.toFixed(i ? 1 : 0) + ' ' + units[i];
+}
+const badge = (status) => el('span', { class: 'badge status-' + status }, status);
+
+function render(...nodes) {
+  view.replaceChildren(...nodes);
+}
+
+function showLogin(message) {
+  state.me = null;
+  clearInterval(state.timer);
+  document.getElementById('nav').hidden = true;
+  document.getElementById('logout').hidden = true;
+  document.getElementById('whoami').textContent = '';
+  const error = el('p', { id: 'login-error', class: 'error' }, message || '');
+  const form = el('form', { id: 'login', class: 'box', onsubmit: async (e) => {
+    e.preventDefault();
+    try {
+      state.me = await api('POST', 'session', { username: form.username.value, password: form.password.value });
+      signedIn();
+    } catch (err) { error.textContent = err.message; }
+  } },
+    el('h1', {}, 'Log in to Ferry'),
+    el('label', { for: 'username' }, 'User'), el('input', { id: 'username', name: 'username', autocomplete: 'username', required: true }),
+    el('label', { for: 'password' }, 'Password'),
+    el('input', { id: 'password', name: 'password', type: 'password', autocomplete: 'current-password', required: true }),
+    el('p', {}, el('button', { id: 'login-button', class: 'primary', type: 'submit' }, 'Log in')), error);
+  render(form);
+}
+
+function signedIn() {
+  document.getElementById('nav').hidden = false;
+  document.getElementById('logout').hidden = false;
+  document.getElementById('whoami').textContent = state.me.user + ' (' + state.me.roles.join(', ') + ')';
+  for (const link of document.querySelectorAll('#nav a.operator')) link.hidden = !isOperator();
+  route();
+}
+
+document.getElementById('logout').addEventListener('click', async () => {
+  await api('DELETE', 'session').catch(() => {});
+  showLogin('Logged out.');
+});
+
+// --- routing ----------------------------------------------------------------------------------------
+const routes = [
+  [/^#\/grid$/, gridView, true],
+  [/^#\/executions\/(\d+)$/, executionView, true],
+  [/^#\/executions$/, executionsView, true],
+  [/^#\/flows$/, flowsView, false],
+  [/^#\/start$/, startView, false],
+  [/^#\/backfill$/, backfillView, false],
+  [/^#\/try-run$/, tryRunView, false],
+];
+
+async function route() {
+  if (!state.me) return;
+  clearInterval(state.timer);
+  const hash = location.hash || '#/grid';
+  for (const link of document.querySelectorAll('#nav a')) link.classList.toggle('active', hash.startsWith(link.getAttribute('href')));
+  for (const [pattern, show, live] of routes) {
+    const match = hash.match(pattern);
+    if (match) {
+      const load = () => show(...match.slice(1)).catch((err) => { if (err.message !== 'logged out') render(el('p', { class: 'error box' }, err.message)); });
+      await load();
+      if (live) state.timer = setInterval(load, 3000);
+      return;
+    }
+  }
+  location.hash = '#/grid';
+}
+window.addEventListener('hashchange', route);
+
+// --- grid: business dates × flows --------------------------------------------------------------------
+async function gridView() {
+  const query = 'grid?days=' + state.gridDays + (state.gridTo ? '&to=' + state.gridTo : '') + (state.expanded ? '&expand=' + encodeURIComponent(state.expanded) : '');
+  const grid = await api('GET', query);
+  const cells = new Map(grid.cells.map((c) => [c.flow + '/' + c.mydate, c]));
+  const steps = new Map(grid.steps.map((s) => [s.mydate + '/' + s.step, s.status]));
+  const stepNames = [...new Set(grid.steps.map((s) => s.step))];
+  const head = el('tr', {}, el('th', {}, 'Business date'));
+  for (const flow of grid.flows) {
+    head.append(el('th', { class: 'flow' + (flow === grid.expanded ? ' expanded' : ''), dataset: { flow }, title: 'Show or hide the steps',
+      onclick: () => { state.expanded = state.expanded === flow ? null : flow; gridView(); } }, flow));
+    if (flow === grid.expanded) stepNames.forEach((step) => head.append(el('th', { class: 'step' }, step)));
+  }
+  const rows = grid.dates.map((mydate) => {
+    const row = el('tr', {}, el('th', {}, iso(mydate)));
+    for (const flow of grid.flows) {
+      const cell = cells.get(flow + '/' + mydate);
+      row.append(cell
+        ? el('td', { class: 'cell status-' + cell.status, dataset: { flow, mydate, status: cell.status, execution: cell.id },
+            title: flow + ' ' + iso(mydate) + ': ' + cell.status + ' (execution ' + cell.id + ')',
+            onclick: () => { location.hash = '#/executions/' + cell.id; } }, '')
+        : el('td', { class: 'cell empty', dataset: { flow, mydate } }, ''));
+      if (flow === grid.expanded) {
+        stepNames.forEach((step) => {
+          const status = steps.get(mydate + '/' + step);
+          row.append(el('td', { class: 'step-cell ' + (status ? 'status-' + status : 'empty'), dataset: { flow, mydate, step },
+            title: step + ': ' + (status || 'not run'), onclick: cell ? () => { location.hash = '#/executions/' + cell.id; } : null }, ''));
+        });
+      }
+    }
+    return row;
+  });
+  const pager = el('div', { class: 'pager' },
+    el('button', { id: 'older', onclick: () => { state.gridTo = grid.older; gridView(); } }, '← older'),
+    el('button', { id: 'newer', disabled: grid.newer === null, onclick: () => { state.gridTo = grid.newer; gridView(); } }, 'newer →'),
+    el('label', {}, 'days ', el('select', { id: 'days', onchange: (e) => { state.gridDays = Number(e.target.value); gridView(); } },
+      [7, 14, 31, 62].map((d) => el('option', { value: d, selected: d === state.gridDays }, d)))),
+    el('span', { class: 'legend' }, ['COMPLETED', 'FAILED', 'STARTED', 'STOPPED', 'ABANDONED'].map((s) => el('span', { class: 'status-' + s }, s))));
+  render(el('h1', {}, 'Business dates × flows'), pager, el('table', { id: 'grid' }, el('thead', {}, head), el('tbody', {}, rows)));
+}
+
+// --- one execution ------------------------------------------------------------------------------------
+async function executionView(id) {
+  const e = await api('GET', 'executions/' + id);
+  const act = (action, label, cls) => el('button', { id: action, class: cls, onclick: async (event) => {
+    event.target.disabled = true;
+    try {
+      const next = await api('POST', 'executions/' + id + '/' + action);
+      location.hash = '#/executions/' + next.id;
+      if (next.id === e.id) executionView(id);
+    } catch (err) { render(el('p', { class: 'error box', id: 'action-error' }, err.message), view.lastChild); }
+  } }, label);
+  const buttons = isOperator() ? el('div', { class: 'actions' },
+    e.actions.includes('restart') ? act('restart', 'Restart', 'primary') : null,
+    e.actions.includes('stop') ? act('stop', 'Stop', 'danger') : null,
+    e.actions.includes('abandon') ? act('abandon', 'Abandon', 'danger') : null) : null;
+  const stepRows = e.steps.map((s) => el('tr', { dataset: { step: s.name } },
+    el('td', {}, s.name), el('td', {}, badge(s.status)), el('td', { class: 'num rows' }, number(s.rows)),
+    el('td', { class: 'num' }, bytes(s.bytes)), el('td', { class: 'num' }, s.files === null || s.files === undefined ? '–' : s.files),
+    el('td', { class: 'num' }, duration(s.start, s.end)), el('td', { class: 'error' }, s.error || '')));
+  render(
+    el('h1', {}, 'Execution ' + e.id + ': ' + e.flow + ' for ' + (e.mydate ? iso(e.mydate) : '?')),
+    el('div', { id: 'execution' },
+      el('p', {}, el('span', { id: 'exec-status' }, badge(e.status)), ' ', e.exitStatus && e.exitStatus !== e.status ? e.exitStatus : ''),
+      e.error ? el('div', { class: 'box error', id: 'error' }, el('strong', {}, 'Error: '), e.error) : null,
+      buttons,
+      el('table', {}, el('tbody', {},
+        el('tr', {}, el('th', {}, 'Started'), el('td', {}, time(e.start))),
+        el('tr', {}, el('th', {}, 'Ended'), el('td', {}, time(e.end))),
+        el('tr', {}, el('th', {}, 'Duration'), el('td', {}, duration(e.start, e.end))),
+        el('tr', {}, el('th', {}, 'Run by'), el('td', {}, e.owner)))),
+      el('h2', {}, 'Steps'),
+      el('table', { id: 'steps' }, el('thead', {}, el('tr', {}, ['Step', 'Status', 'Rows', 'Bytes', 'Files', 'Duration', 'Error'].map((h) => el('th', {}, h)))),
+        el('tbody', {}, stepRows)),
+      el('h2', {}, 'Parameters'),
+      el('table', { id: 'parameters' }, el('tbody', {}, Object.entries(e.parameters).map(([k, v]) => el('tr', {}, el('th', {}, k), el('td', {}, v)))))));
+}
+
+// --- history ------------------------------------------------------------------------------------------
+async function executionsView() {
+  const form = document.getElementById('filter');
+  const values = form ? Object.fromEntries(new FormData(form)) : {};
+  const params = new URLSearchParams({ offset: state.execPage * 50, limit: 50 });
+  if (values.flow) params.set('flow', values.flow);
+  if (values.status) params.set('status', values.status);
+  if (values.from) params.set('from', ymd(values.from));
+  if (values.to) params.set('to', ymd(values.to));
+  const [page, flows] = await Promise.all([api('GET', 'executions?' + params), api('GET', 'flows')]);
+  const filter = el('form', { id: 'filter', class: 'pager', onchange: () => { state.execPage = 0; executionsView(); }, onsubmit: (e) => e.preventDefault() },
+    el('select', { name: 'flow' }, el('option', { value: '' }, 'all flows'), flows.map((f) => el('option', { value: f.name, selected: f.name === values.flow }, f.name))),
+    el('select', { name: 'status' }, el('option', { value: '' }, 'any status'),
+      ['COMPLETED', 'FAILED', 'STARTED', 'STOPPED', 'ABANDONED'].map((s) => el('option', { value: s, selected: s === values.status }, s))),
+    el('label', {}, 'from ', el('input', { type: 'date', name: 'from', value: values.from || null })),
+    el('label', {}, 'to ', el('input', { type: 'date', name: 'to', value: values.to || null })));
+  const rows = page.items.map((x) => el('tr', { onclick: () => { location.hash = '#/executions/' + x.id; }, style: 'cursor:pointer' },
+    el('td', { class: 'num' }, x.id), el('td', {}, x.flow), el('td', {}, x.mydate ? iso(x.mydate) : '–'), el('td', {}, badge(x.status)),
+    el('td', {}, time(x.start)), el('td', { class: 'num' }, duration(x.start, x.end))));
+  const last = Math.max(0, Math.ceil(page.total / 50) - 1);
+  render(el('h1', {}, 'Executions'), filter,
+    el('table', { id: 'executions' }, el('thead', {}, el('tr', {}, ['Id', 'Flow', 'Business date', 'Status', 'Started', 'Duration'].map((h) => el('th', {}, h)))),
+      el('tbody', {}, rows)),
+    el('div', { class: 'pager' },
+      el('button', { disabled: state.execPage === 0, onclick: () => { state.execPage--; executionsView(); } }, '← newer'),
+      el('span', {}, (page.total === 0 ? 0 : page.offset + 1) + '–' + (page.offset + page.items.length) + ' of ' + page.total),
+      el('button', { disabled: state.execPage >= last, onclick: () => { state.execPage++; executionsView(); } }, 'older →')));
+}
+
+// --- flows and schedules --------------------------------------------------------------------------------
+async function flowsView() {
+  const flows = await api('GET', 'flows');
+  const rows = flows.map((f) => el('tr', { dataset: { flow: f.name } },
+    el('td', {}, f.name), el('td', {}, f.version || '–'),
+    el('td', {}, f.schedule ? f.schedule.cron + ' (' + f.schedule.zone + ', misfire ' + f.schedule.misfire + ')' : 'not scheduled'),
+    el('td', {}, f.schedule ? f.schedule.next.map((n) => el('div', {}, time(n.at) + ' → ' + iso(n.mydate))) : '–'),
+    el('td', {}, f.last ? el('a', { href: '#/executions/' + f.last.id }, badge(f.last.status), ' ', f.last.mydate ? iso(f.last.mydate) : '') : '–')));
+  render(el('h1', {}, 'Flows and schedules'),
+    el('table', { id: 'flows' }, el('thead', {}, el('tr', {}, ['Flow', 'Version', 'Schedule', 'Next runs → business date', 'Newest run'].map((h) => el('th', {}, h)))),
+      el('tbody', {}, rows)));
+}
+
+// --- forms: start, backfill, try-run ------------------------------------------------------------------
+async function flowSelect(id) {
+  const flows = await api('GET', 'flows');
+  return el('select', { id, name: 'flow', required: true }, flows.filter((f) => f.version).map((f) => el('option', { value: f.name }, f.name)));
+}
+
+function yesterday() {
+  const d = new Date();
+  d.setDate(d.getDate() - 1);
+  return d.toISOString().substring(0, 10);
+}
+
+function formView(title, id, fields, submitLabel, submit) {
+  const message = el('div', { id: id + '-error', class: 'error' });
+  const output = el('div', { id: id + '-output' });
+  const form = el('form', { id, class: 'box', novalidate: true, onsubmit: async (e) => {
+    e.preventDefault();
+    message.textContent = '';
+    const problem = fields.validate(form);
+    if (problem) { message.textContent = problem; return; }
+    const button = form.querySelector('button[type=submit]');
+    button.disabled = true;
+    try { await submit(form, output); } catch (err) { message.textContent = err.message; } finally { button.disabled = false; }
+  } }, fields.nodes, el('p', {}, el('button', { id: id + '-submit', type: 'submit', class: 'primary' }, submitLabel)), message);
+  render(el('h1', {}, title), form, output);
+}
+
+function requireDate(value, name) {
+  if (!value) return name + ' is required';
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return name + ' must be a date';
+  return null;
+}
+
+async function startView() {
+  formView('Start a flow for a business date', 'start-form', {
+    nodes: [el('label', { for: 'start-flow' }, 'Flow'), await flowSelect('start-flow'),
+      el('label', { for: 'start-date' }, 'Business date (mydate)'), el('input', { id: 'start-date', name: 'mydate', type: 'date', value: yesterday(), required: true }),
+      el('label', {}, el('input', { id: 'start-force', name: 'force', type: 'checkbox' }), ' rerun even if this date has run (forced)')],
+    validate: (f) => requireDate(f.mydate.value, 'The business date'),
+  }, 'Start', async (f) => {
+    const started = await api('POST', 'flows/' + encodeURIComponent(f.flow.value) + '/start', { mydate: ymd(f.mydate.value), force: f.force.checked });
+    location.hash = '#/executions/' + started.id;
+  });
+}
+
+async function backfillView() {
+  formView('Backfill a range of business dates', 'backfill-form', {
+    nodes: [el('label', { for: 'backfill-flow' }, 'Flow'), await flowSelect('backfill-flow'),
+      el('label', { for: 'backfill-from' }, 'From'), el('input', { id: 'backfill-from', name: 'from', type: 'date', required: true }),
+      el('label', { for: 'backfill-to' }, 'To'), el('input', { id: 'backfill-to', name: 'to', type: 'date', value: yesterday(), required: true }),
+      el('label', { for: 'backfill-parallel' }, 'Dates at a time'),
+      el('input', { id: 'backfill-parallel', name: 'parallel', type: 'number', min: 1, max: 8, value: 1 })],
+    validate: (f) => requireDate(f.from.value, 'From') || requireDate(f.to.value, 'To')
+      || (f.from.value > f.to.value ? 'From is after To' : null)
+      || ((new Date(f.to.value) - new Date(f.from.value)) / 86400000 >= 366 ? 'At most 366 dates at once' : null)
+      || (!(Number(f.parallel.value) >= 1 && Number(f.parallel.value) <= 8) ? 'Dates at a time must be from 1 to 8' : null),
+  }, 'Backfill', async (f, output) => {
+    const accepted = await api('POST', 'flows/' + encodeURIComponent(f.flow.value) + '/backfill',
+      { from: ymd(f.from.value), to: ymd(f.to.value), parallel: Number(f.parallel.value) });
+    output.replaceChildren(el('p', { class: 'box' }, 'Backfilling ' + accepted.dates + ' date(s) of ' + accepted.flow + ', ' + accepted.parallel
+      + ' at a time; ', el('a', { href: '#/grid' }, 'follow it on the grid'), '.'));
+  });
+}
+
+async function tryRunView() {
+  formView('Try-run: rehearse a flow, change nothing', 'tryrun-form', {
+    nodes: [el('label', { for: 'tryrun-flow' }, 'Flow'), await flowSelect('tryrun-flow'),
+      el('label', { for: 'tryrun-date' }, 'Business date'), el('input', { id: 'tryrun-date', name: 'mydate', type: 'date', value: yesterday(), required: true }),
+      el('label', { for: 'tryrun-sample' }, 'Sample rows through a sandbox (0 for none)'),
+      el('input', { id: 'tryrun-sample', name: 'sample', type: 'number', min: 0, max: 10000, value: 0 })],
+    validate: (f) => requireDate(f.mydate.value, 'The business date'),
+  }, 'Try-run', async (f, output) => {
+    output.replaceChildren(el('p', {}, 'Running…'));
+    const report = await api('POST', 'flows/' + encodeURIComponent(f.flow.value) + '/try-run', { mydate: ymd(f.mydate.value), sample: Number(f.sample.value) });
+    output.replaceChildren(el('div', { id: 'tryrun-report' },
+      el('h2', {}, report.problems.length ? report.problems.length + ' problem(s)' : 'No problems found'),
+      report.problems.length ? el('ul', { class: 'error' }, report.problems.map((p) => el('li', {}, p))) : null,
+      el('pre', {}, report.lines.join('\n'))));
+  });
+}
+
+// --- start --------------------------------------------------------------------------------------------
+api('GET', 'session').then((me) => { state.me = me; signedIn(); }).catch(() => showLogin());

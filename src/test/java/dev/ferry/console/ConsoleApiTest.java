@@ -1,0 +1,287 @@
+package dev.ferry.console;
+
+import static dev.ferry.testing.RunningConsole.OPERATOR;
+import static dev.ferry.testing.RunningConsole.PASSWORD;
+import static dev.ferry.testing.RunningConsole.VIEWER;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.testing.ConsoleClient;
+import dev.ferry.testing.ConsoleClient.Reply;
+import dev.ferry.testing.Postgres;
+import dev.ferry.testing.RunningConsole;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The console's REST API on {@code ferry serve}, as operators, viewers and scripts use it. */
+class ConsoleApiTest {
+
+    @TempDir
+    static Path dir;
+    static RunningConsole console;
+    static ConsoleClient operator;
+    static ConsoleClient viewer;
+
+    @BeforeAll
+    static void serve() {
+        console = new RunningConsole(dir);
+        console.pipeline.createReferenceTables(500);
+        operator = console.loggedIn(OPERATOR);
+        viewer = console.loggedIn(VIEWER);
+    }
+
+    @AfterAll
+    static void stop() {
+        console.close();
+    }
+
+    static JsonObject awaitEnd(ConsoleClient client, long id) throws InterruptedException {
+        for (int i = 0; i < 600; i++) {
+            JsonObject execution = client.get("api/executions/" + id).json();
+            if (List.of("COMPLETED", "FAILED", "STOPPED", "ABANDONED").contains(execution.getString("status"))) {
+                return execution;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("execution " + id + " did not end within 60 s");
+    }
+
+    static long start(String flow, String mydate, boolean force) {
+        Reply reply = operator.post("api/flows/" + flow + "/start", "{\"mydate\": \"" + mydate + "\", \"force\": " + force + "}");
+        assertThat(reply.status()).as(reply.body()).isEqualTo(201);
+        return reply.json().getJsonNumber("id").longValue();
+    }
+
+    @Test
+    void anOperatorStartsAFlowForADateOnceAndSeesWhatEachStepMoved() throws Exception {
+        long id = start("rds-to-adb", "20240101", false);
+
+        JsonObject done = awaitEnd(viewer, id);
+        assertThat(done.getString("status")).isEqualTo("COMPLETED");
+        assertThat(done.getString("mydate")).isEqualTo("20240101");
+        assertThat(done.getString("owner")).matches(".+@.+:\\d+");
+        JsonArray steps = done.getJsonArray("steps");
+        assertThat(steps.getValuesAs(JsonObject.class)).extracting(s -> s.getString("name")).containsExactly("extract", "load");
+        assertThat(steps.getJsonObject(0).getJsonNumber("rows").longValue()).isEqualTo(500);
+        assertThat(steps.getJsonObject(1).getJsonNumber("rows").longValue()).isEqualTo(500);
+        assertThat(steps.getJsonObject(1).getJsonNumber("bytes").longValue()).isPositive();
+        assertThat(console.pipeline.targetRows("2024-01-01")).isEqualTo(500);
+
+        Reply again = operator.post("api/flows/rds-to-adb/start", "{\"mydate\": \"20240101\"}");
+        assertThat(again.status()).isEqualTo(409);
+        assertThat(again.message()).contains("started for 20240101 already").contains("execution " + id).contains("force");
+
+        long forced = start("rds-to-adb", "20240101", true);
+        assertThat(awaitEnd(operator, forced).getString("status")).isEqualTo("COMPLETED");
+        assertThat(console.pipeline.targetRows("2024-01-01")).isEqualTo(500);
+    }
+
+    @Test
+    void theGridShowsTheNewestExecutionOfEachDateAndExpandsAFlowIntoSteps() throws Exception {
+        long id = start("rds-to-adb", "20240102", false);
+        awaitEnd(operator, id);
+
+        JsonObject grid = viewer.get("api/grid?to=20240103&days=3&expand=rds-to-adb").json();
+        assertThat(grid.getJsonArray("dates").getValuesAs(jakarta.json.JsonString.class)).extracting(jakarta.json.JsonString::getString)
+                .containsExactly("20240103", "20240102", "20240101");
+        assertThat(grid.getJsonArray("flows").toString()).contains("rds-to-adb", "sleepy");
+        JsonObject cell = grid.getJsonArray("cells").getValuesAs(JsonObject.class).stream()
+                .filter(c -> c.getString("mydate").equals("20240102")).findFirst().orElseThrow();
+        assertThat(cell.getJsonNumber("id").longValue()).isEqualTo(id);
+        assertThat(cell.getString("status")).isEqualTo("COMPLETED");
+        assertThat(grid.getJsonArray("steps").getValuesAs(JsonObject.class)).filteredOn(s -> s.getString("mydate").equals("20240102"))
+                .extracting(s -> s.getString("step") + ":" + s.getString("status")).containsExactly("extract:COMPLETED", "load:COMPLETED");
+        assertThat(grid.getString("older")).isEqualTo("20231231");
+        assertThat(grid.getString("newer")).isEqualTo("20240106");
+    }
+
+    @Test
+    void aFailedRunShowsItsErrorAndARestartCompletesIt() throws Exception {
+        Postgres.execute(console.pipeline.warehouse, "ALTER TABLE t_target RENAME TO t_target_away");
+        long failed;
+        try {
+            failed = start("rds-to-adb", "20240103", false);
+            JsonObject execution = awaitEnd(operator, failed);
+            assertThat(execution.getString("status")).isEqualTo("FAILED");
+            assertThat(execution.getString("error")).startsWith("step load: ").contains("t_target");
+            assertThat(execution.getJsonArray("actions").toString()).contains("restart", "abandon");
+            assertThat(viewer.post("api/executions/" + failed + "/restart", "").status()).isEqualTo(403);
+        } finally {
+            Postgres.execute(console.pipeline.warehouse, "ALTER TABLE t_target_away RENAME TO t_target");
+        }
+        Reply restarted = operator.post("api/executions/" + failed + "/restart", "");
+        assertThat(restarted.status()).as(restarted.body()).isEqualTo(200);
+        JsonObject done = awaitEnd(operator, restarted.json().getJsonNumber("id").longValue());
+        assertThat(done.getString("status")).isEqualTo("COMPLETED");
+        assertThat(done.getJsonArray("steps").getValuesAs(JsonObject.class)).extracting(s -> s.getString("name")).containsExactly("load");
+        assertThat(console.pipeline.targetRows("2024-01-03")).isEqualTo(500);
+
+        Reply old = operator.post("api/executions/" + failed + "/restart", "");
+        assertThat(old.status()).isEqualTo(409);
+        assertThat(operator.post("api/executions/" + failed + "/abandon", "").json().getString("status")).isEqualTo("ABANDONED");
+    }
+
+    @Test
+    void anOperatorStopsARunningExecution() throws Exception {
+        long id = start("sleepy", "20240105", false);
+        for (int i = 0; i < 100 && !operator.get("api/executions/" + id).json().getString("status").equals("STARTED"); i++) {
+            Thread.sleep(100);
+        }
+        assertThat(operator.get("api/executions/" + id).json().getJsonArray("actions").toString()).contains("stop");
+        assertThat(viewer.post("api/executions/" + id + "/stop", "").status()).isEqualTo(403);
+        assertThat(operator.post("api/executions/" + id + "/stop", "").status()).isEqualTo(200);
+        assertThat(awaitEnd(operator, id).getString("status")).isEqualTo("STOPPED");
+        Reply again = operator.post("api/executions/" + id + "/stop", "");
+        assertThat(again.status()).isEqualTo(409);
+        assertThat(again.message()).contains("not running");
+    }
+
+    @Test
+    void aBackfillRunsEveryDateOfTheRangeInTheBackground() throws Exception {
+        Postgres.execute(console.pipeline.source, "INSERT INTO t_src SELECT 900000 + i, 1, DATE '2024-02-01' + (i % 3) FROM generate_series(1, 30) i");
+        Reply accepted = operator.post("api/flows/rds-to-adb/backfill", "{\"from\": \"20240201\", \"to\": \"20240203\", \"parallel\": 2}");
+        assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
+        assertThat(accepted.json().getInt("dates")).isEqualTo(3);
+        for (int i = 0; i < 600; i++) {
+            var page = operator.get("api/executions?flow=rds-to-adb&from=20240201&to=20240203&status=COMPLETED").json();
+            if (page.getInt("total") == 3) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        assertThat(console.pipeline.targetRows("2024-02-01") + console.pipeline.targetRows("2024-02-02")
+                + console.pipeline.targetRows("2024-02-03")).isEqualTo(30);
+    }
+
+    @Test
+    void executionsAreFilteredByFlowStatusAndBusinessDateAndPaged() throws Exception {
+        for (String date : List.of("20240110", "20240111", "20240112")) {
+            awaitEnd(operator, start("rds-to-adb", date, false));
+        }
+        JsonObject page = viewer.get("api/executions?flow=rds-to-adb&from=20240110&to=20240112&limit=2").json();
+        assertThat(page.getInt("total")).isEqualTo(3);
+        assertThat(page.getJsonArray("items").getValuesAs(JsonObject.class)).extracting(e -> e.getString("mydate"))
+                .containsExactly("20240112", "20240111");
+        JsonObject next = viewer.get("api/executions?flow=rds-to-adb&from=20240110&to=20240112&limit=2&offset=2").json();
+        assertThat(next.getJsonArray("items").getValuesAs(JsonObject.class)).extracting(e -> e.getString("mydate")).containsExactly("20240110");
+        assertThat(viewer.get("api/executions?status=FAILED&from=20240110&to=20240112").json().getInt("total")).isZero();
+    }
+
+    @Test
+    void flowsListTheirVersionScheduleAndNewestRun() throws Exception {
+        awaitEnd(operator, start("rds-to-adb", "20240120", false));
+        JsonObject flow = viewer.get("api/flows").structure().asJsonArray().getValuesAs(JsonObject.class).stream()
+                .filter(f -> f.getString("name").equals("rds-to-adb")).findFirst().orElseThrow();
+        assertThat(flow.getString("version")).hasSize(12);
+        assertThat(flow.getJsonObject("last").getString("status")).isEqualTo("COMPLETED");
+    }
+
+    @Test
+    void aTryRunReportsItsFindingsAndChangesNothing() {
+        Reply report = operator.post("api/flows/rds-to-adb/try-run", "{\"mydate\": \"20240101\"}");
+        assertThat(report.status()).as(report.body()).isEqualTo(200);
+        assertThat(report.json().getJsonArray("problems")).isEmpty();
+        assertThat(report.json().getJsonArray("lines").toString()).contains("t_src");
+        assertThat(viewer.post("api/flows/rds-to-adb/try-run", "{\"mydate\": \"20240101\"}").status()).isEqualTo(403);
+    }
+
+    @Test
+    void everyCallNeedsALoginAndEveryActionTheOperatorRole() {
+        ConsoleClient anonymous = new ConsoleClient(console.uri());
+        for (String path : List.of("api/flows", "api/grid", "api/executions", "api/executions/1", "api/session", "api/openapi.json")) {
+            Reply reply = anonymous.get(path);
+            assertThat(reply.status()).as(path).isEqualTo(401);
+            assertThat(reply.message()).contains("log in");
+        }
+        List<String> actions = List.of("api/flows/rds-to-adb/start", "api/flows/rds-to-adb/backfill", "api/flows/rds-to-adb/try-run",
+                "api/executions/1/stop", "api/executions/1/restart", "api/executions/1/abandon");
+        for (String path : actions) {
+            assertThat(anonymous.post(path, "{}").status()).as(path).isEqualTo(401);
+            Reply forbidden = viewer.post(path, "{\"mydate\": \"20240101\", \"from\": \"20240101\", \"to\": \"20240101\"}");
+            assertThat(forbidden.status()).as(path).isEqualTo(403);
+            assertThat(forbidden.message()).contains("victor may view but not act");
+        }
+        assertThat(new ConsoleClient(console.uri()).login(OPERATOR, "wrong password").status()).isEqualTo(401);
+        assertThat(new ConsoleClient(console.uri()).login("nobody", PASSWORD).status()).isEqualTo(401);
+        assertThat(new ConsoleClient(console.uri()).basic(VIEWER, "wrong").get("api/flows").status()).isEqualTo(401);
+        assertThat(new ConsoleClient(console.uri()).basic(VIEWER, PASSWORD).get("api/flows").status()).isEqualTo(200);
+        assertThat(new ConsoleClient(console.uri()).basic(VIEWER, PASSWORD).post("api/flows/rds-to-adb/start", "{\"mydate\": \"20240101\"}").status())
+                .isEqualTo(403);
+    }
+
+    @Test
+    void aSessionsStateChangingCallsNeedItsCsrfToken() {
+        Reply forged = operator.postWithoutToken("api/flows/rds-to-adb/start", "{\"mydate\": \"20240115\"}");
+        assertThat(forged.status()).isEqualTo(403);
+        assertThat(forged.message()).contains("X-Ferry-CSRF");
+        assertThat(operator.get("api/executions?from=20240115&to=20240115").json().getInt("total")).isZero();
+
+        JsonObject me = operator.get("api/session").json();
+        assertThat(me.getString("user")).isEqualTo(OPERATOR);
+        assertThat(me.getJsonArray("roles").toString()).contains("operator");
+
+        ConsoleClient leaving = console.loggedIn(VIEWER);
+        assertThat(leaving.delete("api/session").status()).isEqualTo(204);
+        assertThat(leaving.get("api/flows").status()).isEqualTo(401);
+    }
+
+    @Test
+    void badInputIsRefusedWithAStatusAndAMessageThatSaysWhatToDo() {
+        List<Reply> replies = new ArrayList<>();
+        Reply badDate = operator.post("api/flows/rds-to-adb/start", "{\"mydate\": \"2024-01-01\"}");
+        assertThat(badDate.status()).isEqualTo(400);
+        assertThat(badDate.message()).contains("mydate").contains("yyyyMMdd");
+        Reply noDate = operator.post("api/flows/rds-to-adb/start", "{}");
+        assertThat(noDate.status()).isEqualTo(400);
+        assertThat(noDate.message()).contains("mydate is required");
+        Reply notACalendarDate = operator.post("api/flows/rds-to-adb/start", "{\"mydate\": \"20240231\"}");
+        assertThat(notACalendarDate.status()).isEqualTo(400);
+        Reply unknownFlow = operator.post("api/flows/no-such-flow/start", "{\"mydate\": \"20240101\"}");
+        assertThat(unknownFlow.status()).isEqualTo(404);
+        assertThat(unknownFlow.message()).contains("no flow named 'no-such-flow'").contains("rds-to-adb");
+        Reply unknownExecution = viewer.get("api/executions/999999");
+        assertThat(unknownExecution.status()).isEqualTo(404);
+        assertThat(unknownExecution.message()).contains("no execution 999999");
+        assertThat(viewer.get("api/executions/abc").status()).isEqualTo(400);
+        assertThat(viewer.get("api/executions?status=DONE").message()).contains("COMPLETED");
+        assertThat(viewer.get("api/executions?from=yesterday").status()).isEqualTo(400);
+        assertThat(viewer.get("api/grid?days=400").message()).contains("days must be from 1 to 62");
+        Reply notJson = operator.post("api/flows/rds-to-adb/start", "mydate=20240101");
+        assertThat(notJson.status()).isEqualTo(400);
+        Reply backwards = operator.post("api/flows/rds-to-adb/backfill", "{\"from\": \"20240105\", \"to\": \"20240101\"}");
+        assertThat(backwards.status()).isEqualTo(400);
+        assertThat(backwards.message()).contains("after");
+        Reply noPath = viewer.get("api/nothing-here");
+        assertThat(noPath.status()).isEqualTo(404);
+        assertThat(noPath.message()).contains("openapi.json");
+    }
+
+    @Test
+    void theOpenApiDescriptionIsServedAndNamesEveryCall() {
+        JsonObject api = viewer.get("api/openapi.json").json();
+        assertThat(api.getString("openapi")).startsWith("3.");
+        assertThat(OpenApiDescriptionTest.documented(api)).isEqualTo(OpenApiDescriptionTest.implemented());
+    }
+
+    @Test
+    void thePageIsServed() {
+        ConsoleClient anonymous = new ConsoleClient(console.uri());
+        Reply page = anonymous.get("");
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.body()).contains("<title>Ferry</title>");
+        assertThat(anonymous.get("assets/console.js").body()).contains("grid?days=");
+        assertThat(anonymous.get("assets/..%2Fopenapi.json").status()).isEqualTo(404);
+    }
+
+    /** Every successful reply of these tests, collected: not one holds a password or an access key. */
+    static String all(List<Reply> replies) {
+        return replies.stream().map(Reply::body).collect(Collectors.joining("\n"));
+    }
+}

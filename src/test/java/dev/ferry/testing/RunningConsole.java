@@ -1,0 +1,53 @@
+package dev.ferry.testing;
+
+import dev.ferry.standalone.ConsoleServer;
+import dev.ferry.standalone.HashedAccounts;
+import dev.ferry.standalone.StandaloneRuntime;
+import java.net.URI;
+import java.nio.file.Path;
+
+/**
+ * {@code ferry serve}'s console on a free port over a pipeline of its own (source, warehouse, repository,
+ * store), with an operator and a viewer configured as a user configures them: Argon2id hashes.
+ */
+public final class RunningConsole implements AutoCloseable {
+
+    public static final String OPERATOR = "olga";
+    public static final String VIEWER = "victor";
+    public static final String PASSWORD = "correct horse battery staple";
+    private static final String HASH = HashedAccounts.hash(PASSWORD);
+
+    public final Pipeline pipeline;
+    public final StandaloneRuntime runtime;
+    private final ConsoleServer server;
+
+    public RunningConsole(Path dir) {
+        pipeline = new Pipeline(dir);
+        pipeline.config.set("ferry.console.port", "0")
+                .set("ferry.console.user." + OPERATOR + ".password-hash", HASH).set("ferry.console.user." + OPERATOR + ".role", "operator")
+                .set("ferry.console.user." + VIEWER + ".password-hash", HASH).set("ferry.console.user." + VIEWER + ".role", "viewer");
+        runtime = pipeline.runtime();
+        server = ConsoleServer.start(runtime);
+    }
+
+    public URI uri() {
+        return server.uri();
+    }
+
+    /** A client logged in as {@code user} through a session, as the page is. */
+    public ConsoleClient loggedIn(String user) {
+        ConsoleClient client = new ConsoleClient(uri());
+        ConsoleClient.Reply reply = client.login(user, PASSWORD);
+        if (reply.status() != 200) {
+            throw new AssertionError("login as " + user + ": " + reply);
+        }
+        return client;
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        runtime.close();
+        pipeline.close();
+    }
+}
