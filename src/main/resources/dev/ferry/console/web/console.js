@@ -153,6 +153,8 @@ async function gridView() {
   const pager = el('div', { class: 'pager' },
     el('button', { id: 'older', onclick: () => { state.gridTo = grid.older; gridView(); } }, '← older'),
     el('button', { id: 'newer', disabled: grid.newer === null, onclick: () => { state.gridTo = grid.newer; gridView(); } }, 'newer →'),
+    el('label', {}, 'up to ', el('input', { id: 'grid-to', type: 'date', value: iso(grid.dates[0]),
+      onchange: (e) => { if (e.target.value) { state.gridTo = ymd(e.target.value); gridView(); } } })),
     el('label', {}, 'days ', el('select', { id: 'days', onchange: (e) => { state.gridDays = Number(e.target.value); gridView(); } },
       [7, 14, 31, 62].map((d) => el('option', { value: d, selected: d === state.gridDays }, d)))),
     el('span', { class: 'legend' }, ['COMPLETED', 'FAILED', 'STARTED', 'STOPPED', 'ABANDONED'].map((s) => el('span', { class: 'status-' + s }, s))));

@@ -1,0 +1,204 @@
+package dev.ferry.console;
+
+import static dev.ferry.testing.RunningConsole.OPERATOR;
+import static dev.ferry.testing.RunningConsole.PASSWORD;
+import static dev.ferry.testing.RunningConsole.VIEWER;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.testing.ConsoleClient;
+import dev.ferry.testing.Postgres;
+import dev.ferry.testing.RunningConsole;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The console's page in real headless Chromium (Debian's chromium and chromedriver; .ci/run installs them),
+ * over {@code ferry serve}'s console with the reference flow and three weeks of source data. The set-up
+ * of these tests takes the README's screenshots: target/screenshots/, or the folder named by
+ * {@code -Dferry.screenshots=docs/screenshots} to refresh the README's.
+ */
+class ConsoleBrowserTest {
+
+    static final DateTimeFormatter YMD = DateTimeFormatter.BASIC_ISO_DATE;
+    static final LocalDate TODAY = LocalDate.now(ZoneOffset.UTC);
+
+    @TempDir
+    static Path dir;
+    static RunningConsole console;
+    static ConsoleClient operatorApi;
+    WebDriver browser;
+    WebDriverWait wait;
+
+    @BeforeAll
+    static void serveThreeWeeksOfHistory() throws Exception {
+        console = new RunningConsole(Files.createDirectories(dir.resolve("pipeline")));
+        Postgres.execute(console.pipeline.source, "CREATE TABLE t_src (a int, b int, c date)",
+                "INSERT INTO t_src SELECT d * 10000 + i, i % 7, current_date - d FROM generate_series(1, 21) d, generate_series(1, 1200 + d * 37) i");
+        Postgres.execute(console.pipeline.warehouse, "CREATE TABLE t_target (a int, b int, c date)");
+        operatorApi = console.loggedIn(OPERATOR);
+        String from = TODAY.minusDays(21).format(YMD);
+        String to = TODAY.minusDays(6).format(YMD);
+        assertThat(operatorApi.post("api/flows/rds-to-adb/backfill", "{\"from\": \"" + from + "\", \"to\": \"" + to + "\", \"parallel\": 2}").status())
+                .isEqualTo(202);
+        for (int i = 0; i < 1200 && operatorApi.get("api/executions?status=COMPLETED&limit=1").json().getInt("total") < 16; i++) {
+            Thread.sleep(100);
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        console.close();
+    }
+
+    @BeforeEach
+    void openChromium() throws IOException {
+        ChromeOptions options = new ChromeOptions().setBinary("/usr/bin/chromium").addArguments("--headless=new", "--no-sandbox",
+                "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--window-size=1500,900",
+                "--user-data-dir=" + Files.createTempDirectory(dir, "chromium"));
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File("/usr/bin/chromedriver")).build();
+        browser = new ChromeDriver(service, options);
+        wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+    }
+
+    @AfterEach
+    void closeChromium() {
+        browser.quit();
+    }
+
+    @Test
+    void anOperatorStartsAFlowForADateAndWatchesItsCellTurnGreen() throws Exception {
+        String mydate = TODAY.minusDays(3).format(YMD);
+        logIn(OPERATOR);
+        console.pipeline.holdLoads(4);
+        try {
+            browser.get(console.uri() + "#/start");
+            new Select(wait.until(ExpectedConditions.elementToBeClickable(By.id("start-flow")))).selectByValue("rds-to-adb");
+            setDate("start-date", mydate);
+            browser.findElement(By.id("start-form-submit")).click();
+            wait.until(ExpectedConditions.urlMatches("#/executions/\\d+$"));
+
+            browser.get(console.uri() + "#/grid");
+            By cell = By.cssSelector("td.cell[data-flow='rds-to-adb'][data-mydate='" + mydate + "']");
+            wait.until(ExpectedConditions.attributeContains(cell, "class", "status-STARTED"));
+            wait.until(ExpectedConditions.attributeContains(cell, "class", "status-COMPLETED"));
+        } finally {
+            console.pipeline.releaseLoads();
+        }
+        browser.findElement(By.cssSelector("td.cell[data-flow='rds-to-adb'][data-mydate='" + mydate + "']")).click();
+        wait.until(ExpectedConditions.textToBe(By.cssSelector("#steps tr[data-step='load'] td.rows"), String.format(Locale.US, "%,d", 1200 + 3 * 37)));
+        assertThat(browser.findElement(By.cssSelector("#steps tr[data-step='extract'] td.rows")).getText()).isEqualTo(String.format(Locale.US, "%,d", 1200 + 3 * 37));
+        assertThat(browser.findElement(By.id("exec-status")).getText()).isEqualTo("COMPLETED");
+        screenshot("console-execution.png");
+    }
+
+    @Test
+    void aFailingRunShowsItsErrorAndIsRestartedFromThePage() throws Exception {
+        String mydate = TODAY.minusDays(4).format(YMD);
+        Postgres.execute(console.pipeline.warehouse, "ALTER TABLE t_target RENAME TO t_target_away");
+        long failed;
+        try {
+            failed = operatorApi.post("api/flows/rds-to-adb/start", "{\"mydate\": \"" + mydate + "\"}").json().getJsonNumber("id").longValue();
+            logIn(OPERATOR);
+            browser.get(console.uri() + "#/executions/" + failed);
+            wait.until(ExpectedConditions.textToBe(By.id("exec-status"), "FAILED"));
+            assertThat(browser.findElement(By.id("error")).getText()).contains("step load").contains("t_target");
+
+            browser.get(console.uri() + "#/grid");
+            wait.until(ExpectedConditions.attributeContains(By.cssSelector("td.cell[data-mydate='" + mydate + "']"), "class", "status-FAILED"));
+            browser.findElement(By.cssSelector("th.flow[data-flow='rds-to-adb']")).click();
+            wait.until(ExpectedConditions.attributeContains(
+                    By.cssSelector("td.step-cell[data-mydate='" + mydate + "'][data-step='load']"), "class", "status-FAILED"));
+            screenshot("console-grid.png");
+        } finally {
+            Postgres.execute(console.pipeline.warehouse, "ALTER TABLE t_target_away RENAME TO t_target");
+        }
+        browser.get(console.uri() + "#/executions/" + failed);
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("restart"))).click();
+        wait.until(ExpectedConditions.not(ExpectedConditions.urlContains("#/executions/" + failed)));
+        wait.until(ExpectedConditions.textToBe(By.id("exec-status"), "COMPLETED"));
+        assertThat(browser.findElement(By.cssSelector("#steps tr[data-step='load'] td.rows")).getText()).isEqualTo(String.format(Locale.US, "%,d", 1200 + 4 * 37));
+        assertThat(console.pipeline.targetRows(TODAY.minusDays(4).toString())).isEqualTo(1200 + 4 * 37);
+    }
+
+    @Test
+    void aViewerSeesTheGridAndExecutionsButNoActions() {
+        logIn(VIEWER);
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("td.cell.status-COMPLETED")));
+        for (WebElement link : browser.findElements(By.cssSelector("#nav a.operator"))) {
+            assertThat(link.isDisplayed()).as(link.getAttribute("href")).isFalse();
+        }
+        browser.findElement(By.cssSelector("td.cell.status-COMPLETED")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("exec-status"), "COMPLETED"));
+        assertThat(browser.findElements(By.cssSelector(".actions button, #restart, #stop, #abandon"))).isEmpty();
+    }
+
+    @Test
+    void theStartFormChecksItsInputBeforeSendingIt() {
+        logIn(OPERATOR);
+        browser.get(console.uri() + "#/backfill");
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("backfill-form-submit")));
+        setDate("backfill-from", TODAY.minusDays(1).format(YMD));
+        setDate("backfill-to", TODAY.minusDays(5).format(YMD));
+        browser.findElement(By.id("backfill-form-submit")).click();
+        assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("backfill-form-error"))).getText()).isEqualTo("From is after To");
+    }
+
+    @Test
+    void aWrongPasswordIsToldOnTheLoginForm() {
+        browser.get(console.uri().toString());
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("username"))).sendKeys(OPERATOR);
+        browser.findElement(By.id("password")).sendKeys("not the password");
+        browser.findElement(By.id("login-button")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("login-error"), "wrong user name or password"));
+        assertThat(browser.findElement(By.id("nav")).isDisplayed()).isFalse();
+    }
+
+    private void logIn(String user) {
+        browser.get(console.uri().toString());
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("username"))).sendKeys(user);
+        browser.findElement(By.id("password")).sendKeys(PASSWORD);
+        browser.findElement(By.id("login-button")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("whoami"), user));
+    }
+
+    /** Sets a date input as a user's date picker does (the page reads yyyy-MM-dd). */
+    private void setDate(String id, String mydate) {
+        LocalDate date = LocalDate.parse(mydate, YMD);
+        ((JavascriptExecutor) browser).executeScript("arguments[0].value = arguments[1]", browser.findElement(By.id(id)), date.toString());
+    }
+
+    private void screenshot(String name) throws IOException {
+        Path folder = Path.of(System.getProperty("ferry.screenshots", "target/screenshots"));
+        Files.createDirectories(folder);
+        File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
+        Files.copy(shot.toPath(), folder.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+    }
+
+}
