@@ -22,6 +22,13 @@ CONFIG="$WILDFLY_HOME/standalone/configuration"
 [ -f "$CONFIG/standalone.xml.stock" ] || cp "$CONFIG/standalone.xml" "$CONFIG/standalone.xml.stock"
 cp "$CONFIG/standalone.xml.stock" "$CONFIG/standalone.xml"
 rm -f "$CONFIG/ferry-keys.cs"
+# Stock application users too, then the console's operator and viewer (the users of the console tests).
+for users in application-users.properties application-roles.properties; do
+  [ -f "$CONFIG/$users.stock" ] || cp "$CONFIG/$users" "$CONFIG/$users.stock"
+  cp "$CONFIG/$users.stock" "$CONFIG/$users"
+done
+"$WILDFLY_HOME/bin/add-user.sh" -s -a -u olga -p 'correct horse battery staple' -g operator
+"$WILDFLY_HOME/bin/add-user.sh" -s -a -u victor -p 'correct horse battery staple' -g viewer
 rm -rf "$WILDFLY_HOME/standalone/data" "$WILDFLY_HOME/standalone/log" "$WILDFLY_HOME/standalone/deployments/"*.war*
 
 mkdir -p target/wildfly-it

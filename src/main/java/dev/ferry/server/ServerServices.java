@@ -1,14 +1,25 @@
 package dev.ferry.server;
 
+import dev.ferry.console.Console;
+import dev.ferry.console.ExecutionHistory;
+import dev.ferry.console.Sessions;
 import dev.ferry.db.Databases;
 import dev.ferry.db.JndiDatabases;
 import dev.ferry.notify.Webhook;
 import dev.ferry.recovery.ExecutionOwners;
 import dev.ferry.store.ObjectStore;
+import dev.ferry.schedule.Claims;
 import dev.ferry.store.StoreSettings;
+import jakarta.annotation.Resource;
+import jakarta.batch.runtime.BatchRuntime;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
+import jakarta.servlet.ServletContext;
+import java.time.Clock;
+import java.time.Duration;
+import javax.sql.DataSource;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 
@@ -18,6 +29,9 @@ import org.eclipse.microprofile.config.ConfigProvider;
  */
 @ApplicationScoped
 public class ServerServices {
+
+    @Resource
+    ManagedExecutorService executor;
 
     @Produces
     @ApplicationScoped
@@ -43,6 +57,24 @@ public class ServerServices {
     @jakarta.inject.Singleton // a final class: no client proxy
     ExecutionOwners owners() {
         return new ExecutionOwners(FlowTimers.repository(config()), FlowTimers.hostName(), ProcessHandle.current().pid(), "wildfly");
+    }
+
+    /** The admin console over this server's batch runtime; backfills run on the server's managed executor. */
+    @Produces
+    @jakarta.inject.Singleton // a final class: no client proxy
+    Console console(ExecutionOwners owners, Databases databases, ObjectStore store, ServletContext servletContext) {
+        DataSource repository = FlowTimers.repository(config());
+        return new Console(new Console.Parts(BatchRuntime.getJobOperator(), new ExecutionHistory(repository), new Claims(repository),
+                owners, new DeploymentFlows(servletContext, ServerServices.class.getClassLoader()), config(), databases, store,
+                executor, "console@" + FlowTimers.hostName(), Clock.systemUTC()));
+    }
+
+    /** Console logins, in this server's memory. */
+    @Produces
+    @jakarta.inject.Singleton
+    Sessions sessions() {
+        int idle = config().getOptionalValue("ferry.console.session-idle-minutes", Integer.class).orElse(480);
+        return new Sessions(Duration.ofMinutes(idle), Clock.systemUTC());
     }
 
     void close(@Disposes ObjectStore store) {

@@ -67,9 +67,9 @@ class WildFlyIT {
     static void startStoreAndCreateTables() throws Exception {
         s3 = new S3Server(18091);
         s3.createBucket("ferry-it");
-        Postgres.execute(SOURCE, "CREATE TABLE t_src (a int, b int, c date)",
+        Postgres.execute(SOURCE, "CREATE TABLE IF NOT EXISTS t_src (a int, b int, c date)",
                 "INSERT INTO t_src SELECT d * 1000 + i, i % 7, DATE '2024-01-01' + d FROM generate_series(0, 3) d, generate_series(1, 250) i");
-        Postgres.execute(WAREHOUSE, "CREATE TABLE t_target (a int, b int, c date)");
+        Postgres.execute(WAREHOUSE, "CREATE TABLE IF NOT EXISTS t_target (a int, b int, c date)");
     }
 
     @AfterAll

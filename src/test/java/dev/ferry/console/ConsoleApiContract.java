@@ -1,0 +1,291 @@
+package dev.ferry.console;
+
+import static dev.ferry.testing.RunningConsole.OPERATOR;
+import static dev.ferry.testing.RunningConsole.PASSWORD;
+import static dev.ferry.testing.RunningConsole.VIEWER;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.testing.ConsoleClient;
+import dev.ferry.testing.ConsoleClient.Reply;
+import dev.ferry.testing.Postgres;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import java.net.URI;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The console's REST API as operators, viewers and scripts use it: one specification for both runtimes,
+ * {@code ferry serve} ({@link ConsoleApiTest}) and the WAR on WildFly ({@code WildFlyConsoleIT}). Its
+ * business dates are in 2019, which no other test of a shared database uses; its users are
+ * {@link dev.ferry.testing.RunningConsole}'s operator and viewer.
+ */
+public abstract class ConsoleApiContract {
+
+    static final int ROWS_PER_DAY = 500;
+
+    static URI base;
+    static String warehouse;
+    static ConsoleClient operator;
+    static ConsoleClient viewer;
+
+    /** Called by a runtime's test before all: its console at {@code consoleBase}, over these databases. */
+    protected static void serving(URI consoleBase, String sourceUrl, String warehouseUrl) {
+        base = consoleBase;
+        warehouse = warehouseUrl;
+        Postgres.execute(sourceUrl, "CREATE TABLE IF NOT EXISTS t_src (a int, b int, c date)",
+                "DELETE FROM t_src WHERE c >= DATE '2019-01-01'",
+                "INSERT INTO t_src SELECT 190000000 + d * 100000 + i, i % 7, DATE '2019-01-01' + d"
+                        + " FROM generate_series(0, 40) d, generate_series(1, " + ROWS_PER_DAY + ") i");
+        Postgres.execute(warehouseUrl, "CREATE TABLE IF NOT EXISTS t_target (a int, b int, c date)");
+        operator = loggedIn(OPERATOR);
+        viewer = loggedIn(VIEWER);
+    }
+
+    static ConsoleClient loggedIn(String user) {
+        ConsoleClient client = new ConsoleClient(base);
+        Reply reply = client.login(user, PASSWORD);
+        assertThat(reply.status()).as("login as " + user + ": " + reply.body()).isEqualTo(200);
+        return client;
+    }
+
+    static long targetRows(String date) {
+        return Postgres.count(warehouse, "SELECT count(*) FROM t_target WHERE c = DATE '" + date + "'");
+    }
+
+    static JsonObject awaitEnd(ConsoleClient client, long id) throws InterruptedException {
+        for (int i = 0; i < 600; i++) {
+            JsonObject execution = client.get("api/executions/" + id).json();
+            if (List.of("COMPLETED", "FAILED", "STOPPED", "ABANDONED").contains(execution.getString("status"))) {
+                return execution;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("execution " + id + " did not end within 60 s");
+    }
+
+    static long start(String flow, String mydate, boolean force) {
+        Reply reply = operator.post("api/flows/" + flow + "/start", "{\"mydate\": \"" + mydate + "\", \"force\": " + force + "}");
+        assertThat(reply.status()).as(reply.body()).isEqualTo(201);
+        return reply.json().getJsonNumber("id").longValue();
+    }
+
+    @Test
+    void anOperatorStartsAFlowForADateOnceAndSeesWhatEachStepMoved() throws Exception {
+        long id = start("rds-to-adb", "20190101", false);
+
+        JsonObject done = awaitEnd(viewer, id);
+        assertThat(done.getString("status")).isEqualTo("COMPLETED");
+        assertThat(done.getString("mydate")).isEqualTo("20190101");
+        assertThat(done.getString("owner")).matches(".+@.+:\\d+");
+        JsonArray steps = done.getJsonArray("steps");
+        assertThat(steps.getValuesAs(JsonObject.class)).extracting(s -> s.getString("name")).containsExactly("extract", "load");
+        assertThat(steps.getJsonObject(0).getJsonNumber("rows").longValue()).isEqualTo(ROWS_PER_DAY);
+        assertThat(steps.getJsonObject(1).getJsonNumber("rows").longValue()).isEqualTo(ROWS_PER_DAY);
+        assertThat(steps.getJsonObject(1).getJsonNumber("bytes").longValue()).isPositive();
+        assertThat(targetRows("2019-01-01")).isEqualTo(ROWS_PER_DAY);
+
+        Reply again = operator.post("api/flows/rds-to-adb/start", "{\"mydate\": \"20190101\"}");
+        assertThat(again.status()).isEqualTo(409);
+        assertThat(again.message()).contains("started for 20190101 already").contains("execution " + id).contains("force");
+
+        long forced = start("rds-to-adb", "20190101", true);
+        assertThat(awaitEnd(operator, forced).getString("status")).isEqualTo("COMPLETED");
+        assertThat(targetRows("2019-01-01")).isEqualTo(ROWS_PER_DAY);
+    }
+
+    @Test
+    void theGridShowsTheNewestExecutionOfEachDateAndExpandsAFlowIntoSteps() throws Exception {
+        long id = start("rds-to-adb", "20190102", false);
+        awaitEnd(operator, id);
+
+        JsonObject grid = viewer.get("api/grid?to=20190103&days=3&expand=rds-to-adb").json();
+        assertThat(grid.getJsonArray("dates").getValuesAs(jakarta.json.JsonString.class)).extracting(jakarta.json.JsonString::getString)
+                .containsExactly("20190103", "20190102", "20190101");
+        assertThat(grid.getJsonArray("flows").toString()).contains("rds-to-adb", "sleepy");
+        JsonObject cell = grid.getJsonArray("cells").getValuesAs(JsonObject.class).stream()
+                .filter(c -> c.getString("mydate").equals("20190102")).findFirst().orElseThrow();
+        assertThat(cell.getJsonNumber("id").longValue()).isEqualTo(id);
+        assertThat(cell.getString("status")).isEqualTo("COMPLETED");
+        assertThat(grid.getJsonArray("steps").getValuesAs(JsonObject.class)).filteredOn(s -> s.getString("mydate").equals("20190102"))
+                .extracting(s -> s.getString("step") + ":" + s.getString("status")).containsExactly("extract:COMPLETED", "load:COMPLETED");
+        assertThat(grid.getString("older")).isEqualTo("20181231");
+        assertThat(grid.getString("newer")).isEqualTo("20190106");
+    }
+
+    @Test
+    void aFailedRunShowsItsErrorAndARestartCompletesIt() throws Exception {
+        Postgres.execute(warehouse, "ALTER TABLE t_target RENAME TO t_target_away");
+        long failed;
+        try {
+            failed = start("rds-to-adb", "20190103", false);
+            JsonObject execution = awaitEnd(operator, failed);
+            assertThat(execution.getString("status")).isEqualTo("FAILED");
+            assertThat(execution.getString("error")).startsWith("step load: ").contains("t_target");
+            assertThat(execution.getJsonArray("actions").toString()).contains("restart", "abandon");
+            assertThat(viewer.post("api/executions/" + failed + "/restart", "").status()).isEqualTo(403);
+        } finally {
+            Postgres.execute(warehouse, "ALTER TABLE t_target_away RENAME TO t_target");
+        }
+        Reply restarted = operator.post("api/executions/" + failed + "/restart", "");
+        assertThat(restarted.status()).as(restarted.body()).isEqualTo(200);
+        JsonObject done = awaitEnd(operator, restarted.json().getJsonNumber("id").longValue());
+        assertThat(done.getString("status")).isEqualTo("COMPLETED");
+        assertThat(done.getJsonArray("steps").getValuesAs(JsonObject.class)).extracting(s -> s.getString("name")).containsExactly("load");
+        assertThat(targetRows("2019-01-03")).isEqualTo(ROWS_PER_DAY);
+
+        Reply old = operator.post("api/executions/" + failed + "/restart", "");
+        assertThat(old.status()).isEqualTo(409);
+        assertThat(operator.post("api/executions/" + failed + "/abandon", "").json().getString("status")).isEqualTo("ABANDONED");
+    }
+
+    @Test
+    void anOperatorStopsARunningExecution() throws Exception {
+        long id = start("sleepy", "20190105", false);
+        for (int i = 0; i < 100 && !operator.get("api/executions/" + id).json().getString("status").equals("STARTED"); i++) {
+            Thread.sleep(100);
+        }
+        assertThat(operator.get("api/executions/" + id).json().getJsonArray("actions").toString()).contains("stop");
+        assertThat(viewer.post("api/executions/" + id + "/stop", "").status()).isEqualTo(403);
+        assertThat(operator.post("api/executions/" + id + "/stop", "").status()).isEqualTo(200);
+        assertThat(awaitEnd(operator, id).getString("status")).isEqualTo("STOPPED");
+        Reply again = operator.post("api/executions/" + id + "/stop", "");
+        assertThat(again.status()).isEqualTo(409);
+        assertThat(again.message()).contains("not running");
+    }
+
+    @Test
+    void aBackfillRunsEveryDateOfTheRangeInTheBackground() throws Exception {
+        Reply accepted = operator.post("api/flows/rds-to-adb/backfill", "{\"from\": \"20190201\", \"to\": \"20190203\", \"parallel\": 2}");
+        assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
+        assertThat(accepted.json().getInt("dates")).isEqualTo(3);
+        for (int i = 0; i < 600; i++) {
+            var page = operator.get("api/executions?flow=rds-to-adb&from=20190201&to=20190203&status=COMPLETED").json();
+            if (page.getInt("total") == 3) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        assertThat(targetRows("2019-02-01") + targetRows("2019-02-02")
+                + targetRows("2019-02-03")).isEqualTo(3 * ROWS_PER_DAY);
+    }
+
+    @Test
+    void executionsAreFilteredByFlowStatusAndBusinessDateAndPaged() throws Exception {
+        for (String date : List.of("20190110", "20190111", "20190112")) {
+            awaitEnd(operator, start("rds-to-adb", date, false));
+        }
+        JsonObject page = viewer.get("api/executions?flow=rds-to-adb&from=20190110&to=20190112&limit=2").json();
+        assertThat(page.getInt("total")).isEqualTo(3);
+        assertThat(page.getJsonArray("items").getValuesAs(JsonObject.class)).extracting(e -> e.getString("mydate"))
+                .containsExactly("20190112", "20190111");
+        JsonObject next = viewer.get("api/executions?flow=rds-to-adb&from=20190110&to=20190112&limit=2&offset=2").json();
+        assertThat(next.getJsonArray("items").getValuesAs(JsonObject.class)).extracting(e -> e.getString("mydate")).containsExactly("20190110");
+        assertThat(viewer.get("api/executions?status=FAILED&from=20190110&to=20190112").json().getInt("total")).isZero();
+    }
+
+    @Test
+    void flowsListTheirVersionScheduleAndNewestRun() throws Exception {
+        awaitEnd(operator, start("rds-to-adb", "20190120", false));
+        JsonObject flow = viewer.get("api/flows").structure().asJsonArray().getValuesAs(JsonObject.class).stream()
+                .filter(f -> f.getString("name").equals("rds-to-adb")).findFirst().orElseThrow();
+        assertThat(flow.getString("version")).hasSize(12);
+        assertThat(flow.getJsonObject("last").getString("status")).isEqualTo("COMPLETED");
+    }
+
+    @Test
+    void aTryRunReportsItsFindingsAndChangesNothing() {
+        Reply report = operator.post("api/flows/rds-to-adb/try-run", "{\"mydate\": \"20190101\"}");
+        assertThat(report.status()).as(report.body()).isEqualTo(200);
+        assertThat(report.json().getJsonArray("problems")).isEmpty();
+        assertThat(report.json().getJsonArray("lines").toString()).contains("t_src");
+        assertThat(viewer.post("api/flows/rds-to-adb/try-run", "{\"mydate\": \"20190101\"}").status()).isEqualTo(403);
+    }
+
+    @Test
+    void everyCallNeedsALoginAndEveryActionTheOperatorRole() {
+        ConsoleClient anonymous = new ConsoleClient(base);
+        for (String path : List.of("api/flows", "api/grid", "api/executions", "api/executions/1", "api/session", "api/openapi.json")) {
+            Reply reply = anonymous.get(path);
+            assertThat(reply.status()).as(path).isEqualTo(401);
+            assertThat(reply.message()).contains("log in");
+        }
+        List<String> actions = List.of("api/flows/rds-to-adb/start", "api/flows/rds-to-adb/backfill", "api/flows/rds-to-adb/try-run",
+                "api/executions/1/stop", "api/executions/1/restart", "api/executions/1/abandon");
+        for (String path : actions) {
+            assertThat(anonymous.post(path, "{}").status()).as(path).isEqualTo(401);
+            Reply forbidden = viewer.post(path, "{\"mydate\": \"20190101\", \"from\": \"20190101\", \"to\": \"20190101\"}");
+            assertThat(forbidden.status()).as(path).isEqualTo(403);
+            assertThat(forbidden.message()).contains("victor may view but not act");
+        }
+        assertThat(new ConsoleClient(base).login(OPERATOR, "wrong password").status()).isEqualTo(401);
+        assertThat(new ConsoleClient(base).login("nobody", PASSWORD).status()).isEqualTo(401);
+        assertThat(new ConsoleClient(base).basic(VIEWER, "wrong").get("api/flows").status()).isEqualTo(401);
+        assertThat(new ConsoleClient(base).basic(VIEWER, PASSWORD).get("api/flows").status()).isEqualTo(200);
+        assertThat(new ConsoleClient(base).basic(VIEWER, PASSWORD).post("api/flows/rds-to-adb/start", "{\"mydate\": \"20190101\"}").status())
+                .isEqualTo(403);
+    }
+
+    @Test
+    void aSessionsStateChangingCallsNeedItsCsrfToken() {
+        Reply forged = operator.postWithoutToken("api/flows/rds-to-adb/start", "{\"mydate\": \"20190115\"}");
+        assertThat(forged.status()).isEqualTo(403);
+        assertThat(forged.message()).contains("X-Ferry-CSRF");
+        assertThat(operator.get("api/executions?from=20190115&to=20190115").json().getInt("total")).isZero();
+
+        JsonObject me = operator.get("api/session").json();
+        assertThat(me.getString("user")).isEqualTo(OPERATOR);
+        assertThat(me.getJsonArray("roles").toString()).contains("operator");
+
+        ConsoleClient leaving = loggedIn(VIEWER);
+        assertThat(leaving.delete("api/session").status()).isEqualTo(204);
+        assertThat(leaving.get("api/flows").status()).isEqualTo(401);
+    }
+
+    @Test
+    void badInputIsRefusedWithAStatusAndAMessageThatSaysWhatToDo() {
+        Reply badDate = operator.post("api/flows/rds-to-adb/start", "{\"mydate\": \"2019-01-01\"}");
+        assertThat(badDate.status()).isEqualTo(400);
+        assertThat(badDate.message()).contains("mydate").contains("yyyyMMdd");
+        Reply noDate = operator.post("api/flows/rds-to-adb/start", "{}");
+        assertThat(noDate.status()).isEqualTo(400);
+        assertThat(noDate.message()).contains("mydate is required");
+        Reply notACalendarDate = operator.post("api/flows/rds-to-adb/start", "{\"mydate\": \"20190231\"}");
+        assertThat(notACalendarDate.status()).isEqualTo(400);
+        Reply unknownFlow = operator.post("api/flows/no-such-flow/start", "{\"mydate\": \"20190101\"}");
+        assertThat(unknownFlow.status()).isEqualTo(404);
+        assertThat(unknownFlow.message()).contains("no flow named 'no-such-flow'").contains("rds-to-adb");
+        Reply unknownExecution = viewer.get("api/executions/999999");
+        assertThat(unknownExecution.status()).isEqualTo(404);
+        assertThat(unknownExecution.message()).contains("no execution 999999");
+        assertThat(viewer.get("api/executions/abc").status()).isEqualTo(400);
+        assertThat(viewer.get("api/executions?status=DONE").message()).contains("COMPLETED");
+        assertThat(viewer.get("api/executions?from=yesterday").status()).isEqualTo(400);
+        assertThat(viewer.get("api/grid?days=400").message()).contains("days must be from 1 to 62");
+        Reply notJson = operator.post("api/flows/rds-to-adb/start", "mydate=20190101");
+        assertThat(notJson.status()).isEqualTo(400);
+        Reply backwards = operator.post("api/flows/rds-to-adb/backfill", "{\"from\": \"20190105\", \"to\": \"20190101\"}");
+        assertThat(backwards.status()).isEqualTo(400);
+        assertThat(backwards.message()).contains("after");
+        Reply noPath = viewer.get("api/nothing-here");
+        assertThat(noPath.status()).isEqualTo(404);
+        assertThat(noPath.message()).contains("openapi.json");
+    }
+
+    @Test
+    void theOpenApiDescriptionIsServedAndNamesEveryCall() {
+        JsonObject api = viewer.get("api/openapi.json").json();
+        assertThat(api.getString("openapi")).startsWith("3.");
+        assertThat(OpenApiDescriptionTest.documented(api)).isEqualTo(OpenApiDescriptionTest.implemented());
+    }
+
+    @Test
+    void thePageIsServed() {
+        ConsoleClient anonymous = new ConsoleClient(base);
+        Reply page = anonymous.get("");
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.body()).contains("<title>Ferry</title>");
+        assertThat(anonymous.get("assets/console.js").body()).contains("grid?days=");
+        assertThat(anonymous.get("assets/..%2Fopenapi.json").status()).isEqualTo(404);
+    }
+}

@@ -1,0 +1,45 @@
+package dev.ferry.server;
+
+import dev.ferry.console.ConsoleApiContract;
+import dev.ferry.testing.S3Server;
+import java.io.File;
+import java.net.URI;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The console's REST API in target/ferry.war on WildFly: the same specification as {@code ferry serve}'s,
+ * with users from the server's security domain (prepare.sh adds them with add-user.sh).
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class WildFlyConsoleIT extends ConsoleApiContract {
+
+    /** WildFly's HTTP port with the tests' port offset of 100 (arquillian.xml). */
+    static final URI CONSOLE = URI.create("http://127.0.0.1:8180/ferry/");
+    static S3Server s3;
+
+    @Deployment(testable = false)
+    static WebArchive ferryWar() {
+        return ShrinkWrap.createFromZipFile(WebArchive.class, new File("target/ferry.war"))
+                .addAsResource(new File("src/test/resources/META-INF/batch-jobs/sleepy.xml"), "META-INF/batch-jobs/sleepy.xml");
+    }
+
+    @BeforeAll
+    static void serve() throws Exception {
+        s3 = new S3Server(18091);
+        s3.createBucket("ferry-it");
+        serving(CONSOLE, WildFlyIT.SOURCE, WildFlyIT.WAREHOUSE);
+    }
+
+    @AfterAll
+    static void stopStore() throws Exception {
+        s3.close();
+    }
+}
