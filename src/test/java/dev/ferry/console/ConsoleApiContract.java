@@ -26,13 +26,16 @@ public abstract class ConsoleApiContract {
 
     static URI base;
     static String warehouse;
+    /** The passwords and keys of the runtime's configuration. */
+    static List<String> secrets;
     static ConsoleClient operator;
     static ConsoleClient viewer;
 
     /** Called by a runtime's test before all: its console at {@code consoleBase}, over these databases. */
-    protected static void serving(URI consoleBase, String sourceUrl, String warehouseUrl) {
+    protected static void serving(URI consoleBase, String sourceUrl, String warehouseUrl, List<String> configuredSecrets) {
         base = consoleBase;
         warehouse = warehouseUrl;
+        secrets = List.copyOf(configuredSecrets);
         Postgres.execute(sourceUrl, "CREATE TABLE IF NOT EXISTS t_src (a int, b int, c date)",
                 "DELETE FROM t_src WHERE c >= DATE '2019-01-01'",
                 "INSERT INTO t_src SELECT 190000000 + d * 100000 + i, i % 7, DATE '2019-01-01' + d"
@@ -277,6 +280,23 @@ public abstract class ConsoleApiContract {
         JsonObject api = viewer.get("api/openapi.json").json();
         assertThat(api.getString("openapi")).startsWith("3.");
         assertThat(OpenApiDescriptionTest.documented(api)).isEqualTo(OpenApiDescriptionTest.implemented());
+    }
+
+    @Test
+    void noPasswordOrAccessKeyReachesTheBrowser() throws Exception {
+        long id = start("rds-to-adb", "20190125", false);
+        awaitEnd(operator, id);
+        StringBuilder seen = new StringBuilder();
+        for (String path : List.of("api/flows", "api/grid?to=20190131&days=31&expand=rds-to-adb", "api/executions?limit=500",
+                "api/executions/" + id, "api/session", "api/openapi.json", "", "assets/console.js")) {
+            seen.append(viewer.get(path).body());
+        }
+        seen.append(operator.post("api/flows/rds-to-adb/try-run", "{\"mydate\": \"20190125\", \"sample\": 10}").body());
+        seen.append(operator.post("api/flows/no-such-flow/try-run", "{\"mydate\": \"20190125\"}").body());
+        assertThat(secrets).isNotEmpty();
+        for (String secret : secrets) {
+            assertThat(seen.toString()).doesNotContain(secret);
+        }
     }
 
     @Test

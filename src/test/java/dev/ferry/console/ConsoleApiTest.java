@@ -2,6 +2,7 @@ package dev.ferry.console;
 
 import dev.ferry.testing.RunningConsole;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,7 +17,7 @@ class ConsoleApiTest extends ConsoleApiContract {
     @BeforeAll
     static void serve() {
         console = new RunningConsole(dir);
-        serving(console.uri(), console.pipeline.source, console.pipeline.warehouse);
+        serving(console.uri(), console.pipeline.source, console.pipeline.warehouse, List.of(RunningConsole.SOURCE_PASSWORD));
     }
 
     @AfterAll

@@ -4,6 +4,7 @@ import dev.ferry.console.ConsoleApiContract;
 import dev.ferry.testing.S3Server;
 import java.io.File;
 import java.net.URI;
+import java.util.List;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -35,7 +36,8 @@ class WildFlyConsoleIT extends ConsoleApiContract {
     static void serve() throws Exception {
         s3 = new S3Server(18091);
         s3.createBucket("ferry-it");
-        serving(CONSOLE, WildFlyIT.SOURCE, WildFlyIT.WAREHOUSE);
+        serving(CONSOLE, WildFlyIT.SOURCE, WildFlyIT.WAREHOUSE, List.of("it-source-Secret-1", "it-warehouse-Secret-2",
+                "it-repository-Secret-3", "ferry-test-secret-Kq83jd", "ferry-test-access-key"));
     }
 
     @AfterAll

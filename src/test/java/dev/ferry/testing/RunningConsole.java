@@ -15,6 +15,8 @@ public final class RunningConsole implements AutoCloseable {
     public static final String OPERATOR = "olga";
     public static final String VIEWER = "victor";
     public static final String PASSWORD = "correct horse battery staple";
+    /** The source database's password (PostgreSQL here trusts every login, so any password works). */
+    public static final String SOURCE_PASSWORD = "console-source-Secret-7";
     private static final String HASH = HashedAccounts.hash(PASSWORD);
 
     public final Pipeline pipeline;
@@ -23,7 +25,7 @@ public final class RunningConsole implements AutoCloseable {
 
     public RunningConsole(Path dir) {
         pipeline = new Pipeline(dir);
-        pipeline.config.set("ferry.console.port", "0").set("ferry.timezone", "UTC")
+        pipeline.config.set("ferry.console.port", "0").set("ferry.timezone", "UTC").set("ferry.db.source.password", SOURCE_PASSWORD)
                 .set("ferry.console.user." + OPERATOR + ".password-hash", HASH).set("ferry.console.user." + OPERATOR + ".role", "operator")
                 .set("ferry.console.user." + VIEWER + ".password-hash", HASH).set("ferry.console.user." + VIEWER + ".role", "viewer");
         runtime = pipeline.runtime();

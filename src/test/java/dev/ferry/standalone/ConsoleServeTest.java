@@ -1,0 +1,71 @@
+package dev.ferry.standalone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.testing.ConsoleClient;
+import dev.ferry.testing.Pipeline;
+import jakarta.json.JsonObject;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A user sets up the console as the README says: hash a password, configure the user, run ferry serve. */
+class ConsoleServeTest {
+
+    static Pipeline pipeline;
+
+    @BeforeAll
+    static void setUp(@TempDir Path dir) {
+        pipeline = new Pipeline(dir);
+        pipeline.config.set("ferry.timezone", "UTC").set("ferry.flow.timer-probe.schedule", "0 3 * * *");
+    }
+
+    @AfterAll
+    static void tearDown() {
+        pipeline.close();
+    }
+
+    @Test
+    void hashPasswordThenServeGivesTheConsoleWithTheSchedulesNextRuns() throws Exception {
+        Process hashing = pipeline.ferryProcess(List.of(), "hash-password").redirectErrorStream(false).start();
+        try (OutputStream in = hashing.getOutputStream()) {
+            in.write("night-shift-2024\n".getBytes(StandardCharsets.UTF_8));
+        }
+        String hash = new String(hashing.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertThat(hashing.waitFor(1, TimeUnit.MINUTES)).isTrue();
+        assertThat(hash).startsWith("$argon2id$").doesNotContain("night-shift");
+
+        pipeline.config.set("ferry.console.port", "0").set("ferry.console.user.ops.password-hash", hash)
+                .set("ferry.console.user.ops.role", "operator");
+        Process serve = pipeline.ferryProcess(List.of(), "serve").start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(serve.getInputStream(), StandardCharsets.UTF_8));
+            String line;
+            while ((line = out.readLine()) != null && !line.startsWith("console at ")) {
+                System.out.println(line);
+            }
+            assertThat(line).as("ferry serve prints where its console is").isNotNull();
+            ConsoleClient client = new ConsoleClient(URI.create(line.substring("console at ".length())));
+            assertThat(client.login("ops", "wrong").status()).isEqualTo(401);
+            assertThat(client.login("ops", "night-shift-2024").status()).isEqualTo(200);
+            JsonObject probe = client.get("api/flows").structure().asJsonArray().getValuesAs(JsonObject.class).stream()
+                    .filter(f -> f.getString("name").equals("timer-probe")).findFirst().orElseThrow();
+            JsonObject schedule = probe.getJsonObject("schedule");
+            assertThat(schedule.getString("cron")).isEqualTo("0 3 * * *");
+            assertThat(schedule.getJsonArray("next")).hasSize(3);
+            assertThat(schedule.getJsonArray("next").getJsonObject(0).getString("at")).endsWith("T03:00Z");
+        } finally {
+            serve.destroy();
+            serve.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+}
