@@ -34,6 +34,7 @@ import java.util.Properties;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.Config;
@@ -59,6 +60,7 @@ public final class Console {
 
     private final Parts parts;
     private final JobOperator operator;
+    private final AtomicBoolean indexed = new AtomicBoolean();
 
     public Console(Parts parts) {
         this.parts = parts;
@@ -116,6 +118,9 @@ public final class Console {
         List<String> dates = new ArrayList<>();
         for (BusinessDate d = last; d.compareTo(first) >= 0; d = new BusinessDate(d.date().minusDays(1))) {
             dates.add(d.toString());
+        }
+        if (!indexed.get() && parts.history().indexBusinessDates()) {
+            indexed.set(true);
         }
         List<ExecutionSummary> cells = sql(() -> parts.history().latestPerDate(first, last));
         TreeSet<String> flows = new TreeSet<>(parts.flows().names());

@@ -24,6 +24,7 @@ import org.glassfish.hk2.utilities.binding.AbstractBinder;
 import org.glassfish.jersey.jdkhttp.JdkHttpServerFactory;
 import org.glassfish.jersey.jsonb.JsonBindingFeature;
 import org.glassfish.jersey.server.ResourceConfig;
+import org.glassfish.jersey.server.ServerProperties;
 
 /**
  * The admin console of {@code ferry serve}: the console's REST resources and page on Jersey over the
@@ -56,6 +57,7 @@ public final class ConsoleServer implements AutoCloseable {
         Console console = runtime.console(backfills, Clock.systemUTC());
         Sessions sessions = new Sessions(idle, Clock.systemUTC());
         ResourceConfig resources = new ResourceConfig()
+                .property(ServerProperties.WADL_FEATURE_DISABLE, true) // the API is described by api/openapi.json
                 .register(new AbstractBinder() {
                     @Override
                     protected void configure() { // what the resources @Inject, as CDI provides it in the WAR

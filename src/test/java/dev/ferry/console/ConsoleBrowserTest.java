@@ -151,6 +151,7 @@ class ConsoleBrowserTest {
     void aViewerSeesTheGridAndExecutionsButNoActions() {
         logIn(VIEWER);
         wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("td.cell.status-COMPLETED")));
+        assertThat(browser.findElement(By.id("newer")).isEnabled()).as("the newest page has no newer page").isFalse();
         for (WebElement link : browser.findElements(By.cssSelector("#nav a.operator"))) {
             assertThat(link.isDisplayed()).as(link.getAttribute("href")).isFalse();
         }

@@ -152,7 +152,7 @@ async function gridView() {
   });
   const pager = el('div', { class: 'pager' },
     el('button', { id: 'older', onclick: () => { state.gridTo = grid.older; gridView(); } }, '← older'),
-    el('button', { id: 'newer', disabled: grid.newer === null, onclick: () => { state.gridTo = grid.newer; gridView(); } }, 'newer →'),
+    el('button', { id: 'newer', disabled: !grid.newer, onclick: () => { state.gridTo = grid.newer; gridView(); } }, 'newer →'),
     el('label', {}, 'up to ', el('input', { id: 'grid-to', type: 'date', value: iso(grid.dates[0]),
       onchange: (e) => { if (e.target.value) { state.gridTo = ymd(e.target.value); gridView(); } } })),
     el('label', {}, 'days ', el('select', { id: 'days', onchange: (e) => { state.gridDays = Number(e.target.value); gridView(); } },
