@@ -51,6 +51,8 @@ public final class Console {
     static final int MAX_GRID_DAYS = 62;
     static final int MAX_BACKFILL_DATES = 366;
     static final int MAX_BACKFILL_PARALLEL = 8;
+    /** Executions a page holds at most when each comes in full. */
+    static final int MAX_DETAILED = 100;
 
     /** Everything the console works with; the runtime (standalone or the WAR) provides each part. */
     public record Parts(JobOperator operator, ExecutionHistory history, Claims claims, ExecutionOwners owners,
@@ -102,6 +104,15 @@ public final class Console {
         }
         filter.status().ifPresent(Console::batchStatus);
         return sql(() -> parts.history().find(filter, offset, limit));
+    }
+
+    /** A page of executions in full: parameters, owner and steps of each. */
+    public Page<ExecutionDetail> executionDetails(ExecutionHistory.Filter filter, int offset, int limit) {
+        if (limit > MAX_DETAILED) {
+            throw ConsoleProblem.badRequest("limit is at most " + MAX_DETAILED + " with detail (got " + limit + "); page with offset");
+        }
+        Page<ExecutionSummary> page = executions(filter, offset, limit);
+        return new Page<>(page.items().stream().map(e -> execution(e.id())).toList(), page.offset(), page.limit(), page.total());
     }
 
     /**

@@ -22,15 +22,19 @@ public class ExecutionsResource {
     Console console;
 
 
-    /** Newest first; {@code from} and {@code to} bound the business date (yyyyMMdd). */
+    /**
+     * Newest first; {@code from} and {@code to} bound the business date (yyyyMMdd). With {@code detail},
+     * each execution in full (parameters, owner, steps), as {@code GET api/executions/ID} gives it.
+     */
     @GET
-    public Page<ExecutionSummary> executions(@QueryParam("flow") String flow, @QueryParam("status") String status,
-                                             @QueryParam("from") String from, @QueryParam("to") String to,
-                                             @QueryParam("offset") @DefaultValue("0") int offset,
-                                             @QueryParam("limit") @DefaultValue("50") int limit) {
+    public Page<?> executions(@QueryParam("flow") String flow, @QueryParam("status") String status,
+                              @QueryParam("from") String from, @QueryParam("to") String to,
+                              @QueryParam("offset") @DefaultValue("0") int offset,
+                              @QueryParam("limit") @DefaultValue("50") int limit,
+                              @QueryParam("detail") @DefaultValue("false") boolean detail) {
         ExecutionHistory.Filter filter = new ExecutionHistory.Filter(blankless(flow), blankless(status),
                 blankless(from).map(d -> FlowsResource.date("from", d)), blankless(to).map(d -> FlowsResource.date("to", d)));
-        return console.executions(filter, offset, limit);
+        return detail ? console.executionDetails(filter, offset, limit) : console.executions(filter, offset, limit);
     }
 
     @GET

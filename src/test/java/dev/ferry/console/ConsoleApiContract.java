@@ -185,6 +185,15 @@ public abstract class ConsoleApiContract {
         JsonObject next = viewer.get("api/executions?flow=rds-to-adb&from=20190110&to=20190112&limit=2&offset=2").json();
         assertThat(next.getJsonArray("items").getValuesAs(JsonObject.class)).extracting(e -> e.getString("mydate")).containsExactly("20190110");
         assertThat(viewer.get("api/executions?status=FAILED&from=20190110&to=20190112").json().getInt("total")).isZero();
+
+        JsonObject detailed = viewer.get("api/executions?flow=rds-to-adb&from=20190110&to=20190112&limit=1&detail=true").json()
+                .getJsonArray("items").getJsonObject(0);
+        assertThat(detailed.getString("mydate")).isEqualTo("20190112");
+        assertThat(detailed.getJsonObject("parameters").getString("mydate")).isEqualTo("20190112");
+        assertThat(detailed.getString("owner")).isNotBlank();
+        assertThat(detailed.getJsonArray("steps").getValuesAs(JsonObject.class)).extracting(s -> s.getJsonNumber("rows").longValue())
+                .containsExactly((long) ROWS_PER_DAY, (long) ROWS_PER_DAY);
+        assertThat(viewer.get("api/executions?detail=true&limit=101").message()).contains("at most 100 with detail");
     }
 
     @Test
