@@ -172,6 +172,31 @@ class ConsoleBrowserTest {
     }
 
     @Test
+    void theFlowsPageShowsEachScheduleWithItsNextRunsAndTheirBusinessDates() throws IOException {
+        logIn(VIEWER);
+        browser.get(console.uri() + "#/flows");
+        By flow = By.cssSelector("#flows tr[data-flow='rds-to-adb']");
+        wait.until(ExpectedConditions.presenceOfElementLocated(flow));
+        String row = browser.findElement(flow).getText();
+        assertThat(row).contains("30 2 * * * (UTC, misfire catch-up)");
+        LocalDate nextRun = TODAY.plusDays(java.time.LocalTime.now(ZoneOffset.UTC).isBefore(java.time.LocalTime.of(2, 30)) ? 0 : 1);
+        assertThat(row).contains("→ " + nextRun.minusDays(1)).contains("→ " + nextRun);
+        screenshot("console-flows.png");
+    }
+
+    @Test
+    void anOperatorTryRunsAFlowAndReadsTheReport() {
+        logIn(OPERATOR);
+        browser.get(console.uri() + "#/try-run");
+        new Select(wait.until(ExpectedConditions.elementToBeClickable(By.id("tryrun-flow")))).selectByValue("rds-to-adb");
+        setDate("tryrun-date", TODAY.minusDays(2).format(YMD));
+        browser.findElement(By.id("tryrun-form-submit")).click();
+        WebElement report = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("tryrun-report")));
+        assertThat(report.findElement(By.tagName("h2")).getText()).isEqualTo("No problems found");
+        assertThat(report.findElement(By.tagName("pre")).getText()).contains("t_src").contains("DATE '" + TODAY.minusDays(2).format(YMD) + "'");
+    }
+
+    @Test
     void aWrongPasswordIsToldOnTheLoginForm() {
         browser.get(console.uri().toString());
         wait.until(ExpectedConditions.elementToBeClickable(By.id("username"))).sendKeys(OPERATOR);

@@ -26,6 +26,7 @@ public final class RunningConsole implements AutoCloseable {
     public RunningConsole(Path dir) {
         pipeline = new Pipeline(dir);
         pipeline.config.set("ferry.console.port", "0").set("ferry.timezone", "UTC").set("ferry.db.source.password", SOURCE_PASSWORD)
+                .set("ferry.flow.rds-to-adb.schedule", "30 2 * * *")
                 .set("ferry.console.user." + OPERATOR + ".password-hash", HASH).set("ferry.console.user." + OPERATOR + ".role", "operator")
                 .set("ferry.console.user." + VIEWER + ".password-hash", HASH).set("ferry.console.user." + VIEWER + ".role", "viewer");
         runtime = pipeline.runtime();
