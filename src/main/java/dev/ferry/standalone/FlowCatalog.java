@@ -7,7 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.JarURLConnection;
-import java.net.URISyntaxException;
+import java.net.URI;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,14 +69,17 @@ public final class FlowCatalog implements FlowDefinitions {
         return loader;
     }
 
-    /** The job names under {@code META-INF/batch-jobs/} in the class path's folders and jars. */
+    /**
+     * The job names under {@code META-INF/batch-jobs/} in the class path's folders and jars (a jar is found
+     * through its folder entry, which the jar tool and Maven write).
+     */
     @Override
     public List<String> names() {
         TreeSet<String> names = new TreeSet<>();
         try {
             for (URL url : Collections.list(loader.getResources(BATCH_JOBS))) {
                 if ("file".equals(url.getProtocol())) {
-                    try (Stream<Path> files = Files.list(Path.of(url.toURI()))) {
+                    try (Stream<Path> files = Files.list(Path.of(URI.create(url.toString())))) {
                         files.map(f -> f.getFileName().toString()).forEach(name -> addJobName(names, name));
                     }
                 } else if ("jar".equals(url.getProtocol())) {
@@ -92,9 +95,8 @@ public final class FlowCatalog implements FlowDefinitions {
                     }
                 }
             }
-        } catch (IOException | URISyntaxException e) {
-            throw new UncheckedIOException("cannot list " + BATCH_JOBS + " on the class path: " + e.getMessage(),
-                    e instanceof IOException io ? io : new IOException(e));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + BATCH_JOBS + " on the class path: " + e.getMessage(), e);
         }
         return List.copyOf(names);
     }
