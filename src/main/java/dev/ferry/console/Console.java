@@ -13,7 +13,10 @@ import dev.ferry.step.StepReport;
 import dev.ferry.store.ObjectStore;
 import dev.ferry.variables.BusinessDate;
 import dev.ferry.variables.Variables;
+import jakarta.batch.operations.JobExecutionAlreadyCompleteException;
+import jakarta.batch.operations.JobExecutionNotMostRecentException;
 import jakarta.batch.operations.JobOperator;
+import jakarta.batch.operations.JobRestartException;
 import jakarta.batch.operations.NoSuchJobExecutionException;
 import jakarta.batch.runtime.BatchStatus;
 import jakarta.batch.runtime.JobExecution;
@@ -21,10 +24,12 @@ import jakarta.batch.runtime.StepExecution;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
@@ -144,7 +149,7 @@ public final class Console {
                 new BusinessDate(first.date().minusDays(1)).toString(), newer);
     }
 
-    private static java.time.LocalDate min(java.time.LocalDate a, java.time.LocalDate b) {
+    private static LocalDate min(LocalDate a, LocalDate b) {
         return a.isBefore(b) ? a : b;
     }
 
@@ -240,8 +245,7 @@ public final class Console {
         long newId;
         try {
             newId = operator.restart(id, restart);
-        } catch (jakarta.batch.operations.JobRestartException | jakarta.batch.operations.JobExecutionAlreadyCompleteException
-                 | jakarta.batch.operations.JobExecutionNotMostRecentException e) {
+        } catch (JobRestartException | JobExecutionAlreadyCompleteException | JobExecutionNotMostRecentException e) {
             throw ConsoleProblem.conflict("execution " + id + " (" + execution.getBatchStatus() + ") cannot be restarted: " + e.getMessage()
                     + "; only the newest execution of a failed or stopped run can be");
         }
@@ -271,7 +275,7 @@ public final class Console {
         if (to.compareTo(from) < 0) {
             throw ConsoleProblem.badRequest("from " + from + " is after to " + to);
         }
-        long dates = java.time.temporal.ChronoUnit.DAYS.between(from.date(), to.date()) + 1;
+        long dates = ChronoUnit.DAYS.between(from.date(), to.date()) + 1;
         if (dates > MAX_BACKFILL_DATES) {
             throw ConsoleProblem.badRequest(dates + " dates is more than a backfill from the console takes (" + MAX_BACKFILL_DATES
                     + "); split the range or use ferry backfill");
@@ -333,7 +337,7 @@ public final class Console {
         try {
             return BatchStatus.valueOf(status);
         } catch (IllegalArgumentException e) {
-            throw ConsoleProblem.badRequest("status '" + status + "' is not one of " + java.util.Arrays.toString(BatchStatus.values()));
+            throw ConsoleProblem.badRequest("status '" + status + "' is not one of " + Arrays.toString(BatchStatus.values()));
         }
     }
 

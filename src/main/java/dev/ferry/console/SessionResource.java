@@ -16,7 +16,9 @@ import jakarta.ws.rs.core.NewCookie;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.logging.Logger;
 
 /** Logging in and out of the console, and who is logged in. */
@@ -63,7 +65,7 @@ public class SessionResource {
         Cookie cookie = headers.getCookies().get(ConsoleSecurity.COOKIE);
         String token = "FORM".equals(security.getAuthenticationScheme()) && cookie != null
                 ? sessions.find(cookie.getValue()).map(Sessions.Session::csrfToken).orElse(null) : null;
-        java.util.Set<Role> roles = java.util.EnumSet.noneOf(Role.class);
+        Set<Role> roles = EnumSet.noneOf(Role.class);
         for (Role role : Role.values()) {
             if (security.isUserInRole(role.id())) {
                 roles.add(role);

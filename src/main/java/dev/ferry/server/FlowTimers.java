@@ -18,6 +18,8 @@ import jakarta.ejb.ScheduleExpression;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import jakarta.ejb.Timeout;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
 import jakarta.ejb.Timer;
 import jakarta.ejb.TimerConfig;
 import jakarta.ejb.TimerService;
@@ -55,6 +57,9 @@ import org.eclipse.microprofile.config.ConfigProvider;
 @Singleton
 @Startup
 @Lock(LockType.READ) // a catch-up awaiting its runs must not hold up heartbeats and other timers
+// A claim must be seen by other nodes when it is taken, not when the timeout ends: a catch-up awaits its
+// runs, and its transaction would hold every claim (and time out on long runs, dropping them).
+@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
 public class FlowTimers {
 
     private static final Logger LOG = Logger.getLogger(FlowTimers.class.getName());
