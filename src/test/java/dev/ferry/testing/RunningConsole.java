@@ -30,7 +30,13 @@ public final class RunningConsole implements AutoCloseable {
                 .set("ferry.console.user." + OPERATOR + ".password-hash", HASH).set("ferry.console.user." + OPERATOR + ".role", "operator")
                 .set("ferry.console.user." + VIEWER + ".password-hash", HASH).set("ferry.console.user." + VIEWER + ".role", "viewer");
         runtime = pipeline.runtime();
-        server = ConsoleServer.start(runtime);
+        try {
+            server = ConsoleServer.start(runtime);
+        } catch (RuntimeException e) {
+            runtime.close();
+            pipeline.close(); // its databases go, even when the console does not start
+            throw e;
+        }
     }
 
     public URI uri() {
