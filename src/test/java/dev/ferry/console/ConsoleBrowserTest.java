@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
@@ -152,6 +153,15 @@ class ConsoleBrowserTest {
         logIn(VIEWER);
         wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("td.cell.status-COMPLETED")));
         assertThat(browser.findElement(By.id("newer")).isEnabled()).as("the newest page has no newer page").isFalse();
+        assertThat(browser.findElements(By.cssSelector("#grid th.flow"))).hasSizeGreaterThan(1);
+        WebElement filter = browser.findElement(By.id("grid-filter"));
+        filter.sendKeys("rd");
+        // The grid refreshes while shown; what is being typed survives it.
+        wait.until(ExpectedConditions.stalenessOf(browser.findElement(By.id("grid"))));
+        assertThat(filter.getAttribute("value")).isEqualTo("rd");
+        filter.sendKeys("s", Keys.ENTER);
+        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#grid th.flow"), 1));
+        assertThat(browser.findElement(By.cssSelector("#grid th.flow")).getAttribute("data-flow")).isEqualTo("rds-to-adb");
         for (WebElement link : browser.findElements(By.cssSelector("#nav a.operator"))) {
             assertThat(link.isDisplayed()).as(link.getAttribute("href")).isFalse();
         }

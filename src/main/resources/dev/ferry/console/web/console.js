@@ -2,7 +2,7 @@
 // hash (#/grid, #/executions/12, ...); the grid and an execution refresh every few seconds while shown.
 'use strict';
 
-const state = { me: null, timer: null, gridTo: null, gridDays: 14, expanded: null, execPage: 0 };
+const state = { me: null, timer: null, grid: null, gridTo: null, gridDays: 14, expanded: null, execPage: 0, flowFilter: '' };
 const view = document.getElementById('view');
 
 function el(tag, attrs, ...children) {
@@ -52,6 +52,18 @@ const badge = (status) => el('span', { class: 'badge status-' + status }, status
 
 function render(...nodes) {
   view.replaceChildren(...nodes);
+}
+
+// The live views re-render every few seconds: while someone types in one of the controls, the controls
+// stay as they are and only what follows them is replaced.
+function renderLive(heading, controls, ...rest) {
+  const current = document.getElementById(controls.id);
+  if (current && current.contains(document.activeElement) && document.activeElement.tagName === 'INPUT') {
+    while (current.nextSibling) current.nextSibling.remove();
+    current.after(...rest);
+  } else {
+    render(heading, controls, ...rest);
+  }
 }
 
 function showLogin(message) {
@@ -125,15 +137,16 @@ async function gridView() {
   const cells = new Map(grid.cells.map((c) => [c.flow + '/' + c.mydate, c]));
   const steps = new Map(grid.steps.map((s) => [s.mydate + '/' + s.step, s.status]));
   const stepNames = [...new Set(grid.steps.map((s) => s.step))];
+  const flows = grid.flows.filter((f) => f.includes(state.flowFilter));
   const head = el('tr', {}, el('th', {}, 'Business date'));
-  for (const flow of grid.flows) {
+  for (const flow of flows) {
     head.append(el('th', { class: 'flow' + (flow === grid.expanded ? ' expanded' : ''), dataset: { flow }, title: 'Show or hide the steps',
       onclick: () => { state.expanded = state.expanded === flow ? null : flow; gridView(); } }, flow));
     if (flow === grid.expanded) stepNames.forEach((step) => head.append(el('th', { class: 'step' }, step)));
   }
   const rows = grid.dates.map((mydate) => {
     const row = el('tr', {}, el('th', {}, iso(mydate)));
-    for (const flow of grid.flows) {
+    for (const flow of flows) {
       const cell = cells.get(flow + '/' + mydate);
       row.append(cell
         ? el('td', { class: 'cell status-' + cell.status, dataset: { flow, mydate, status: cell.status, execution: cell.id },
@@ -150,15 +163,21 @@ async function gridView() {
     }
     return row;
   });
-  const pager = el('div', { class: 'pager' },
-    el('button', { id: 'older', onclick: () => { state.gridTo = grid.older; gridView(); } }, '← older'),
-    el('button', { id: 'newer', disabled: !grid.newer, onclick: () => { state.gridTo = grid.newer; gridView(); } }, 'newer →'),
+  const pager = el('div', { class: 'pager', id: 'grid-controls' },
+    el('button', { id: 'older', onclick: () => { state.gridTo = state.grid.older; gridView(); } }, '← older'),
+    el('button', { id: 'newer', onclick: () => { state.gridTo = state.grid.newer; gridView(); } }, 'newer →'),
     el('label', {}, 'up to ', el('input', { id: 'grid-to', type: 'date', value: iso(grid.dates[0]),
       onchange: (e) => { if (e.target.value) { state.gridTo = ymd(e.target.value); gridView(); } } })),
+    el('input', { id: 'grid-filter', type: 'search', placeholder: 'filter flows', value: state.flowFilter,
+      onchange: (e) => { state.flowFilter = e.target.value.trim(); gridView(); } }),
     el('label', {}, 'days ', el('select', { id: 'days', onchange: (e) => { state.gridDays = Number(e.target.value); gridView(); } },
       [7, 14, 31, 62].map((d) => el('option', { value: d, selected: d === state.gridDays }, d)))),
     el('span', { class: 'legend' }, ['COMPLETED', 'FAILED', 'STARTED', 'STOPPED', 'ABANDONED'].map((s) => el('span', { class: 'status-' + s }, s))));
-  render(el('h1', {}, 'Business dates × flows'), pager, el('table', { id: 'grid' }, el('thead', {}, head), el('tbody', {}, rows)));
+  state.grid = grid;
+  renderLive(el('h1', {}, 'Business dates × flows'), pager, el('table', { id: 'grid' }, el('thead', {}, head), el('tbody', {}, rows)));
+  document.getElementById('newer').disabled = !grid.newer;
+  const to = document.getElementById('grid-to');
+  if (to !== document.activeElement) to.value = iso(grid.dates[0]);
 }
 
 // --- one execution ------------------------------------------------------------------------------------
@@ -218,7 +237,7 @@ async function executionsView() {
     el('td', { class: 'num' }, x.id), el('td', {}, x.flow), el('td', {}, x.mydate ? iso(x.mydate) : '–'), el('td', {}, badge(x.status)),
     el('td', {}, time(x.start)), el('td', { class: 'num' }, duration(x.start, x.end))));
   const last = Math.max(0, Math.ceil(page.total / 50) - 1);
-  render(el('h1', {}, 'Executions'), filter,
+  renderLive(el('h1', {}, 'Executions'), filter,
     el('table', { id: 'executions' }, el('thead', {}, el('tr', {}, ['Id', 'Flow', 'Business date', 'Status', 'Started', 'Duration'].map((h) => el('th', {}, h)))),
       el('tbody', {}, rows)),
     el('div', { class: 'pager' },
