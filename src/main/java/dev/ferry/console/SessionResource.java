@@ -16,9 +16,7 @@ import jakarta.ws.rs.core.NewCookie;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
 import java.util.logging.Logger;
 
 /** Logging in and out of the console, and who is logged in. */
@@ -65,13 +63,7 @@ public class SessionResource {
         Cookie cookie = headers.getCookies().get(ConsoleSecurity.COOKIE);
         String token = "FORM".equals(security.getAuthenticationScheme()) && cookie != null
                 ? sessions.find(cookie.getValue()).map(Sessions.Session::csrfToken).orElse(null) : null;
-        Set<Role> roles = EnumSet.noneOf(Role.class);
-        for (Role role : Role.values()) {
-            if (security.isUserInRole(role.id())) {
-                roles.add(role);
-            }
-        }
-        return Me.of(new Account(security.getUserPrincipal().getName(), roles), token);
+        return Me.of(new Account(security.getUserPrincipal().getName(), Role.held(security::isUserInRole)), token);
     }
 
     @DELETE

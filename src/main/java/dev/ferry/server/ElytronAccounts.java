@@ -7,7 +7,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
-import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
 
@@ -30,12 +29,7 @@ public class ElytronAccounts implements Accounts {
             return Optional.empty();
         }
         try {
-            Set<Role> roles = EnumSet.noneOf(Role.class);
-            for (Role role : Role.values()) {
-                if (request.isUserInRole(role.id())) {
-                    roles.add(role);
-                }
-            }
+            Set<Role> roles = Role.held(request::isUserInRole);
             return roles.isEmpty() ? Optional.empty() : Optional.of(new Account(user, roles));
         } finally {
             try {
