@@ -43,8 +43,10 @@ final class ServeCommand implements Callable<Integer> {
             HashedAccounts accounts = HashedAccounts.from(runtime.config());
             boolean console = !once && !accounts.isEmpty();
             if (schedules.isEmpty() && !console) {
-                throw new IllegalArgumentException("no flow has a schedule and the console has no user: set ferry.flow.FLOW.schedule,"
-                        + " e.g. ferry.flow.rds-to-adb.schedule=30 2 * * *, or a console user (ferry.console.user.NAME.password-hash)");
+                String schedule = "set ferry.flow.FLOW.schedule, e.g. ferry.flow.rds-to-adb.schedule=30 2 * * *";
+                throw new IllegalArgumentException(once ? "no flow has a schedule: " + schedule
+                        : "no flow has a schedule and the console has no user: " + schedule
+                          + ", or a console user (ferry.console.user.NAME.password-hash)");
             }
             try (ConsoleServer server = console ? ConsoleServer.start(runtime, accounts) : null) {
                 if (server != null) {

@@ -34,6 +34,18 @@ class CommandLineTest {
     }
 
     @Test
+    void serveWithNothingToDoSaysWhatToConfigure() {
+        Pipeline.CliResult once = pipeline.cli("serve", "--once");
+        assertThat(once.exitCode()).isEqualTo(2);
+        assertThat(once.err()).contains("no flow has a schedule: set ferry.flow.FLOW.schedule").doesNotContain("console");
+
+        Pipeline.CliResult serve = pipeline.cli("serve");
+        assertThat(serve.exitCode()).isEqualTo(2);
+        assertThat(serve.err()).contains("no flow has a schedule and the console has no user")
+                .contains("ferry.console.user.NAME.password-hash");
+    }
+
+    @Test
     void demoSetsUpSampleDataRunsTheReferenceFlowAndShowsWhatLandedWhere() {
         Pipeline.CliResult demo = pipeline.cli("demo", "--date", "20240105", "--days", "4", "--rows-per-day", "100");
 
