@@ -23,6 +23,8 @@ import org.junit.jupiter.api.Test;
 public abstract class ConsoleApiContract {
 
     static final int ROWS_PER_DAY = 500;
+    /** The statement of the flow sleepy, while it runs. */
+    static final String SLEEPING = "SELECT count(*) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(120)'";
 
     static URI base;
     static String warehouse;
@@ -145,13 +147,16 @@ public abstract class ConsoleApiContract {
     @Test
     void anOperatorStopsARunningExecution() throws Exception {
         long id = start("sleepy", "20190105", false);
-        for (int i = 0; i < 100 && !operator.get("api/executions/" + id).json().getString("status").equals("STARTED"); i++) {
+        for (int i = 0; i < 100 && Postgres.count(warehouse, SLEEPING) == 0; i++) {
             Thread.sleep(100);
         }
+        assertThat(Postgres.count(warehouse, SLEEPING)).as("sleepy's statement runs").isEqualTo(1);
+        assertThat(operator.get("api/executions/" + id).json().getString("status")).isEqualTo("STARTED");
         assertThat(operator.get("api/executions/" + id).json().getJsonArray("actions").toString()).contains("stop");
         assertThat(viewer.post("api/executions/" + id + "/stop", "").status()).isEqualTo(403);
         assertThat(operator.post("api/executions/" + id + "/stop", "").status()).isEqualTo(200);
         assertThat(awaitEnd(operator, id).getString("status")).isEqualTo("STOPPED");
+        assertThat(Postgres.count(warehouse, SLEEPING)).as("the statement in flight was cancelled").isZero();
         Reply again = operator.post("api/executions/" + id + "/stop", "");
         assertThat(again.status()).isEqualTo(409);
         assertThat(again.message()).contains("not running");

@@ -70,6 +70,7 @@ class ConsoleBrowserTest {
         for (int i = 0; i < 1200 && operatorApi.get("api/executions?status=COMPLETED&limit=1").json().getInt("total") < 16; i++) {
             Thread.sleep(100);
         }
+        assertThat(operatorApi.get("api/executions?status=COMPLETED&limit=1").json().getInt("total")).as("backfilled dates").isEqualTo(16);
     }
 
     @AfterAll
