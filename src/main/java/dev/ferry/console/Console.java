@@ -303,6 +303,7 @@ public final class Console {
         if (sample < 0 || sample > 10_000) {
             throw ConsoleProblem.badRequest("sample must be from 0 to 10000 rows (got " + sample + ")");
         }
+        requireFlow(flow);
         byte[] xml = parts.flows().read(flow).orElseThrow(() -> unknownFlow(flow));
         List<FlowStep> steps;
         try {
@@ -316,8 +317,16 @@ public final class Console {
         return new TryRunReport(flow, mydate.toString(), lines, problems);
     }
 
-    /** @return the flow's version */
+    /**
+     * The version of a flow this runtime knows by name. Only those: a job XML file named by its path (which
+     * the command line takes) is not a flow the console may start, or any file on the server's disk could be.
+     *
+     * @return the flow's version
+     */
     private String requireFlow(String flow) {
+        if (!parts.flows().names().contains(flow)) {
+            throw unknownFlow(flow);
+        }
         return parts.flows().version(flow).orElseThrow(() -> unknownFlow(flow));
     }
 

@@ -6,11 +6,14 @@ import jakarta.inject.Inject;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.container.ResourceInfo;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Cookie;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.ext.Provider;
 import java.nio.charset.StandardCharsets;
+import java.lang.reflect.Method;
 import java.security.MessageDigest;
 import java.security.Principal;
 import java.util.Base64;
@@ -19,10 +22,14 @@ import java.util.Set;
 import java.util.logging.Logger;
 
 /**
- * Who is calling: every {@code api/} call but login needs a console session (the cookie set at login) or
- * HTTP Basic credentials. A call through a session that changes something must also send the session's
- * CSRF token in {@value #CSRF_HEADER}: a page of another site can make the browser send the cookie, but
- * cannot read the token. The page and its scripts are public; they hold no data.
+ * Who is calling: every call but those marked {@link Public} (the page, its assets, login) needs a console
+ * session (the cookie set at login) or HTTP Basic credentials. A call through a session that changes
+ * something must also send the session's CSRF token in {@value #CSRF_HEADER}: a page of another site can
+ * make the browser send the cookie, but cannot read the token.
+ *
+ * <p>The decision is made on the resource method that Jakarta REST matched, after matching, never on the
+ * request's path: a path can be spelled in many ways ({@code api;x=1/flows}, {@code api//flows}) that
+ * reach the same method.
  */
 @Provider
 @Priority(Priorities.AUTHENTICATION)
@@ -38,11 +45,13 @@ public class ConsoleSecurity implements ContainerRequestFilter {
     Sessions sessions;
     @Inject
     Accounts accounts;
+    @Context
+    ResourceInfo matched;
 
     @Override
     public void filter(ContainerRequestContext request) {
-        String path = request.getUriInfo().getPath().replaceFirst("^/", "");
-        if (!path.startsWith("api/") || path.equals("api/session") && request.getMethod().equals("POST")) {
+        Method method = matched.getResourceMethod();
+        if (method != null && method.isAnnotationPresent(Public.class)) {
             return;
         }
         boolean secure = request.getSecurityContext().isSecure();
@@ -53,7 +62,7 @@ public class ConsoleSecurity implements ContainerRequestFilter {
                 request.abortWith(unauthorized("wrong user name or password"));
                 return;
             }
-            request.setSecurityContext(new Context(account.get(), "BASIC", secure));
+            request.setSecurityContext(new Caller(account.get(), "BASIC", secure));
             return;
         }
         Cookie cookie = request.getCookies().get(COOKIE);
@@ -64,12 +73,12 @@ public class ConsoleSecurity implements ContainerRequestFilter {
             return;
         }
         if (!SAFE_METHODS.contains(request.getMethod()) && !sameToken(session.get().csrfToken(), request.getHeaderString(CSRF_HEADER))) {
-            LOG.warning(() -> request.getMethod() + " " + path + " by " + session.get().account().name() + " refused: no valid " + CSRF_HEADER);
+            LOG.warning(() -> request.getMethod() + " " + ClientText.escaped(request.getUriInfo().getPath()) + " by " + session.get().account().name() + " refused: no valid " + CSRF_HEADER);
             request.abortWith(Problem.response(403, "this call needs the session's CSRF token in the " + CSRF_HEADER
                     + " header (GET api/session gives it); reload the page"));
             return;
         }
-        request.setSecurityContext(new Context(session.get().account(), "FORM", secure));
+        request.setSecurityContext(new Caller(session.get().account(), "FORM", secure));
     }
 
     private Optional<Account> basic(String encoded) {
@@ -94,7 +103,7 @@ public class ConsoleSecurity implements ContainerRequestFilter {
     }
 
     /** The caller, as the resources see it through {@link SecurityContext}. */
-    record Context(Account account, String scheme, boolean secure) implements SecurityContext {
+    record Caller(Account account, String scheme, boolean secure) implements SecurityContext {
         @Override
         public Principal getUserPrincipal() {
             return account::name;

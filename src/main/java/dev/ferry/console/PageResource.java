@@ -24,6 +24,7 @@ public class PageResource {
             "css", "text/css; charset=utf-8", "svg", "image/svg+xml", "png", "image/png");
 
     @GET
+    @Public
     public Response page(@Context UriInfo uri) {
         if (!uri.getAbsolutePath().getPath().endsWith("/")) { // the page's relative links need the trailing slash
             return Response.seeOther(uri.getAbsolutePathBuilder().path("/").build()).build();
@@ -32,6 +33,7 @@ public class PageResource {
     }
 
     @GET
+    @Public
     @Path("assets/{name}")
     public Response asset(@PathParam("name") String name) {
         if (!ASSET.matcher(name).matches()) {

@@ -43,6 +43,7 @@ public class SessionResource {
     }
 
     @POST
+    @Public
     @Consumes(MediaType.APPLICATION_JSON)
     public Response login(Login login, @Context UriInfo uri, @Context SecurityContext security) {
         if (login == null || login.username() == null || login.password() == null) {
@@ -50,7 +51,7 @@ public class SessionResource {
         }
         var account = accounts.authenticate(login.username(), login.password());
         if (account.isEmpty()) {
-            LOG.warning(() -> "console login refused for user '" + login.username() + "'");
+            LOG.warning(() -> "console login refused for user '" + ClientText.escaped(login.username()) + "'");
             return Problem.response(401, "wrong user name or password, or the user has neither the viewer nor the operator role");
         }
         Sessions.Session session = sessions.open(account.get());

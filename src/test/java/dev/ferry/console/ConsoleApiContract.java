@@ -11,8 +11,15 @@ import dev.ferry.testing.Postgres;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The console's REST API as operators, viewers and scripts use it: one specification for both runtimes,
@@ -241,6 +248,78 @@ public abstract class ConsoleApiContract {
         assertThat(new ConsoleClient(base).basic(VIEWER, PASSWORD).get("api/flows").status()).isEqualTo(200);
         assertThat(new ConsoleClient(base).basic(VIEWER, PASSWORD).post("api/flows/rds-to-adb/start", "{\"mydate\": \"20190101\"}").status())
                 .isEqualTo(403);
+    }
+
+    @Test
+    void noSpellingOfAnApiPathReachesItsCallWithoutALogin() throws Exception {
+        long id = start("rds-to-adb", "20190128", false);
+        awaitEnd(operator, id);
+        ConsoleClient anonymous = new ConsoleClient(base);
+        String body = "{\"mydate\": \"" + UNTOUCHED_DATE + "\", \"from\": \"" + UNTOUCHED_DATE + "\", \"to\": \"" + UNTOUCHED_DATE + "\"}";
+        List<String> reached = new ArrayList<>();
+        int tried = 0;
+        for (String call : OpenApiDescriptionTest.implemented()) {
+            if (call.equals("post /api/session")) {
+                continue; // logging in is open to all
+            }
+            String method = call.substring(0, call.indexOf(' ')).toUpperCase(Locale.ROOT);
+            String path = call.substring(call.indexOf('/') + 1).replace("{flow}", "rds-to-adb").replace("{id}", Long.toString(id));
+            if (method.equals("GET")) {
+                assertThat(viewer.get(path).status()).as("GET " + path + " as a viewer").isEqualTo(200);
+            }
+            for (String spelling : spellings(path)) {
+                Reply reply = anonymous.exact(method, spelling, method.equals("GET") ? null : body);
+                tried++;
+                if (!List.of(400, 401, 404, 405).contains(reply.status())) {
+                    reached.add(method + " " + spelling + " -> " + reply.status() + " "
+                            + reply.body().substring(0, Math.min(120, reply.body().length())));
+                }
+            }
+        }
+        assertThat(tried).isGreaterThan(100);
+        assertThat(reached).as("calls answered without a login").isEmpty();
+        assertThat(operator.get("api/executions?from=" + UNTOUCHED_DATE + "&to=" + UNTOUCHED_DATE).json().getInt("total")).isZero();
+    }
+
+    /** The business date that the calls made without a login ask for: nothing may ever run for it. */
+    private static final String UNTOUCHED_DATE = "20190301";
+
+    /** {@code api/executions/7} as a client can spell it: matrix parameters, doubled and encoded slashes, dot segments, a trailing slash. */
+    static List<String> spellings(String path) {
+        String rest = path.substring("api/".length());
+        return List.of(path, "api;/" + rest, "api;x=1/" + rest, "api//" + rest, "/" + path, path + "/", path + ";x=1",
+                path.replace("/", "//"), path.replace("/", ";/"), "api/./" + rest, "api/nothing/../" + rest, "./" + path,
+                "api%2F" + rest, "api/" + rest.replace("/", "%2F"), "%61pi/" + rest, "api/" + rest.replace("/", "/./"),
+                "api%3B/" + rest, "api/%2E/" + rest);
+    }
+
+    @Test
+    void theConsoleStartsOnlyTheFlowsFerryKnowsNotAJobXmlFileOnTheServersDisk(@TempDir Path dir) throws Exception {
+        Path planted = dir.resolve("planted.xml");
+        Files.writeString(planted, """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <job id="planted" xmlns="https://jakarta.ee/xml/ns/jakartaee" version="2.0">
+                    <step id="drop">
+                        <batchlet ref="sql">
+                            <properties>
+                                <property name="database" value="warehouse"/>
+                                <property name="script" value="CREATE TABLE planted_ran (a int)"/>
+                            </properties>
+                        </batchlet>
+                    </step>
+                </job>
+                """);
+        String body = "{\"mydate\": \"" + UNTOUCHED_DATE + "\", \"from\": \"" + UNTOUCHED_DATE + "\", \"to\": \"" + UNTOUCHED_DATE + "\"}";
+        for (String flow : List.of(planted.toString(), dir.resolve("planted").toString())) {
+            String encoded = URLEncoder.encode(flow, StandardCharsets.UTF_8);
+            for (String action : List.of("start", "backfill", "try-run")) {
+                Reply reply = operator.post("api/flows/" + encoded + "/" + action, body);
+                assertThat(reply.status()).as(action + " " + flow + ": " + reply.body()).isEqualTo(404);
+                assertThat(reply.message()).contains("no flow named").contains("rds-to-adb");
+            }
+        }
+        assertThat(operator.get("api/executions?flow=planted").json().getInt("total")).isZero();
+        assertThat(Postgres.count(warehouse, "SELECT count(*) FROM pg_tables WHERE tablename = 'planted_ran'")).isZero();
     }
 
     @Test

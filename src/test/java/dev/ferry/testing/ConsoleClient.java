@@ -74,8 +74,20 @@ public final class ConsoleClient {
         return send("DELETE", path, null, true);
     }
 
+    /**
+     * A call to {@code rawPath} exactly as written after the console's base: not resolved, so {@code ..},
+     * {@code //}, {@code ;} and percent escapes reach the server as a client may send them.
+     */
+    public Reply exact(String method, String rawPath, String json) {
+        return send(method, URI.create(base + rawPath), json, true);
+    }
+
     private Reply send(String method, String path, String json, boolean withToken) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path))
+        return send(method, base.resolve(path), json, withToken);
+    }
+
+    private Reply send(String method, URI uri, String json, boolean withToken) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
                 .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
         if (json != null) {
             request.header("Content-Type", "application/json");
