@@ -2,12 +2,13 @@ package dev.ferry.console;
 
 import dev.ferry.db.Databases;
 import dev.ferry.flow.FlowDefinitions;
-import dev.ferry.flow.FlowStep;
+import dev.ferry.flow.FlowRefusedException;
 import dev.ferry.flow.FlowVersion;
+import dev.ferry.flow.FlowStep;
 import dev.ferry.flow.TryRun;
 import dev.ferry.recovery.ExecutionOwners;
+import dev.ferry.run.RunControl;
 import dev.ferry.schedule.Backfill;
-import dev.ferry.schedule.Claims;
 import dev.ferry.schedule.Schedule;
 import dev.ferry.step.StepReport;
 import dev.ferry.store.ObjectStore;
@@ -34,7 +35,6 @@ import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -59,35 +59,45 @@ public final class Console {
     /** Executions a page holds at most when each comes in full. */
     static final int MAX_DETAILED = 100;
 
-    /** Everything the console works with; the runtime (standalone or the WAR) provides each part. */
-    public record Parts(JobOperator operator, ExecutionHistory history, Claims claims, ExecutionOwners owners,
-                        FlowDefinitions flows, Config config, Databases databases, ObjectStore store, Executor background,
-                        String owner, Clock clock) {
+    /**
+     * Everything the console works with; the runtime (standalone or the WAR) provides each part.
+     *
+     * @param host recorded with the runs the console starts: {@code console:USER@HOST}
+     */
+    public record Parts(RunControl control, ExecutionHistory history, ExecutionOwners owners, Config config, Databases databases,
+                        ObjectStore store, Executor background, String host, Clock clock) {
     }
 
     private final Parts parts;
     private final JobOperator operator;
+    private final FlowDefinitions flows;
     private final AtomicBoolean indexed = new AtomicBoolean();
 
     public Console(Parts parts) {
         this.parts = parts;
-        this.operator = parts.operator();
+        this.operator = parts.control().operator();
+        this.flows = parts.control().flows();
+    }
+
+    /** Who started a run from the console, as its job parameters and claim record it. */
+    private String startedBy(String user) {
+        return "console:" + user + "@" + parts.host();
     }
 
     /** The flows this runtime can start, and those that have run, each with its schedule and newest execution. */
     public List<FlowView> flows() {
-        Map<String, Schedule> schedules = Schedule.fromConfig(parts.config());
+        Map<String, Schedule> schedules = Schedule.fromConfig(parts.config(), flows.names());
         Map<String, ExecutionSummary> last = new TreeMap<>();
         for (ExecutionSummary e : sql(() -> parts.history().latestPerFlow())) {
             last.put(e.flow(), e);
         }
-        TreeSet<String> names = new TreeSet<>(parts.flows().names());
+        TreeSet<String> names = new TreeSet<>(flows.names());
         names.addAll(schedules.keySet());
         names.addAll(last.keySet());
         List<FlowView> views = new ArrayList<>();
         for (String name : names) {
             Schedule schedule = schedules.get(name);
-            views.add(new FlowView(name, parts.flows().version(name).orElse(null),
+            views.add(new FlowView(name, flows.version(name).orElse(null),
                     schedule == null ? null : scheduleView(schedule), last.get(name)));
         }
         return views;
@@ -139,8 +149,8 @@ public final class Console {
             indexed.set(true);
         }
         List<ExecutionSummary> cells = sql(() -> parts.history().latestPerDate(first, last));
-        TreeSet<String> flows = new TreeSet<>(parts.flows().names());
-        flows.addAll(Schedule.fromConfig(parts.config()).keySet());
+        TreeSet<String> flows = new TreeSet<>(this.flows.names());
+        flows.addAll(Schedule.fromConfig(parts.config(), this.flows.names()).keySet());
         cells.forEach(c -> flows.add(c.flow()));
         List<ExecutionHistory.StepStatus> steps = expand.isEmpty() ? List.of()
                 : sql(() -> parts.history().stepsPerDate(expand.get(), first, last));
@@ -189,7 +199,9 @@ public final class Console {
         }
         return new ExecutionDetail(id, execution.getJobName(), parameters.getProperty(Variables.MYDATE),
                 execution.getBatchStatus().name(), execution.getExitStatus(), instant(execution.getStartTime()),
-                instant(execution.getEndTime()), owner, shown, steps, error, actions(execution));
+                instant(execution.getEndTime()), parameters.getProperty(RunControl.STARTED_BY, "outside Ferry"),
+                Boolean.parseBoolean(parameters.getProperty(RunControl.FORCED)), parameters.getProperty(FlowVersion.PARAMETER),
+                owner, shown, steps, error, actions(execution));
     }
 
     private static List<String> actions(JobExecution execution) {
@@ -210,20 +222,19 @@ public final class Console {
     }
 
     /**
-     * Starts {@code flow} for {@code mydate} once: the (flow, date) claim is taken first, as a timer's run
-     * takes it; {@code force} reruns a claimed date and records that it was forced.
+     * Starts {@code flow} for {@code mydate} once, as every start does (checked, then the (flow, date) claim);
+     * {@code force} reruns a claimed date and {@code allowFuture} a date later than the flow's T+1 date.
      */
-    public ExecutionDetail start(String flow, BusinessDate mydate, boolean force) {
-        Properties parameters = new Properties();
-        parameters.setProperty(FlowVersion.PARAMETER, requireFlow(flow));
-        OptionalLong id = sql(() -> parts.claims().startOnce(operator, flow, flow, mydate, parameters, parts.owner(), force));
-        if (id.isEmpty()) {
-            String holder = sql(() -> parts.claims().holder(flow, mydate)).orElse("another start");
-            throw ConsoleProblem.conflict("flow " + flow + " has been started for " + mydate + " already, by " + holder
-                    + "; restart that execution if it failed, or start again with force to rerun the date");
+    public ExecutionDetail start(String flow, BusinessDate mydate, boolean force, boolean allowFuture, String user) {
+        requireFlow(flow);
+        RunControl.Start start = checked(() -> parts.control().startOnce(new RunControl.StartRequest(flow, mydate, Map.of(),
+                startedBy(user), force, allowFuture)));
+        if (start instanceof RunControl.AlreadyClaimed taken) {
+            throw ConsoleProblem.conflict(taken.message());
         }
-        LOG.info(() -> "console: " + parts.owner() + " started flow " + flow + ", mydate " + mydate + " as execution " + id.getAsLong());
-        return execution(id.getAsLong());
+        long id = ((RunControl.Started) start).executionId();
+        LOG.info(() -> "console: " + startedBy(user) + " started flow " + flow + ", mydate " + mydate + " as execution " + id);
+        return execution(id);
     }
 
     public ExecutionDetail stop(long id) {
@@ -236,22 +247,14 @@ public final class Console {
     }
 
     /** Restarts a failed or stopped execution from the step that did not complete, with the flow as it is now. */
-    public ExecutionDetail restart(long id) {
+    public ExecutionDetail restart(long id, String user) {
         JobExecution execution = jobExecution(id);
-        Properties original = operator.getParameters(id);
-        String jobXml = original.getProperty("jberet.jobXmlName", execution.getJobName());
-        Properties restart = new Properties();
-        parts.flows().version(jobXml).ifPresent(v -> restart.setProperty(FlowVersion.PARAMETER, v));
         long newId;
         try {
-            newId = operator.restart(id, restart);
+            newId = checked(() -> parts.control().restart(id, startedBy(user), Map.of()));
         } catch (JobRestartException | JobExecutionAlreadyCompleteException | JobExecutionNotMostRecentException e) {
             throw ConsoleProblem.conflict("execution " + id + " (" + execution.getBatchStatus() + ") cannot be restarted: " + e.getMessage()
                     + "; only the newest execution of a failed or stopped run can be");
-        }
-        String mydate = original.getProperty(Variables.MYDATE);
-        if (mydate != null) {
-            sql(() -> { parts.claims().attach(execution.getJobName(), BusinessDate.parse(mydate), newId); return null; });
         }
         return execution(newId);
     }
@@ -270,7 +273,7 @@ public final class Console {
      * Runs {@code flow} for every date from {@code from} to {@code to}, {@code parallel} at a time, in the
      * background: completed dates are skipped, failed ones restarted, as {@code ferry backfill} does.
      */
-    public BackfillAccepted backfill(String flow, BusinessDate from, BusinessDate to, int parallel) {
+    public BackfillAccepted backfill(String flow, BusinessDate from, BusinessDate to, int parallel, boolean allowFuture, String user) {
         requireFlow(flow);
         if (to.compareTo(from) < 0) {
             throw ConsoleProblem.badRequest("from " + from + " is after to " + to);
@@ -283,10 +286,16 @@ public final class Console {
         if (parallel < 1 || parallel > MAX_BACKFILL_PARALLEL) {
             throw ConsoleProblem.badRequest("parallel must be from 1 to " + MAX_BACKFILL_PARALLEL + " (got " + parallel + ")");
         }
-        Backfill.Request request = new Backfill.Request(flow, flow, from, to, parallel, Backfill.Order.ASC, false, List.of(), true);
+        Backfill.Request request = new Backfill.Request(flow, from, to, parallel, Backfill.Order.ASC, false, List.of(), true, allowFuture);
+        // Checked here, so that a flow or a range that would be refused is answered now, not only logged.
+        checked(() -> parts.control().check(flow, Map.of(Variables.MYDATE, from.toString())));
+        checked(() -> {
+            parts.control().checkDate(flow, to, allowFuture);
+            return null;
+        });
         parts.background().execute(() -> {
             try {
-                new Backfill(operator, parts.claims(), parts.owner()).run(request,
+                new Backfill(parts.control(), startedBy(user)).run(request,
                         outcome -> LOG.info(() -> "backfill " + flow + " " + outcome.mydate() + ": " + outcome.action()
                                 + (outcome.status() == null ? "" : ", " + outcome.status())));
             } catch (InterruptedException e) {
@@ -304,7 +313,7 @@ public final class Console {
             throw ConsoleProblem.badRequest("sample must be from 0 to 10000 rows (got " + sample + ")");
         }
         requireFlow(flow);
-        byte[] xml = parts.flows().read(flow).orElseThrow(() -> unknownFlow(flow));
+        byte[] xml = flows.read(flow).orElseThrow(() -> unknownFlow(flow));
         List<FlowStep> steps;
         try {
             steps = FlowStep.parse(xml);
@@ -312,7 +321,7 @@ public final class Console {
             throw new ConsoleProblem(422, "the job XML of flow " + flow + " does not parse: " + e.getMessage() + "; check it with ferry validate");
         }
         List<String> lines = new ArrayList<>();
-        List<String> problems = new TryRun(parts.databases(), parts.store(), parts.flows().loader())
+        List<String> problems = new TryRun(parts.databases(), parts.store(), flows.loader())
                 .run(steps, Variables.of(Map.of(Variables.MYDATE, mydate.toString())), sample, lines::add);
         return new TryRunReport(flow, mydate.toString(), lines, problems);
     }
@@ -324,14 +333,14 @@ public final class Console {
      * @return the flow's version
      */
     private String requireFlow(String flow) {
-        if (!parts.flows().names().contains(flow)) {
+        if (!flows.names().contains(flow)) {
             throw unknownFlow(flow);
         }
-        return parts.flows().version(flow).orElseThrow(() -> unknownFlow(flow));
+        return flows.version(flow).orElseThrow(() -> unknownFlow(flow));
     }
 
     private ConsoleProblem unknownFlow(String flow) {
-        return ConsoleProblem.notFound("no flow named '" + flow + "'; the flows here are " + parts.flows().names());
+        return ConsoleProblem.notFound("no flow named '" + flow + "'; the flows here are " + flows.names());
     }
 
     private JobExecution jobExecution(long id) {
@@ -352,6 +361,15 @@ public final class Console {
 
     private static Instant instant(Date date) {
         return date == null ? null : date.toInstant();
+    }
+
+    /** A start the run control refused becomes 422 with every problem it found. */
+    private static <T> T checked(java.util.function.Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (FlowRefusedException e) {
+            throw new ConsoleProblem(422, e.getMessage());
+        }
     }
 
     private interface SqlCall<T> {

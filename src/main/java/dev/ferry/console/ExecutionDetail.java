@@ -5,12 +5,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One execution as its page shows it: parameters (secrets masked), owner, steps with what they moved, the
+ * One execution as its page shows it: parameters (secrets masked), who started it (and whether forced),
+ * which version of the flow ran, the process that runs it (owner), steps with what they moved, the
  * error that ended it, and the actions that can be taken on it now ({@code stop}, {@code restart},
  * {@code abandon}).
  */
 public record ExecutionDetail(long id, String flow, String mydate, String status, String exitStatus, Instant start,
-                              Instant end, String owner, Map<String, String> parameters, List<Step> steps, String error,
+                              Instant end, String startedBy, boolean forced, String version, String owner, Map<String, String> parameters, List<Step> steps, String error,
                               List<String> actions) {
 
     /** A step: rows, bytes and files for the steps that moved data (null while running or failed), and its error. */

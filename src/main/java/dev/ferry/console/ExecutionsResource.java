@@ -9,7 +9,9 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.SecurityContext;
 import java.util.Optional;
 
 /** Executions: the filtered, paged history, one execution in full, and stop, restart, abandon. */
@@ -54,8 +56,8 @@ public class ExecutionsResource {
     @POST
     @Path("{id}/restart")
     @OperatorOnly
-    public ExecutionDetail restart(@PathParam("id") String id) {
-        return console.restart(id(id));
+    public ExecutionDetail restart(@PathParam("id") String id, @Context SecurityContext caller) {
+        return console.restart(id(id), caller.getUserPrincipal().getName());
     }
 
     @POST

@@ -12,6 +12,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
 import java.util.List;
 
@@ -26,12 +27,15 @@ public class FlowsResource {
     Console console;
 
 
-    /** @param force rerun a date that has been started already (recorded as forced) */
-    public record StartRequest(String mydate, boolean force) {
+    /**
+     * @param force       rerun a date that has been started already (recorded as forced)
+     * @param allowFuture run a date later than the flow's T+1 date (the page asks to confirm it)
+     */
+    public record StartRequest(String mydate, boolean force, boolean allowFuture) {
     }
 
     /** @param parallel how many dates run at a time (default 1) */
-    public record BackfillRequest(String from, String to, Integer parallel) {
+    public record BackfillRequest(String from, String to, Integer parallel, boolean allowFuture) {
     }
 
     /** @param sample also extract and load this many rows into a sandbox (default 0) */
@@ -46,21 +50,21 @@ public class FlowsResource {
     @POST
     @Path("{flow}/start")
     @OperatorOnly
-    public Response start(@PathParam("flow") String flow, StartRequest request, @Context UriInfo uri) {
+    public Response start(@PathParam("flow") String flow, StartRequest request, @Context UriInfo uri, @Context SecurityContext caller) {
         ExecutionDetail started = console.start(flow, date("mydate", request == null ? null : request.mydate()),
-                request != null && request.force());
+                request != null && request.force(), request != null && request.allowFuture(), caller.getUserPrincipal().getName());
         return Response.created(uri.getBaseUriBuilder().path("api/executions/{id}").build(started.id())).entity(started).build();
     }
 
     @POST
     @Path("{flow}/backfill")
     @OperatorOnly
-    public Response backfill(@PathParam("flow") String flow, BackfillRequest request) {
+    public Response backfill(@PathParam("flow") String flow, BackfillRequest request, @Context SecurityContext caller) {
         if (request == null) {
             throw ConsoleProblem.badRequest("give the range as JSON: {\"from\": \"20240101\", \"to\": \"20240131\", \"parallel\": 2}");
         }
         BackfillAccepted accepted = console.backfill(flow, date("from", request.from()), date("to", request.to()),
-                request.parallel() == null ? 1 : request.parallel());
+                request.parallel() == null ? 1 : request.parallel(), request.allowFuture(), caller.getUserPrincipal().getName());
         return Response.accepted(accepted).build();
     }
 

@@ -18,6 +18,19 @@ public interface FlowDefinitions {
     /** The job XML of a flow (a job name, or standalone a path to a job XML file), or null when there is none. */
     InputStream jobXml(String flow) throws IOException;
 
+    /**
+     * The job XML name JBeret is to load for {@code flow}: the name itself, or standalone a job XML file's
+     * absolute path, so that a restart from another directory finds the same file.
+     */
+    default String jobXmlName(String flow) {
+        return flow;
+    }
+
+    /** The flows folder ({@code ferry.flows.dir}) whose job XML files are flows too, if there is one. */
+    default Optional<java.nio.file.Path> folder() {
+        return Optional.empty();
+    }
+
     /** Where a flow's script files are found. */
     ClassLoader loader();
 

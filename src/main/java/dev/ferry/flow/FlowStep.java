@@ -26,6 +26,26 @@ public record FlowStep(String id, String ref, int line, Map<String, Property> pr
         return Optional.ofNullable(properties.get(name)).map(Property::value);
     }
 
+    /** The job's id: the flow's name, under which its executions and claims are kept. @throws Exception when the XML does not parse */
+    public static String jobId(byte[] jobXml) throws Exception {
+        String[] id = new String[1];
+        SAXParserFactory factory = SAXParserFactory.newInstance();
+        factory.setNamespaceAware(true);
+        factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+        factory.newSAXParser().parse(new ByteArrayInputStream(jobXml), new DefaultHandler() {
+            @Override
+            public void startElement(String uri, String localName, String qName, Attributes attributes) {
+                if (id[0] == null && localName.equals("job")) {
+                    id[0] = attributes.getValue("id");
+                }
+            }
+        });
+        if (id[0] == null || id[0].isBlank()) {
+            throw new IllegalArgumentException("the job XML has no <job id=\"...\">");
+        }
+        return id[0];
+    }
+
     /** The batchlet steps of a job XML, in document order. @throws Exception when the XML does not parse */
     public static List<FlowStep> parse(byte[] jobXml) throws Exception {
         List<FlowStep> steps = new ArrayList<>();

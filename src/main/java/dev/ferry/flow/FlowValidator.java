@@ -4,6 +4,7 @@ import dev.ferry.extract.ExtractBatchlet;
 import dev.ferry.load.LoadBatchlet;
 import dev.ferry.sql.ScriptFile;
 import dev.ferry.sql.SqlBatchlet;
+import dev.ferry.step.StepScope;
 import dev.ferry.variables.Variables;
 import jakarta.batch.api.BatchProperty;
 import java.io.ByteArrayInputStream;
@@ -78,6 +79,7 @@ public final class FlowValidator {
         for (FlowStep step : steps) {
             checkStep(step, variables, problems);
         }
+        checkSelectedSteps(steps, problems);
         return sorted(problems);
     }
 
@@ -127,6 +129,23 @@ public final class FlowValidator {
         }
         if (step.ref().equals("sql") && step.properties().containsKey("script") == step.properties().containsKey("scriptFile")) {
             problems.add(new Problem(step.line(), "step " + step.id() + ": the sql batchlet needs exactly one of 'script' and 'scriptFile'"));
+        }
+    }
+
+    /** A step named in {@code ferry.steps} that the flow does not have would leave the date done with nothing run. */
+    private void checkSelectedSteps(List<FlowStep> steps, List<Problem> problems) {
+        String selected = parameters.get(StepScope.STEPS);
+        if (selected == null) {
+            return;
+        }
+        Set<String> ids = new TreeSet<>();
+        steps.forEach(s -> ids.add(s.id()));
+        for (String name : selected.split(",")) {
+            String step = name.strip();
+            if (!ids.contains(step)) {
+                problems.add(new Problem(0, "the flow has no step '" + step + "' (job parameter " + StepScope.STEPS + ", --steps)"
+                        + closest(step, ids) + "; its steps are " + ids));
+            }
         }
     }
 

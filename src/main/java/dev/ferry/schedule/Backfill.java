@@ -1,18 +1,16 @@
 package dev.ferry.schedule;
 
+import dev.ferry.run.RunControl;
 import dev.ferry.step.StepScope;
 import dev.ferry.variables.BusinessDate;
-import jakarta.batch.operations.JobOperator;
+import dev.ferry.variables.Variables;
 import jakarta.batch.runtime.BatchStatus;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
-import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -28,17 +26,16 @@ import java.util.function.Consumer;
  */
 public final class Backfill {
 
-    private static final Set<BatchStatus> ENDED = Set.of(BatchStatus.COMPLETED, BatchStatus.FAILED, BatchStatus.STOPPED,
-            BatchStatus.ABANDONED);
-
     public enum Order { ASC, DESC }
 
     /**
+     * @param flow              a flow's name, or on the command line a path to its job XML file
      * @param steps             the steps to run (job parameter {@code ferry.steps}); empty for all
      * @param continueOnFailure keep starting dates after one failed; otherwise start no more
+     * @param allowFuture       allow dates later than the flow's T+1 date
      */
-    public record Request(String flow, String jobXmlName, BusinessDate from, BusinessDate to, int parallel, Order order,
-                          boolean force, List<String> steps, boolean continueOnFailure) {
+    public record Request(String flow, BusinessDate from, BusinessDate to, int parallel, Order order,
+                          boolean force, List<String> steps, boolean continueOnFailure, boolean allowFuture) {
         public Request {
             if (to.compareTo(from) < 0) {
                 throw new IllegalArgumentException("--from " + from + " is after --to " + to);
@@ -59,6 +56,10 @@ public final class Backfill {
             }
             return dates;
         }
+
+        Map<String, String> parameters() {
+            return steps.isEmpty() ? Map.of() : Map.of(StepScope.STEPS, String.join(",", steps));
+        }
     }
 
     /** What happened to one date: {@code started}, {@code restarted}, {@code skipped: ...}. */
@@ -68,18 +69,25 @@ public final class Backfill {
         }
     }
 
-    private final JobOperator operator;
-    private final Claims claims;
-    private final String owner;
+    private final RunControl control;
+    private final String startedBy;
 
-    public Backfill(JobOperator operator, Claims claims, String owner) {
-        this.operator = operator;
-        this.claims = claims;
-        this.owner = owner;
+    public Backfill(RunControl control, String startedBy) {
+        this.control = control;
+        this.startedBy = startedBy;
     }
 
-    /** Runs the range; calls {@code onEach} as each date ends; returns the outcomes in the order of the dates. */
+    /**
+     * Checks the flow, the steps and the range first (nothing starts when one is wrong), then runs the range;
+     * calls {@code onEach} as each date ends; returns the outcomes in the order of the dates.
+     *
+     * @throws dev.ferry.run.FlowRefusedException when the flow does not validate or the range reaches past T+1
+     */
     public List<Outcome> run(Request request, Consumer<Outcome> onEach) throws InterruptedException {
+        Map<String, String> checked = new java.util.TreeMap<>(request.parameters());
+        checked.put(Variables.MYDATE, request.from().toString());
+        String flow = control.check(request.flow(), checked);
+        control.checkDate(flow, request.to(), request.allowFuture());
         AtomicBoolean failed = new AtomicBoolean();
         ExecutorService pool = Executors.newFixedThreadPool(request.parallel());
         try {
@@ -88,7 +96,7 @@ public final class Backfill {
                 futures.add(pool.submit(() -> {
                     Outcome outcome = failed.get() && !request.continueOnFailure()
                             ? new Outcome(date, "not started: an earlier date failed", null, null, Duration.ZERO)
-                            : runDate(request, date);
+                            : runDate(request, flow, date);
                     if (!outcome.ok() && outcome.executionId() != null) {
                         failed.set(true);
                     }
@@ -112,13 +120,9 @@ public final class Backfill {
         }
     }
 
-    private Outcome runDate(Request request, BusinessDate date) throws SQLException, InterruptedException {
+    private Outcome runDate(Request request, String flow, BusinessDate date) throws InterruptedException {
         long started = System.nanoTime();
-        Properties parameters = new Properties();
-        if (!request.steps().isEmpty()) {
-            parameters.setProperty(StepScope.STEPS, String.join(",", request.steps()));
-        }
-        Optional<Claims.Claim> claim = request.force() ? Optional.empty() : claims.find(request.flow(), date);
+        Optional<Claims.Claim> claim = request.force() ? Optional.empty() : control.claim(flow, date);
         String action;
         long id;
         if (claim.isPresent()) {
@@ -126,38 +130,27 @@ public final class Backfill {
             if (previous == null) {
                 return new Outcome(date, "skipped: claimed by " + claim.get() + ", not started", null, null, Duration.ZERO);
             }
-            BatchStatus status = operator.getJobExecution(previous).getBatchStatus();
+            BatchStatus status = control.operator().getJobExecution(previous).getBatchStatus();
             switch (status) {
                 case COMPLETED:
                     return new Outcome(date, "skipped: completed", previous, status, Duration.ZERO);
                 case FAILED, STOPPED:
-                    id = operator.restart(previous, parameters);
-                    claims.attach(request.flow(), date, id);
+                    id = control.restart(previous, startedBy, request.parameters());
                     action = "restarted " + previous;
                     break;
                 default:
                     return new Outcome(date, "skipped: execution " + previous + " is " + status, previous, status, Duration.ZERO);
             }
         } else {
-            OptionalLong startedId = claims.startOnce(operator, request.flow(), request.jobXmlName(), date, parameters, owner,
-                    request.force());
-            if (startedId.isEmpty()) {
-                return new Outcome(date, "skipped: claimed by " + claims.holder(request.flow(), date).orElse("?"), null, null, Duration.ZERO);
+            RunControl.Start start = control.startOnce(new RunControl.StartRequest(request.flow(), date, request.parameters(), startedBy,
+                    request.force(), request.allowFuture()));
+            if (start instanceof RunControl.AlreadyClaimed taken) {
+                return new Outcome(date, "skipped: claimed by " + taken.claim(), null, null, Duration.ZERO);
             }
-            id = startedId.getAsLong();
+            id = ((RunControl.Started) start).executionId();
             action = request.force() ? "started (forced)" : "started";
         }
-        BatchStatus status = await(id);
+        BatchStatus status = control.await(id).getBatchStatus();
         return new Outcome(date, action, id, status, Duration.ofNanos(System.nanoTime() - started));
-    }
-
-    private BatchStatus await(long executionId) throws InterruptedException {
-        while (true) {
-            BatchStatus status = operator.getJobExecution(executionId).getBatchStatus();
-            if (ENDED.contains(status)) {
-                return status;
-            }
-            Thread.sleep(200);
-        }
     }
 }

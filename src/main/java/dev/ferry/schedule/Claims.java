@@ -92,6 +92,47 @@ public final class Claims {
         }
     }
 
+    /**
+     * Gives up a claim taken by {@code claimedBy} whose run could not be started: the earlier claim that a
+     * forced start took over comes back, or the date is free again.
+     */
+    public void release(String flow, BusinessDate mydate, String claimedBy, Optional<Claim> previous) throws SQLException {
+        String sql = previous.isPresent()
+                ? "UPDATE " + TABLE + " SET claimed_by = ?, claimed_at = ?, forced = ?, execution_id = ?"
+                  + " WHERE flow = ? AND mydate = ? AND claimed_by = ? AND execution_id IS NULL"
+                : "DELETE FROM " + TABLE + " WHERE flow = ? AND mydate = ? AND claimed_by = ? AND execution_id IS NULL";
+        try (Connection c = dataSource.getConnection(); PreparedStatement update = c.prepareStatement(sql)) {
+            int i = 1;
+            if (previous.isPresent()) {
+                Claim p = previous.get();
+                update.setString(i++, p.claimedBy());
+                update.setTimestamp(i++, java.sql.Timestamp.from(p.claimedAt()));
+                update.setBoolean(i++, p.forced());
+                if (p.executionId() == null) {
+                    update.setNull(i++, java.sql.Types.BIGINT);
+                } else {
+                    update.setLong(i++, p.executionId());
+                }
+            }
+            update.setString(i++, flow);
+            update.setString(i++, mydate.toString());
+            update.setString(i, claimedBy);
+            update.executeUpdate();
+        }
+    }
+
+    /** A restart of {@code from} runs the date now: the claim that {@code from} held moves to {@code to}. */
+    public void moveTo(String flow, BusinessDate mydate, long from, long to) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement update = c.prepareStatement(
+                "UPDATE " + TABLE + " SET execution_id = ? WHERE flow = ? AND mydate = ? AND (execution_id = ? OR execution_id IS NULL)")) {
+            update.setLong(1, to);
+            update.setString(2, flow);
+            update.setString(3, mydate.toString());
+            update.setLong(4, from);
+            update.executeUpdate();
+        }
+    }
+
     /** A claim: who took it, when, whether forced, and the execution it started (null until attached). */
     public record Claim(String claimedBy, java.time.Instant claimedAt, boolean forced, Long executionId) {
         @Override

@@ -14,8 +14,12 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -47,26 +51,60 @@ public record Schedule(String flow, String cron, ZoneId zone, MisfirePolicy misf
      * The schedules in the configuration: {@code ferry.flow.FLOW.schedule} and, optionally,
      * {@code ferry.flow.FLOW.timezone} (default {@code ferry.timezone}, then the system zone) and
      * {@code ferry.flow.FLOW.misfire} ({@code catch-up}, the default, {@code latest} or {@code skip}).
+     * Each key is looked up for every flow in {@code knownFlows} too, so that an environment variable
+     * ({@code FERRY_FLOW_RDS_TO_ADB_SCHEDULE}) schedules the flow {@code rds-to-adb}, whose name an
+     * environment variable cannot spell; a schedule of a flow not known here keeps its configured name.
      */
-    public static Map<String, Schedule> fromConfig(Config config) {
+    public static Map<String, Schedule> fromConfig(Config config, Collection<String> knownFlows) {
         ZoneId defaultZone = defaultZone(config);
-        Map<String, Schedule> schedules = new TreeMap<>();
+        Map<String, String> byEnvironmentName = new TreeMap<>();
+        knownFlows.forEach(flow -> byEnvironmentName.put(environmentName(flow), flow));
+        Set<String> flows = new TreeSet<>();
         for (String key : config.getPropertyNames()) {
             Matcher m = KEY.matcher(key);
             if (m.matches()) {
-                String flow = m.group(1);
-                String cron = config.getValue(key, String.class);
-                String misfireKey = "ferry.flow." + flow + ".misfire";
-                MisfirePolicy misfire;
-                try {
-                    misfire = MisfirePolicy.parse(config.getOptionalValue(misfireKey, String.class).orElse("catch-up"));
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException(misfireKey + ": " + e.getMessage());
-                }
-                schedules.put(flow, new Schedule(flow, cron, zone(config, "ferry.flow." + flow + ".timezone", defaultZone), misfire));
+                flows.add(byEnvironmentName.getOrDefault(environmentName(m.group(1)), m.group(1)));
             }
         }
+        for (String flow : knownFlows) {
+            if (config.getOptionalValue(key(flow, "schedule"), String.class).isPresent()) {
+                flows.add(flow);
+            }
+        }
+        Map<String, Schedule> schedules = new TreeMap<>();
+        for (String flow : flows) {
+            String cron = config.getOptionalValue(key(flow, "schedule"), String.class).orElse(null);
+            if (cron == null) {
+                continue;
+            }
+            MisfirePolicy misfire;
+            try {
+                misfire = MisfirePolicy.parse(config.getOptionalValue(key(flow, "misfire"), String.class).orElse("catch-up"));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(key(flow, "misfire") + ": " + e.getMessage());
+            }
+            schedules.put(flow, new Schedule(flow, cron, zoneOf(config, flow, defaultZone), misfire));
+        }
         return schedules;
+    }
+
+    /** {@code ferry.flow.FLOW.NAME}. */
+    public static String key(String flow, String name) {
+        return "ferry.flow." + flow + "." + name;
+    }
+
+    /** How an environment variable spells a name: every character but letters and digits as {@code _}, upper case. */
+    public static String environmentName(String name) {
+        return name.replaceAll("[^A-Za-z0-9]", "_").toUpperCase(Locale.ROOT);
+    }
+
+    /** The zone of a flow's business dates: {@code ferry.flow.FLOW.timezone}, else {@link #defaultZone}. */
+    public static ZoneId zoneOf(Config config, String flow) {
+        return zoneOf(config, flow, defaultZone(config));
+    }
+
+    private static ZoneId zoneOf(Config config, String flow, ZoneId defaultZone) {
+        return zone(config, key(flow, "timezone"), defaultZone);
     }
 
     /** {@code ferry.timezone}, else the system's zone: the zone of schedules and of T+1 business dates. */

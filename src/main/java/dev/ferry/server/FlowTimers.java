@@ -1,17 +1,18 @@
 package dev.ferry.server;
 
-import dev.ferry.flow.FlowVersion;
+import dev.ferry.flow.FlowDefinitions;
 import dev.ferry.recovery.ExecutionOwners;
+import dev.ferry.run.RunControl;
 import dev.ferry.schedule.Claims;
 import dev.ferry.schedule.MisfirePolicy;
 import dev.ferry.schedule.Schedule;
 import dev.ferry.schedule.Scheduler;
 import dev.ferry.schedule.Watermarks;
 import dev.ferry.variables.BusinessDate;
+import dev.ferry.variables.Variables;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
 import jakarta.batch.runtime.BatchRuntime;
-import jakarta.batch.runtime.BatchStatus;
 import jakarta.ejb.Lock;
 import jakarta.ejb.LockType;
 import jakarta.ejb.ScheduleExpression;
@@ -24,8 +25,6 @@ import jakarta.ejb.Timer;
 import jakarta.ejb.TimerConfig;
 import jakarta.ejb.TimerService;
 import jakarta.inject.Inject;
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.sql.SQLException;
@@ -33,12 +32,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.util.Collection;
-import java.util.EnumSet;
 import java.util.Map;
-import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Properties;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.logging.Logger;
 import javax.naming.InitialContext;
@@ -77,6 +72,10 @@ public class FlowTimers {
     private Watermarks watermarks;
     @Inject
     ExecutionOwners owners;
+    @Inject
+    RunControl control;
+    @Inject
+    FlowDefinitions flows;
     private String owner;
 
     @PostConstruct
@@ -95,11 +94,26 @@ public class FlowTimers {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot set up Ferry's tables in " + repository + ": " + e.getMessage(), e);
         }
-        Map<String, Schedule> wanted = new TreeMap<>(Schedule.fromConfig(config));
         for (Timer timer : timerService.getTimers()) {
             if (HEARTBEAT.equals(timer.getInfo()) || CATCH_UP.equals(timer.getInfo())) {
                 timer.cancel();
-            } else if (timer.getInfo() instanceof Schedule kept && kept.equals(wanted.get(kept.flow()))) {
+            }
+        }
+        timerService.createIntervalTimer(2_000, 2_000, new TimerConfig(HEARTBEAT, false));
+        // The flows are known once the web module has started, and caught-up runs are awaited one by one: both
+        // on a timer thread of their own, not in deployment.
+        timerService.createSingleActionTimer(1_000, new TimerConfig(CATCH_UP, false));
+    }
+
+    /** One persistent calendar timer per schedule whose flow can run; the others are logged and left out. */
+    private Map<String, Schedule> armSchedules() {
+        Map<String, Schedule> servable = servable(Schedule.fromConfig(ConfigProvider.getConfig(), flows.names()));
+        Map<String, Schedule> wanted = new TreeMap<>(servable);
+        for (Timer timer : timerService.getTimers()) {
+            if (HEARTBEAT.equals(timer.getInfo()) || CATCH_UP.equals(timer.getInfo())) {
+                continue;
+            }
+            if (timer.getInfo() instanceof Schedule kept && kept.equals(wanted.get(kept.flow()))) {
                 wanted.remove(kept.flow());
                 LOG.info(() -> "flow " + kept.flow() + ": keeping its timer '" + kept.cron() + "' (" + kept.zone() + ")");
             } else {
@@ -107,14 +121,12 @@ public class FlowTimers {
                 timer.cancel();
             }
         }
-        timerService.createIntervalTimer(2_000, 2_000, new TimerConfig(HEARTBEAT, false));
-        // Caught-up runs are awaited one by one, so they run on a timer thread of their own, not in deployment.
-        timerService.createSingleActionTimer(1_000, new TimerConfig(CATCH_UP, false));
         for (Schedule schedule : wanted.values()) {
             timerService.createCalendarTimer(expression(schedule), new TimerConfig(schedule, true));
             LOG.info(() -> "flow " + schedule.flow() + ": scheduled '" + schedule.cron() + "' (" + schedule.zone() + "), next "
                     + schedule.nextFireAfter(ZonedDateTime.now(schedule.zone())));
         }
+        return servable;
     }
 
     @Timeout
@@ -124,7 +136,7 @@ public class FlowTimers {
             return;
         }
         if (CATCH_UP.equals(timer.getInfo())) {
-            catchUp(Schedule.fromConfig(ConfigProvider.getConfig()).values());
+            catchUp(armSchedules().values());
             return;
         }
         Schedule schedule = (Schedule) timer.getInfo();
@@ -162,47 +174,49 @@ public class FlowTimers {
         }
     }
 
+    /** The schedules whose flows can run; each one that cannot is logged and left out, the others keep their timers. */
+    private Map<String, Schedule> servable(Map<String, Schedule> configured) {
+        Map<String, Schedule> servable = new TreeMap<>();
+        for (Schedule schedule : configured.values()) {
+            try {
+                BusinessDate next = schedule.businessDateFor(schedule.nextFireAfter(ZonedDateTime.now(schedule.zone())));
+                control.check(schedule.flow(), Map.of(Variables.MYDATE, next.toString()));
+                servable.put(schedule.flow(), schedule);
+            } catch (RuntimeException e) {
+                LOG.severe(() -> "flow " + schedule.flow() + " is NOT scheduled: " + e.getMessage());
+            }
+        }
+        return servable;
+    }
+
     /**
-     * Starts {@code flow} for {@code mydate} unless that pair has been claimed already.
+     * Starts {@code flow} for {@code mydate} unless that pair has been claimed already. A flow that fails to
+     * start is logged; the timers go on.
      *
-     * @return the execution id, or empty when the run was a duplicate and was skipped
+     * @return the execution id, or empty when the run was a duplicate and was skipped, or could not start
      */
     public OptionalLong startOnce(String flow, BusinessDate mydate) {
+        RunControl.Start start;
         try {
-            Properties parameters = new Properties();
-            version(flow).ifPresent(v -> parameters.setProperty(FlowVersion.PARAMETER, v));
-            OptionalLong id = claims.startOnce(BatchRuntime.getJobOperator(), flow, flow, mydate, parameters, owner, false);
-            if (id.isEmpty()) {
-                LOG.info(() -> "flow " + flow + ", mydate " + mydate + ": skipped, already claimed by " + holder(flow, mydate));
-            } else {
-                LOG.info(() -> "flow " + flow + ", mydate " + mydate + ": started execution " + id.getAsLong());
-            }
-            return id;
-        } catch (SQLException e) {
-            throw new IllegalStateException("flow " + flow + ", mydate " + mydate + ": cannot claim the run in "
-                    + Claims.TABLE + ": " + e.getMessage(), e);
+            start = control.startOnce(new RunControl.StartRequest(flow, mydate, Map.of(), owner, false, false));
+        } catch (RuntimeException e) {
+            LOG.severe(() -> "flow " + flow + ", mydate " + mydate + ": not started: " + e.getMessage());
+            return OptionalLong.empty();
         }
+        if (start instanceof RunControl.AlreadyClaimed taken) {
+            LOG.info(() -> "flow " + flow + ", mydate " + mydate + ": skipped, already claimed by " + taken.claim());
+            return OptionalLong.empty();
+        }
+        long id = ((RunControl.Started) start).executionId();
+        LOG.info(() -> "flow " + flow + ", mydate " + mydate + ": started execution " + id);
+        return OptionalLong.of(id);
     }
 
-    private static void await(long executionId) {
-        var operator = BatchRuntime.getJobOperator();
-        Set<BatchStatus> ended = EnumSet.of(BatchStatus.COMPLETED,
-                BatchStatus.FAILED, BatchStatus.STOPPED, BatchStatus.ABANDONED);
+    private void await(long executionId) {
         try {
-            while (!ended.contains(operator.getJobExecution(executionId).getBatchStatus())) {
-                Thread.sleep(500);
-            }
+            control.await(executionId);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private static Optional<String> version(String flow) {
-        ClassLoader loader = Thread.currentThread().getContextClassLoader();
-        try (InputStream xml = loader.getResourceAsStream("META-INF/batch-jobs/" + flow + ".xml")) {
-            return xml == null ? Optional.empty() : Optional.of(FlowVersion.of(xml.readAllBytes(), loader));
-        } catch (IOException e) {
-            return Optional.empty();
         }
     }
 
@@ -215,14 +229,6 @@ public class FlowTimers {
             }
         } catch (SQLException | RuntimeException e) {
             LOG.warning(() -> "heartbeat to the job repository failed: " + e.getMessage());
-        }
-    }
-
-    private String holder(String flow, BusinessDate mydate) {
-        try {
-            return claims.holder(flow, mydate).orElse("?");
-        } catch (SQLException e) {
-            return "? (" + e.getMessage() + ")";
         }
     }
 

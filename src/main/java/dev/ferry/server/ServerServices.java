@@ -5,8 +5,10 @@ import dev.ferry.console.ExecutionHistory;
 import dev.ferry.console.Sessions;
 import dev.ferry.db.Databases;
 import dev.ferry.db.JndiDatabases;
+import dev.ferry.flow.FlowDefinitions;
 import dev.ferry.notify.Webhook;
 import dev.ferry.recovery.ExecutionOwners;
+import dev.ferry.run.RunControl;
 import dev.ferry.store.ObjectStore;
 import dev.ferry.schedule.Claims;
 import dev.ferry.store.StoreSettings;
@@ -15,11 +17,11 @@ import jakarta.batch.runtime.BatchRuntime;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.servlet.ServletContext;
 import java.time.Clock;
 import java.time.Duration;
-import javax.sql.DataSource;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 
@@ -59,14 +61,27 @@ public class ServerServices {
         return new ExecutionOwners(FlowTimers.repository(config()), FlowTimers.hostName(), ProcessHandle.current().pid(), "wildfly");
     }
 
+    /** The flows of this deployment, and where their script files are found. */
+    @Produces
+    @jakarta.inject.Singleton
+    FlowDefinitions flows(Instance<ServletContext> servletContext) {
+        return new DeploymentFlows(servletContext::get, ServerServices.class.getClassLoader());
+    }
+
+    /** Every start of this server's, timers' and console's alike. */
+    @Produces
+    @jakarta.inject.Singleton // a final class: no client proxy
+    RunControl runControl(FlowDefinitions flows, Databases databases) {
+        return new RunControl(BatchRuntime.getJobOperator(), new Claims(FlowTimers.repository(config())), flows, databases, config(),
+                Clock.systemUTC());
+    }
+
     /** The admin console over this server's batch runtime; backfills run on the server's managed executor. */
     @Produces
     @jakarta.inject.Singleton // a final class: no client proxy
-    Console console(ExecutionOwners owners, Databases databases, ObjectStore store, ServletContext servletContext) {
-        DataSource repository = FlowTimers.repository(config());
-        return new Console(new Console.Parts(BatchRuntime.getJobOperator(), new ExecutionHistory(repository), new Claims(repository),
-                owners, new DeploymentFlows(servletContext, ServerServices.class.getClassLoader()), config(), databases, store,
-                executor, "console@" + FlowTimers.hostName(), Clock.systemUTC()));
+    Console console(RunControl control, ExecutionOwners owners, Databases databases, ObjectStore store) {
+        return new Console(new Console.Parts(control, new ExecutionHistory(FlowTimers.repository(config())), owners, config(), databases,
+                store, executor, FlowTimers.hostName(), Clock.systemUTC()));
     }
 
     /** Console logins, in this server's memory. */

@@ -1,5 +1,6 @@
 package dev.ferry.sql;
 
+import dev.ferry.flow.FlowDefinitions;
 import dev.ferry.step.FerryBatchlet;
 import dev.ferry.step.StepReport;
 import dev.ferry.step.StepScope;
@@ -24,7 +25,10 @@ public class SqlBatchlet extends FerryBatchlet {
     @BatchProperty
     String script;
 
-    /** A script file: a path, or a resource on the class path such as {@code sql/daily.sql}. Either this or {@code script}. */
+    /**
+     * A script file: a path, or a file beside the flow's job XML in the flows folder, or a resource on the
+     * class path such as {@code sql/daily.sql}. Either this or {@code script}.
+     */
     @Inject
     @BatchProperty
     String scriptFile;
@@ -33,6 +37,9 @@ public class SqlBatchlet extends FerryBatchlet {
     @Inject
     @BatchProperty
     String transaction;
+
+    @Inject
+    FlowDefinitions flows;
 
     @Override
     protected StepReport run(StepScope scope) throws Exception {
@@ -62,7 +69,7 @@ public class SqlBatchlet extends FerryBatchlet {
             return script;
         }
         String location = scope.resolve("scriptFile", scriptFile);
-        return ScriptFile.read(location, Thread.currentThread().getContextClassLoader())
+        return ScriptFile.read(location, flows.loader())
                 .orElseThrow(() -> scope.invalid("scriptFile", ScriptFile.notFound(location)));
     }
 }

@@ -41,6 +41,9 @@ final class BackfillCommand implements Callable<Integer> {
     @Option(names = "--continue-on-failure", description = "Keep starting dates after one failed (default: start no more).")
     boolean continueOnFailure;
 
+    @Option(names = "--allow-future", description = "Allow dates later than the flow's T+1 date (their day is not over yet).")
+    boolean allowFuture;
+
     @Override
     public Integer call() throws Exception {
         Backfill.Order direction = switch (order.toLowerCase(Locale.ROOT)) {
@@ -51,11 +54,10 @@ final class BackfillCommand implements Callable<Integer> {
         BusinessDate first = BusinessDate.parse(from);
         BusinessDate last = BusinessDate.parse(to);
         try (StandaloneRuntime runtime = ferry.runtime()) {
-            String jobXml = runtime.flows().resolvable(flow);
-            Backfill.Request named = new Backfill.Request(runtime.flows().flowName(jobXml), jobXml, first, last, parallel, direction, force,
-                    steps, continueOnFailure);
+            Backfill.Request named = new Backfill.Request(flow, first, last, parallel, direction, force, steps, continueOnFailure,
+                    allowFuture);
             System.out.printf("%-9s %-44s %-9s %-10s %s%n", "MYDATE", "ACTION", "EXECUTION", "STATUS", "TIME");
-            List<Backfill.Outcome> outcomes = new Backfill(runtime.operator(), runtime.claims(), runtime.owner("backfill"))
+            List<Backfill.Outcome> outcomes = new Backfill(runtime.control(), runtime.owner("backfill"))
                     .run(named, o -> System.out.printf(Locale.ROOT, "%-9s %-44s %-9s %-10s %.1f s%n", o.mydate(), o.action(),
                             o.executionId() == null ? "-" : o.executionId(), o.status() == null ? "-" : o.status(),
                             o.took().toMillis() / 1000.0));

@@ -3,6 +3,7 @@ package dev.ferry.standalone;
 import dev.ferry.db.DatabaseBootstrap;
 import dev.ferry.db.DatabaseSettings;
 import dev.ferry.store.StoredObject;
+import dev.ferry.run.RunControl;
 import dev.ferry.variables.BusinessDate;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -10,7 +11,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.ZonedDateTime;
-import java.util.Properties;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -45,7 +46,8 @@ final class DemoCommand implements Callable<Integer> {
                     : BusinessDate.forRunAt(ZonedDateTime.now(runtime.timezone()), runtime.timezone());
             prepare(runtime, mydate);
             // The demo resets its data, so running the date again is deliberate.
-            long id = runtime.startOnce(FLOW, mydate, new Properties(), runtime.owner("demo"), true).orElseThrow();
+            long id = ((RunControl.Started) runtime.control().startOnce(new RunControl.StartRequest(FLOW, mydate, Map.of(),
+                    runtime.owner("demo"), true, true))).executionId();
             int code = new RunReporter(runtime, System.out).follow(id);
             show(runtime, mydate);
             return code;

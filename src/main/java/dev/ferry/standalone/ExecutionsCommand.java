@@ -1,6 +1,7 @@
 package dev.ferry.standalone;
 
 import dev.ferry.flow.FlowVersion;
+import dev.ferry.run.RunControl;
 import jakarta.batch.operations.JobOperator;
 import jakarta.batch.runtime.JobExecution;
 import jakarta.batch.runtime.StepExecution;
@@ -43,17 +44,19 @@ final class ExecutionsCommand implements Callable<Integer> {
                 executions.add(operator.getJobExecution(id));
             }
             ZoneId zone = runtime.timezone();
-            System.out.printf("%-6s %-20s %-9s %-10s %-19s %-19s %9s  %-12s %-32s %s%n",
-                    "ID", "FLOW", "MYDATE", "STATUS", "START", "END", "DURATION", "VERSION", "STEPS", "OWNER");
+            System.out.printf("%-6s %-20s %-9s %-10s %-19s %-19s %9s  %-12s %-32s %-36s %s%n",
+                    "ID", "FLOW", "MYDATE", "STATUS", "START", "END", "DURATION", "VERSION", "STEPS", "STARTED BY", "OWNER");
             for (JobExecution e : executions) {
                 List<StepExecution> steps = operator.getStepExecutions(e.getExecutionId());
                 Properties parameters = operator.getParameters(e.getExecutionId());
-                System.out.printf(Locale.ROOT, "%-6d %-20s %-9s %-10s %-19s %-19s %9s  %-12s %-32s %s%n", e.getExecutionId(), e.getJobName(),
+                System.out.printf(Locale.ROOT, "%-6d %-20s %-9s %-10s %-19s %-19s %9s  %-12s %-32s %-36s %s%n", e.getExecutionId(), e.getJobName(),
                         parameters.getProperty("mydate", "-"), e.getBatchStatus(),
                         time(e.getStartTime(), zone), time(e.getEndTime(), zone),
                         RunReporter.duration(e.getStartTime(), e.getEndTime()),
                         parameters.getProperty(FlowVersion.PARAMETER, "-"),
                         steps.stream().map(s -> s.getStepName() + ":" + s.getBatchStatus()).collect(Collectors.joining(" ")),
+                        parameters.getProperty(RunControl.STARTED_BY, "outside Ferry")
+                                + (Boolean.parseBoolean(parameters.getProperty(RunControl.FORCED)) ? " (forced)" : ""),
                         runtime.ownerOf(e.getExecutionId()));
                 for (StepExecution step : steps) {
                     String exit = step.getExitStatus();

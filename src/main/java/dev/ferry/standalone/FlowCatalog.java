@@ -9,40 +9,93 @@ import java.io.UncheckedIOException;
 import java.net.JarURLConnection;
 import java.net.URI;
 import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeSet;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
+import org.eclipse.microprofile.config.Config;
 import org.jberet.creation.ArchiveXmlLoader;
 import org.jberet.spi.JobXmlResolver;
 import org.jberet.tools.ChainedJobXmlResolver;
 import org.jberet.tools.MetaInfBatchJobsJobXmlResolver;
 
 /**
- * The flows this runtime can run: job names from {@code META-INF/batch-jobs/} or paths to job XML files,
- * resolved the way JBeret loads them, with their names (job ids) and versions.
+ * The flows this runtime can run, resolved the way JBeret loads them, with their names (job ids) and
+ * versions: the job XML files of the flows folder ({@code ferry.flows.dir}) by their file names, the
+ * job names of {@code META-INF/batch-jobs/} on the class path, and paths to job XML files. A flow of the
+ * folder comes before a built-in flow of the same name; its script files are found beside it.
  */
 public final class FlowCatalog implements FlowDefinitions {
 
     private static final String BATCH_JOBS = "META-INF/batch-jobs/";
 
+    /** The configuration key of the flows folder. */
+    public static final String FLOWS_DIR = "ferry.flows.dir";
+    /** The flows folder when {@value #FLOWS_DIR} is not set: {@code flows} in the working directory, if it exists. */
+    static final String DEFAULT_FLOWS_DIR = "flows";
+
     private final JobXmlResolver resolver;
     private final ClassLoader loader;
+    private final Optional<Path> folder;
 
     /** A catalog that finds flows as standalone Ferry does: a job XML file by path, else META-INF/batch-jobs/. */
     static FlowCatalog standalone(ClassLoader loader) {
-        return new FlowCatalog(new ChainedJobXmlResolver(new FileJobXmlResolver(), new MetaInfBatchJobsJobXmlResolver()), loader);
+        return standalone(loader, Optional.empty());
     }
 
-    FlowCatalog(JobXmlResolver resolver, ClassLoader loader) {
+    /** A catalog that finds flows as standalone Ferry does: by path, in the flows folder, else in META-INF/batch-jobs/. */
+    static FlowCatalog standalone(ClassLoader loader, Optional<Path> folder) {
+        if (folder.isEmpty()) {
+            return new FlowCatalog(new ChainedJobXmlResolver(new FileJobXmlResolver(), new MetaInfBatchJobsJobXmlResolver()), loader,
+                    Optional.empty());
+        }
+        Path dir = folder.get().toAbsolutePath().normalize();
+        ClassLoader beside;
+        try {
+            // A flow's script files are resources of its folder, as the built-in flows' are of the class path.
+            beside = new URLClassLoader("ferry-flows", new URL[] {dir.toUri().toURL()}, loader);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new FlowCatalog(new ChainedJobXmlResolver(new FileJobXmlResolver(), new FolderJobXmlResolver(dir),
+                new MetaInfBatchJobsJobXmlResolver()), beside, Optional.of(dir));
+    }
+
+    /**
+     * The flows folder of the configuration: {@value #FLOWS_DIR} (which must exist), else {@code ./flows}
+     * when there is one.
+     */
+    static Optional<Path> folder(Config config) {
+        Optional<String> configured = config.getOptionalValue(FLOWS_DIR, String.class);
+        if (configured.isPresent()) {
+            Path dir = Path.of(configured.get());
+            if (!Files.isDirectory(dir)) {
+                throw new IllegalArgumentException(FLOWS_DIR + " '" + configured.get() + "' is not a folder (" + dir.toAbsolutePath()
+                        + "); create it, or set " + FLOWS_DIR + " to the folder of your flows' job XML files");
+            }
+            return Optional.of(dir);
+        }
+        Path fallback = Path.of(DEFAULT_FLOWS_DIR);
+        return Files.isDirectory(fallback) ? Optional.of(fallback) : Optional.empty();
+    }
+
+    FlowCatalog(JobXmlResolver resolver, ClassLoader loader, Optional<Path> folder) {
         this.resolver = resolver;
         this.loader = loader;
+        this.folder = folder;
+    }
+
+    @Override
+    public Optional<Path> folder() {
+        return folder;
     }
 
     /** How JBeret finds a flow's job XML here. */
@@ -70,7 +123,7 @@ public final class FlowCatalog implements FlowDefinitions {
     }
 
     /**
-     * The job names under {@code META-INF/batch-jobs/} in the class path's folders and jars (a jar is found
+     * The flows folder's job XML files and the job names under {@code META-INF/batch-jobs/} in the class path's folders and jars (a jar is found
      * through its folder entry, which the jar tool and Maven write).
      */
     @Override
@@ -98,6 +151,13 @@ public final class FlowCatalog implements FlowDefinitions {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + BATCH_JOBS + " on the class path: " + e.getMessage(), e);
         }
+        if (folder.isPresent()) {
+            try (Stream<Path> files = Files.list(folder.get())) {
+                files.filter(Files::isRegularFile).map(f -> f.getFileName().toString()).forEach(name -> addJobName(names, name));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot list the flows folder " + folder.get() + ": " + e.getMessage(), e);
+            }
+        }
         return List.copyOf(names);
     }
 
@@ -114,13 +174,19 @@ public final class FlowCatalog implements FlowDefinitions {
     }
 
 
+    @Override
+    public String jobXmlName(String flow) {
+        return resolvable(flow);
+    }
+
     /** The job XML name JBeret is to load, checked to exist. */
     public String resolvable(String flow) {
-        String jobXml = jobXmlName(flow);
+        String jobXml = pathOrName(flow);
         try (var xml = jobXml(jobXml)) {
             if (xml == null) {
-                throw new IllegalArgumentException("no flow named '" + flow + "': there is no META-INF/batch-jobs/" + flow
-                        + ".xml on the class path; give a job name such as rds-to-adb or a path to a job XML file");
+                throw new IllegalArgumentException("no flow named '" + flow + "': there is no " + flow + ".xml in the flows folder ("
+                        + folder.map(Path::toString).orElse("none: set " + FLOWS_DIR) + ") and no META-INF/batch-jobs/" + flow
+                        + ".xml on the class path; the flows here are " + names() + ", or give a path to a job XML file");
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the job XML of flow '" + flow + "': " + e.getMessage(), e);
@@ -129,7 +195,7 @@ public final class FlowCatalog implements FlowDefinitions {
     }
 
     /** A path becomes absolute, so that a restart from another directory finds the same file. */
-    public static String jobXmlName(String flow) {
+    private static String pathOrName(String flow) {
         Path path = Path.of(flow);
         if (flow.endsWith(".xml") || flow.contains("/") || flow.contains(File.separator)) {
             if (!Files.isRegularFile(path)) {

@@ -1,12 +1,11 @@
 package dev.ferry.standalone;
 
+import dev.ferry.run.RunControl;
 import dev.ferry.variables.BusinessDate;
 import dev.ferry.variables.Variables;
 import java.time.ZonedDateTime;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.OptionalLong;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -20,7 +19,7 @@ final class RunCommand implements Callable<Integer> {
     FerryCommand ferry;
 
     @Parameters(index = "0", paramLabel = "FLOW",
-            description = "A job name (META-INF/batch-jobs/FLOW.xml on the class path) or a path to a job XML file.")
+            description = "A flow: FLOW.xml in the flows folder (ferry.flows.dir) or META-INF/batch-jobs/ on the class path, or a path to a job XML file.")
     String flow;
 
     @Option(names = {"-d", "--date"}, paramLabel = "yyyyMMdd",
@@ -33,32 +32,35 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Run even when this flow already ran (or runs) for this date; recorded as forced.")
     boolean force;
 
+    @Option(names = "--allow-future", description = "Run a date later than the flow's T+1 date (its day is not over yet).")
+    boolean allowFuture;
+
     @Override
     public Integer call() throws Exception {
         try (StandaloneRuntime runtime = ferry.runtime()) {
-            Properties parameters = parameters(runtime);
-            BusinessDate mydate = BusinessDate.parse(parameters.getProperty(Variables.MYDATE));
-            OptionalLong id = runtime.startOnce(flow, mydate, parameters, runtime.owner("cli"), force);
-            if (id.isEmpty()) {
+            Map<String, String> parameters = parameters(runtime);
+            BusinessDate mydate = BusinessDate.parse(parameters.remove(Variables.MYDATE));
+            RunControl.Start start = runtime.control().startOnce(new RunControl.StartRequest(flow, mydate, parameters,
+                    runtime.owner("cli"), force, allowFuture));
+            if (start instanceof RunControl.AlreadyClaimed taken) {
                 throw new IllegalArgumentException("flow " + flow + " has run for mydate " + mydate + " already: claimed by "
-                        + runtime.claimHolder(flow, mydate) + ". Restart a failed execution with ferry restart ID,"
+                        + taken.claim() + ". Restart a failed execution with ferry restart ID,"
                         + " or run it again on purpose with --force");
             }
-            return new RunReporter(runtime, System.out).follow(id.getAsLong());
+            return new RunReporter(runtime, System.out).follow(((RunControl.Started) start).executionId());
         }
     }
 
-    private Properties parameters(StandaloneRuntime runtime) {
+    private Map<String, String> parameters(StandaloneRuntime runtime) {
         if (date != null && params.containsKey(Variables.MYDATE)) {
             throw new IllegalArgumentException("give the business date once: --date or -p mydate=, not both");
         }
-        Properties parameters = new Properties();
-        parameters.putAll(params);
+        Map<String, String> parameters = new LinkedHashMap<>(params);
         if (!parameters.containsKey(Variables.MYDATE)) {
             BusinessDate mydate = date != null
                     ? BusinessDate.parse(date)
                     : BusinessDate.forRunAt(ZonedDateTime.now(runtime.timezone()), runtime.timezone());
-            parameters.setProperty(Variables.MYDATE, mydate.toString());
+            parameters.put(Variables.MYDATE, mydate.toString());
         }
         Variables.of(parameters); // a bad date fails here, before any job starts
         return parameters;

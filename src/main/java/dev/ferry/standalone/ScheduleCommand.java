@@ -1,10 +1,15 @@
 package dev.ferry.standalone;
 
+import dev.ferry.db.DatabaseSettings;
+import dev.ferry.flow.FlowCheck;
 import dev.ferry.schedule.Schedule;
+import dev.ferry.variables.Variables;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.eclipse.microprofile.config.Config;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -27,21 +32,32 @@ final class ScheduleCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Map<String, Schedule> schedules = Schedule.fromConfig(StandaloneConfig.load(java.util.Optional.ofNullable(ferry.configFile)));
+        Config config = StandaloneConfig.load(Optional.ofNullable(ferry.configFile));
+        FlowCatalog flows = FlowCatalog.standalone(ScheduleCommand.class.getClassLoader(), FlowCatalog.folder(config));
+        Map<String, Schedule> schedules = Schedule.fromConfig(config, flows.names());
+        FlowCheck check = new FlowCheck(flows, name -> DatabaseSettings.from(config, name).isPresent());
         if (flow != null && !schedules.containsKey(flow)) {
             throw new IllegalArgumentException("flow " + flow + " has no schedule (ferry.flow." + flow + ".schedule); scheduled: " + schedules.keySet());
         }
         System.out.printf("%-20s %-34s %-9s %s%n", "FLOW", "FIRES AT", "MYDATE", "SCHEDULE");
+        int broken = 0;
         for (Schedule s : schedules.values()) {
             if (flow != null && !flow.equals(s.flow())) {
                 continue;
             }
             ZonedDateTime t = ZonedDateTime.now(s.zone());
+            try {
+                check.check(s.flow(), Map.of(Variables.MYDATE, s.businessDateFor(s.nextFireAfter(t)).toString()));
+            } catch (IllegalArgumentException e) {
+                broken++;
+                System.out.printf("%-20s %-34s %-9s '%s' BROKEN, not served: %s%n", s.flow(), "-", "-", s.cron(), e.getMessage());
+                continue;
+            }
             for (int i = 0; i < next; i++) {
                 t = s.nextFireAfter(t);
                 System.out.printf("%-20s %-34s %-9s '%s' misfire %s%n", s.flow(), TIME.format(t), s.businessDateFor(t), s.cron(), s.misfire());
             }
         }
-        return 0;
+        return broken == 0 ? 0 : 1;
     }
 }

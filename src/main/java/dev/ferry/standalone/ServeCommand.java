@@ -1,9 +1,12 @@
 package dev.ferry.standalone;
 
+import dev.ferry.run.RunControl;
 import dev.ferry.schedule.Schedule;
 import dev.ferry.schedule.Scheduler;
 import dev.ferry.variables.BusinessDate;
+import dev.ferry.variables.Variables;
 import jakarta.batch.runtime.BatchStatus;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZonedDateTime;
@@ -11,8 +14,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.Properties;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -39,13 +45,15 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try (StandaloneRuntime runtime = ferry.runtime()) {
-            Map<String, Schedule> schedules = Schedule.fromConfig(runtime.config());
+            Map<String, Schedule> configured = Schedule.fromConfig(runtime.config(), runtime.flows().names());
+            Map<String, Schedule> schedules = servable(runtime, configured);
             HashedAccounts accounts = HashedAccounts.from(runtime.config());
             boolean console = !once && !accounts.isEmpty();
             if (schedules.isEmpty() && !console) {
                 String schedule = "set ferry.flow.FLOW.schedule, e.g. ferry.flow.rds-to-adb.schedule=30 2 * * *";
-                throw new IllegalArgumentException(once ? "no flow has a schedule: " + schedule
-                        : "no flow has a schedule and the console has no user: " + schedule
+                String none = configured.isEmpty() ? "no flow has a schedule" : "no scheduled flow can run (see above)";
+                throw new IllegalArgumentException(once ? none + ": " + schedule
+                        : none + " and the console has no user: " + schedule
                           + ", or a console user (ferry.console.user.NAME.password-hash)");
             }
             try (ConsoleServer server = console ? ConsoleServer.start(runtime, accounts) : null) {
@@ -59,28 +67,74 @@ final class ServeCommand implements Callable<Integer> {
         }
     }
 
+    /** The schedules whose flows can run; each one that cannot is reported and left out, the others go on. */
+    private static Map<String, Schedule> servable(StandaloneRuntime runtime, Map<String, Schedule> configured) {
+        Map<String, Schedule> servable = new TreeMap<>();
+        for (Schedule schedule : configured.values()) {
+            try {
+                BusinessDate next = schedule.businessDateFor(schedule.nextFireAfter(ZonedDateTime.now(schedule.zone())));
+                runtime.control().check(schedule.flow(), Map.of(Variables.MYDATE, next.toString()));
+                servable.put(schedule.flow(), schedule);
+            } catch (RuntimeException e) {
+                System.out.printf("NOT serving %s: %s%n", schedule.flow(), e.getMessage());
+            }
+        }
+        return servable;
+    }
+
+    /**
+     * Each flow is scheduled on a thread of its own, so that one flow's catch-up (missed dates run one after
+     * the other) never delays another flow's run.
+     */
     private int schedule(StandaloneRuntime runtime, Map<String, Schedule> schedules) throws Exception {
         String owner = runtime.owner("serve");
         Clock clock = Clock.system(runtime.timezone());
-        Scheduler scheduler = new Scheduler(schedules.values(), runtime.watermarks(),
-                (schedule, mydate, missed) -> launch(runtime, schedule, mydate, missed, owner), clock, GRACE);
         for (Schedule s : schedules.values()) {
             System.out.printf("serving %s: '%s' (%s, misfire %s), next %s%n", s.flow(), s.cron(), s.zone(), s.misfire(),
                     ScheduleCommand.TIME.format(s.nextFireAfter(ZonedDateTime.now(clock))));
         }
+        ExecutorService flows = Executors.newFixedThreadPool(Math.max(1, schedules.size()), r -> {
+            Thread thread = new Thread(r, "ferry-serve-flow");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            List<Future<List<Long>>> served = new ArrayList<>();
+            for (Schedule schedule : schedules.values()) {
+                served.add(flows.submit(() -> serve(runtime, schedule, owner, clock)));
+            }
+            List<Long> started = new ArrayList<>();
+            for (Future<List<Long>> flow : served) {
+                started.addAll(flow.get());
+            }
+            return once ? awaitAll(runtime, started) : 0;
+        } finally {
+            flows.shutdownNow();
+        }
+    }
+
+    /** Serves one flow until interrupted (or, with --once, what is due now); returns the executions it started. */
+    private List<Long> serve(StandaloneRuntime runtime, Schedule schedule, String owner, Clock clock) throws InterruptedException {
+        Scheduler scheduler = new Scheduler(List.of(schedule), runtime.watermarks(),
+                (s, mydate, missed) -> launch(runtime, s, mydate, missed, owner), clock, GRACE);
         List<Long> started = new ArrayList<>();
         while (!Thread.currentThread().isInterrupted()) {
-            for (Scheduler.Fired fired : scheduler.tick()) {
-                report(runtime, fired);
-                fired.executionId().ifPresent(started::add);
+            try {
+                for (Scheduler.Fired fired : scheduler.tick()) {
+                    report(runtime, fired);
+                    fired.executionId().ifPresent(started::add);
+                }
+            } catch (SQLException | RuntimeException e) {
+                // Nothing one flow does stops the scheduler: say so, and try again at the next tick.
+                System.out.printf("%s: %s%n", schedule.flow(), e.getMessage());
             }
             if (once) {
-                return awaitAll(runtime, started);
+                return started;
             }
             long untilNext = scheduler.nextFire().map(next -> Duration.between(clock.instant(), next.toInstant()).toMillis()).orElse(60_000L);
             Thread.sleep(Math.max(0, Math.min(untilNext, 60_000)));
         }
-        return 0;
+        return started;
     }
 
     /**
@@ -89,15 +143,23 @@ final class ServeCommand implements Callable<Integer> {
      */
     private static OptionalLong launch(StandaloneRuntime runtime, Schedule schedule, BusinessDate mydate,
                                                  boolean missed, String owner) {
-        OptionalLong id = runtime.startOnce(schedule.flow(), mydate, new Properties(), owner, false);
+        RunControl control = runtime.control();
+        RunControl.Start start;
+        try {
+            start = control.startOnce(new RunControl.StartRequest(schedule.flow(), mydate, Map.of(), owner, false, false));
+        } catch (RuntimeException e) {
+            System.out.printf("%s mydate %s: not started: %s%n", schedule.flow(), mydate, e.getMessage());
+            return OptionalLong.empty();
+        }
+        OptionalLong id = start instanceof RunControl.Started started ? OptionalLong.of(started.executionId()) : OptionalLong.empty();
         if (missed) {
             try {
-                OptionalLong running = id.isPresent() ? id : runtime.claimedExecution(schedule.flow(), mydate, Duration.ofMinutes(1));
+                OptionalLong running = id.isPresent() ? id : control.claimedExecution(schedule.flow(), mydate, Duration.ofMinutes(1));
                 if (running.isPresent()) {
-                    runtime.await(running.getAsLong());
+                    control.await(running.getAsLong());
                 } else {
                     System.out.printf("%s mydate %s: claimed by %s but never started; run it with ferry run --force%n",
-                            schedule.flow(), mydate, runtime.claimHolder(schedule.flow(), mydate));
+                            schedule.flow(), mydate, holder(control, schedule.flow(), mydate));
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -106,13 +168,17 @@ final class ServeCommand implements Callable<Integer> {
         return id;
     }
 
+    private static String holder(RunControl control, String flow, BusinessDate mydate) {
+        return control.claim(flow, mydate).map(Object::toString).orElse("nobody");
+    }
+
     private static void report(StandaloneRuntime runtime, Scheduler.Fired fired) {
         String when = ScheduleCommand.TIME.format(fired.fireTime()) + (fired.missed() ? " (missed)" : "");
         if (fired.executionId().isPresent()) {
             System.out.printf("%s %s mydate %s: started execution %d%n", when, fired.flow(), fired.mydate(), fired.executionId().getAsLong());
         } else {
             System.out.printf("%s %s mydate %s: skipped, already claimed by %s%n", when, fired.flow(), fired.mydate(),
-                    runtime.claimHolder(fired.flow(), fired.mydate()));
+                    holder(runtime.control(), fired.flow(), fired.mydate()));
         }
     }
 

@@ -31,9 +31,13 @@ final class StandaloneBatchEnvironment implements BatchEnvironment, AutoCloseabl
     private final ThreadPoolExecutor threads;
     private final JobExecutor executor;
     private final JobXmlResolver jobXmlResolver;
+    /** Where job XML and script files are found: the class path, and the flows folder when there is one. */
+    private final ClassLoader loader;
 
-    StandaloneBatchEnvironment(BeanManager beanManager, DataSource repositoryDataSource, JobXmlResolver jobXmlResolver) {
+    StandaloneBatchEnvironment(BeanManager beanManager, DataSource repositoryDataSource, JobXmlResolver jobXmlResolver,
+                               ClassLoader loader) {
         this.jobXmlResolver = jobXmlResolver;
+        this.loader = loader;
         this.artifacts = new CdiArtifactFactory(beanManager);
         this.repository = new JdbcRepository(repositoryDataSource, new Properties());
         AtomicInteger count = new AtomicInteger();
@@ -52,8 +56,7 @@ final class StandaloneBatchEnvironment implements BatchEnvironment, AutoCloseabl
 
     @Override
     public ClassLoader getClassLoader() {
-        ClassLoader loader = Thread.currentThread().getContextClassLoader();
-        return loader != null ? loader : StandaloneBatchEnvironment.class.getClassLoader();
+        return loader;
     }
 
     @Override

@@ -12,6 +12,7 @@ import dev.ferry.extract.ExtractBatchlet;
 import dev.ferry.load.LoadBatchlet;
 import dev.ferry.notify.Webhook;
 import dev.ferry.recovery.ExecutionOwners;
+import dev.ferry.run.RunControl;
 import dev.ferry.schedule.Claims;
 import dev.ferry.schedule.Watermarks;
 import dev.ferry.sql.SqlBatchlet;
@@ -27,6 +28,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -58,9 +60,6 @@ public final class StandaloneRuntime implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(StandaloneRuntime.class.getName());
 
-    private static final Set<BatchStatus> DONE = Set.of(BatchStatus.COMPLETED, BatchStatus.FAILED,
-            BatchStatus.STOPPED, BatchStatus.ABANDONED);
-
     private final Config config;
     private final PooledDatabases databases;
     private final ObjectStore store;
@@ -70,6 +69,7 @@ public final class StandaloneRuntime implements AutoCloseable {
     private final FlowCatalog flows;
     private final JobOperator operator;
     private final Claims claims;
+    private final RunControl control;
     private final Watermarks watermarks;
     private final ExecutionOwners owners;
     private final ScheduledExecutorService heartbeat;
@@ -86,19 +86,20 @@ public final class StandaloneRuntime implements AutoCloseable {
         DatabaseBootstrap.createIfAbsent(repository);
         this.repositoryPool = PooledDatabases.pool(repository);
         this.owners = new ExecutionOwners(repositoryPool, hostName(), ProcessHandle.current().pid(), role);
+        this.flows = FlowCatalog.standalone(StandaloneRuntime.class.getClassLoader(), FlowCatalog.folder(config));
         this.weld = new Weld("ferry-" + UUID.randomUUID())
                 .disableDiscovery()
                 .skipShutdownHook()
                 .addBeanClasses(SqlBatchlet.class, ExtractBatchlet.class, LoadBatchlet.class, BatchBeanProducer.class)
-                .addExtension(new StandaloneServices(databases, store, Webhook.from(config), owners))
+                .addExtension(new StandaloneServices(databases, store, Webhook.from(config), owners, flows))
                 .initialize();
-        this.flows = FlowCatalog.standalone(StandaloneRuntime.class.getClassLoader());
-        this.environment = new StandaloneBatchEnvironment(weld.getBeanManager(), repositoryPool, flows.resolver());
+        this.environment = new StandaloneBatchEnvironment(weld.getBeanManager(), repositoryPool, flows.resolver(), flows.loader());
         this.operator = new JobOperatorImpl(environment);
         // Batch artifacts reach the operator through BatchRuntime.getJobOperator(), as they do in a server.
         JobOperatorContext context = JobOperatorContext.create(operator);
         JobOperatorContext.setJobOperatorContextSelector(() -> context);
         this.claims = new Claims(repositoryPool);
+        this.control = new RunControl(operator, claims, flows, databases, config, Clock.systemUTC());
         this.watermarks = new Watermarks(repositoryPool);
         try {
             claims.createTableIfAbsent();
@@ -161,12 +162,12 @@ public final class StandaloneRuntime implements AutoCloseable {
         return StandaloneConfig.timezone(config);
     }
 
-    /** Who starts runs from this process, as recorded with its claims: {@code cli@host:pid}. */
+    /** Who starts runs from this process, as recorded with its claims: {@code cli:alice@host:pid}. */
     public String owner(String role) {
-        return role + "@" + hostName() + ":" + ProcessHandle.current().pid();
+        return role + ":" + System.getProperty("user.name", "?") + "@" + hostName() + ":" + ProcessHandle.current().pid();
     }
 
-    private static String hostName() {
+    static String hostName() {
         try {
             return InetAddress.getLocalHost().getHostName();
         } catch (UnknownHostException e) {
@@ -174,19 +175,9 @@ public final class StandaloneRuntime implements AutoCloseable {
         }
     }
 
-    /**
-     * Starts a flow for a business date once: claims (flow, mydate) first, and starts nothing when another
-     * start owns the pair, unless {@code force}.
-     *
-     * @return the execution id, or empty when the pair was claimed already
-     */
-    public OptionalLong startOnce(String flow, BusinessDate mydate, Properties parameters, String owner, boolean force) {
-        String jobXml = flows.resolvable(flow);
-        try {
-            return claims.startOnce(operator, flows.flowName(jobXml), jobXml, mydate, flows.versioned(jobXml, parameters), owner, force);
-        } catch (SQLException e) {
-            throw new DatabaseUnavailableException("cannot claim flow " + flow + ", mydate " + mydate + ": " + e.getMessage());
-        }
+    /** Every start, restart and stop of a run goes through it. */
+    public RunControl control() {
+        return control;
     }
 
     /** The job repository's database, where Ferry keeps its own tables too. */
@@ -203,40 +194,10 @@ public final class StandaloneRuntime implements AutoCloseable {
         return watermarks;
     }
 
-    /**
-     * The execution that the claim of (flow, mydate) started, once its claimer has started it; empty when
-     * it has not within {@code patience} (a claimer that died between claiming and starting).
-     */
-    OptionalLong claimedExecution(String flow, BusinessDate mydate, Duration patience) throws InterruptedException {
-        String name = flows.flowName(flows.resolvable(flow));
-        long deadline = System.nanoTime() + patience.toNanos();
-        while (System.nanoTime() < deadline) {
-            try {
-                Optional<Claims.Claim> claim = claims.find(name, mydate);
-                if (claim.isPresent() && claim.get().executionId() != null) {
-                    return OptionalLong.of(claim.get().executionId());
-                }
-            } catch (SQLException e) {
-                throw new DatabaseUnavailableException("cannot read the claim of flow " + flow + ", mydate " + mydate + ": " + e.getMessage());
-            }
-            Thread.sleep(100);
-        }
-        return OptionalLong.empty();
-    }
-
-    /** Who holds the claim of (flow, mydate), for messages. */
-    public String claimHolder(String flow, BusinessDate mydate) {
-        try {
-            return claims.holder(flows.flowName(flows.resolvable(flow)), mydate).orElse("nobody");
-        } catch (SQLException e) {
-            return "? (" + e.getMessage() + ")";
-        }
-    }
-
     /** The admin console's view of this runtime; backfills started from it run on {@code background}. */
-    public Console console(java.util.concurrent.Executor background, java.time.Clock clock) {
-        return new Console(new Console.Parts(operator, new ExecutionHistory(repositoryPool), claims, owners, flows, config,
-                databases, store, background, owner("console"), clock));
+    public Console console(java.util.concurrent.Executor background, Clock clock) {
+        return new Console(new Console.Parts(control, new ExecutionHistory(repositoryPool), owners, config,
+                databases, store, background, hostName(), clock));
     }
 
     public Databases databases() {
@@ -248,7 +209,9 @@ public final class StandaloneRuntime implements AutoCloseable {
     }
 
     /**
-     * Starts a flow: a job name from {@code META-INF/batch-jobs/} or a path to a job XML file.
+     * Starts a flow as JBeret's own API would, past Ferry's checks and claims: a job name or a path to a job
+     * XML file. Only for tests of what a step does with what it is given; every start of Ferry's goes
+     * through {@link #control()}.
      *
      * @return the execution id
      */
@@ -264,13 +227,7 @@ public final class StandaloneRuntime implements AutoCloseable {
 
     /** Waits until the execution has ended and returns it. */
     public JobExecution await(long executionId) throws InterruptedException {
-        while (true) {
-            JobExecution execution = operator.getJobExecution(executionId);
-            if (DONE.contains(execution.getBatchStatus())) {
-                return execution;
-            }
-            Thread.sleep(100);
-        }
+        return control.await(executionId);
     }
 
     /** Ids of the newest executions, of one flow or of all, newest first. */

@@ -1,6 +1,7 @@
 package dev.ferry.standalone;
 
 import dev.ferry.db.Databases;
+import dev.ferry.flow.FlowDefinitions;
 import dev.ferry.notify.Webhook;
 import dev.ferry.recovery.ExecutionOwners;
 import dev.ferry.store.ObjectStore;
@@ -9,19 +10,21 @@ import jakarta.enterprise.inject.spi.AfterBeanDiscovery;
 import jakarta.enterprise.inject.spi.Extension;
 import jakarta.inject.Singleton;
 
-/** Makes this runtime's databases, store, failure webhook and execution owners injectable into the batch artifacts, as the WAR's producers do there. */
+/** Makes this runtime's databases, store, failure webhook, execution owners and flows injectable into the batch artifacts, as the WAR's producers do there. */
 final class StandaloneServices implements Extension {
 
     private final Databases databases;
     private final ObjectStore store;
     private final Webhook webhook;
     private final ExecutionOwners owners;
+    private final FlowDefinitions flows;
 
-    StandaloneServices(Databases databases, ObjectStore store, Webhook webhook, ExecutionOwners owners) {
+    StandaloneServices(Databases databases, ObjectStore store, Webhook webhook, ExecutionOwners owners, FlowDefinitions flows) {
         this.databases = databases;
         this.store = store;
         this.webhook = webhook;
         this.owners = owners;
+        this.flows = flows;
     }
 
     void register(@Observes AfterBeanDiscovery event) {
@@ -29,5 +32,6 @@ final class StandaloneServices implements Extension {
         event.addBean().types(ObjectStore.class, Object.class).scope(Singleton.class).createWith(c -> store);
         event.addBean().types(Webhook.class, Object.class).scope(Singleton.class).createWith(c -> webhook);
         event.addBean().types(ExecutionOwners.class, Object.class).scope(Singleton.class).createWith(c -> owners);
+        event.addBean().types(FlowDefinitions.class, Object.class).scope(Singleton.class).createWith(c -> flows);
     }
 }

@@ -45,7 +45,7 @@ final class TryRunCommand implements Callable<Integer> {
                 xml = in.readAllBytes();
             }
             System.out.printf("try-run %s, mydate %s%n", flow, variables.mydate().orElseThrow());
-            List<String> problems = new TryRun(runtime.databases(), runtime.store(), Thread.currentThread().getContextClassLoader())
+            List<String> problems = new TryRun(runtime.databases(), runtime.store(), runtime.flows().loader())
                     .run(FlowStep.parse(xml), variables, sample, System.out::println);
             if (problems.isEmpty()) {
                 System.out.println("no problems found");

@@ -30,16 +30,15 @@ final class ValidateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Config config = StandaloneConfig.load(Optional.ofNullable(ferry.configFile));
-        ClassLoader loader = Thread.currentThread().getContextClassLoader();
-        List<FlowValidator.Problem> problems = new FlowValidator(name -> DatabaseSettings.from(config, name).isPresent(), params, loader)
-                .validate(jobXml(loader));
+        FlowCatalog flows = FlowCatalog.standalone(ValidateCommand.class.getClassLoader(), FlowCatalog.folder(config));
+        List<FlowValidator.Problem> problems = new FlowValidator(name -> DatabaseSettings.from(config, name).isPresent(), params,
+                flows.loader()).validate(jobXml(flows));
         problems.forEach(p -> System.out.println(flow + ":" + p.line() + ": " + p.message()));
         System.out.println(problems.isEmpty() ? "flow " + flow + " is valid" : problems.size() + " problem(s) in " + flow);
         return problems.isEmpty() ? 0 : 1;
     }
 
-    private byte[] jobXml(ClassLoader loader) throws IOException {
-        FlowCatalog flows = FlowCatalog.standalone(loader);
+    private byte[] jobXml(FlowCatalog flows) throws IOException {
         try (InputStream in = flows.jobXml(flows.resolvable(flow))) {
             return in.readAllBytes();
         }

@@ -44,8 +44,14 @@ class SqlFlowTest {
     void aMissingVariableFailsNamingItBeforeAnyStatementRuns() {
         Pipeline.CliResult result = pipeline.cli("run", TestFlows.path("sql-script"), "-d", "20240106");
 
-        assertThat(result.exitCode()).isEqualTo(1);
-        assertThat(result.out()).contains("flow sql-script, step summarise, property scriptFile: line 5: '${region}' is not defined");
+        assertThat(result.exitCode()).as("refused before it starts").isEqualTo(2);
+        assertThat(result.err()).contains("flow " + TestFlows.path("sql-script") + " was not started")
+                .contains("step summarise, script file").contains("line 5: '${region}' is not defined");
+
+        // Started past Ferry's checks (JBeret's own API), the step itself still refuses it before any statement.
+        long id = pipeline.run(TestFlows.path("sql-script"), "20240106").getExecutionId();
+        String exitStatus = pipeline.inspect(runtime -> runtime.operator().getStepExecutions(id).get(0).getExitStatus());
+        assertThat(exitStatus).contains("flow sql-script, step summarise, property scriptFile: line 5: '${region}' is not defined");
         assertThat(Postgres.count(pipeline.warehouse, "SELECT count(*) FROM t_daily WHERE c = DATE '2024-01-06'")).isZero();
     }
 

@@ -3,10 +3,12 @@ package dev.ferry.schedule;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.smallrye.config.EnvConfigSource;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -55,10 +57,26 @@ class ScheduleTest {
                 "ferry.flow.rds-to-adb.timezone", "Asia/Shanghai",
                 "ferry.flow.orders.schedule", "0 5 * * *"), "test", 100)).build();
 
-        Map<String, Schedule> schedules = Schedule.fromConfig(config);
+        Map<String, Schedule> schedules = Schedule.fromConfig(config, List.of("rds-to-adb"));
 
         assertThat(schedules).containsOnlyKeys("rds-to-adb", "orders");
         assertThat(schedules.get("rds-to-adb").zone()).isEqualTo(SHANGHAI);
         assertThat(schedules.get("orders").zone()).isEqualTo(ZoneId.of("UTC"));
+    }
+
+    @Test
+    void anEnvironmentVariableSchedulesTheFlowWhoseNameItCannotSpell() {
+        var config = new SmallRyeConfigBuilder().withSources(new EnvConfigSource(Map.of(
+                "FERRY_FLOW_RDS_TO_ADB_SCHEDULE", "30 2 * * *",
+                "FERRY_FLOW_RDS_TO_ADB_TIMEZONE", "Asia/Shanghai",
+                "FERRY_FLOW_RDS_TO_ADB_MISFIRE", "skip"), 300) {
+        }).build();
+
+        Map<String, Schedule> schedules = Schedule.fromConfig(config, List.of("rds-to-adb", "orders.daily"));
+
+        assertThat(schedules).containsOnlyKeys("rds-to-adb");
+        assertThat(schedules.get("rds-to-adb").cron()).isEqualTo("30 2 * * *");
+        assertThat(schedules.get("rds-to-adb").zone()).isEqualTo(SHANGHAI);
+        assertThat(schedules.get("rds-to-adb").misfire()).isEqualTo(MisfirePolicy.SKIP);
     }
 }

@@ -72,7 +72,7 @@ class CommandLineTest {
 
         Pipeline.CliResult again = pipeline.cli("run", "rds-to-adb", "-d", "20230601");
         assertThat(again.exitCode()).isEqualTo(2);
-        assertThat(again.err()).contains("has run for mydate 20230601 already: claimed by cli@").contains("--force");
+        assertThat(again.err()).contains("has run for mydate 20230601 already: claimed by cli:").contains("--force");
         assertThat(again.out()).doesNotContain("started");
 
         assertThat(pipeline.cli("run", "rds-to-adb", "-d", "20230601", "--force").exitCode()).isZero();

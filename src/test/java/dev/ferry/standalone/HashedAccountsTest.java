@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ferry.console.Role;
+import io.smallrye.config.EnvConfigSource;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import java.util.Map;
@@ -30,6 +31,21 @@ class HashedAccountsTest {
         assertThat(accounts.authenticate("eve", "night-shift-2024")).get().satisfies(a -> assertThat(a.may(Role.OPERATOR)).isFalse());
         assertThat(accounts.authenticate("ops", "night-shift-2025")).isEmpty();
         assertThat(accounts.authenticate("nobody", "night-shift-2024")).isEmpty();
+    }
+
+    @Test
+    void aUserWhoseNameHoldsADashOrADotCanBeConfiguredFromTheEnvironment() {
+        HashedAccounts accounts = HashedAccounts.from(new SmallRyeConfigBuilder().withSources(new EnvConfigSource(Map.of(
+                "FERRY_CONSOLE_USER_OPS_LEAD_PASSWORD_HASH", HASH, "FERRY_CONSOLE_USER_OPS_LEAD_ROLE", "operator",
+                "FERRY_CONSOLE_USER_NIGHT_SHIFT_PASSWORD_HASH", HASH, "FERRY_CONSOLE_USER_NIGHT_SHIFT_ROLE", "viewer"), 300) {
+        }).build());
+
+        assertThat(accounts.authenticate("ops.lead", "night-shift-2024")).get()
+                .satisfies(a -> assertThat(a.roles()).isEqualTo(Set.of(Role.OPERATOR)));
+        assertThat(accounts.authenticate("night-shift", "night-shift-2024")).get()
+                .satisfies(a -> assertThat(a.roles()).isEqualTo(Set.of(Role.VIEWER)));
+        assertThat(accounts.authenticate("night-shift", "wrong")).isEmpty();
+        assertThat(accounts.authenticate("nightshift", "night-shift-2024")).isEmpty();
     }
 
     @Test

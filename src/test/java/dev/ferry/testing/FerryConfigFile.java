@@ -18,6 +18,11 @@ public final class FerryConfigFile {
         return this;
     }
 
+    public FerryConfigFile remove(String key) {
+        entries.remove(key);
+        return this;
+    }
+
     public FerryConfigFile database(String name, String url) {
         return set("ferry.db." + name + ".url", url).set("ferry.db." + name + ".user", "postgres");
     }

@@ -209,6 +209,8 @@ async function executionView(id) {
         el('tr', {}, el('th', {}, 'Started'), el('td', {}, time(e.start))),
         el('tr', {}, el('th', {}, 'Ended'), el('td', {}, time(e.end))),
         el('tr', {}, el('th', {}, 'Duration'), el('td', {}, duration(e.start, e.end))),
+        el('tr', {}, el('th', {}, 'Started by'), el('td', { id: 'started-by' }, e.startedBy + (e.forced ? ' (forced rerun)' : ''))),
+        el('tr', {}, el('th', {}, 'Flow version'), el('td', {}, e.version || '–')),
         el('tr', {}, el('th', {}, 'Run by'), el('td', {}, e.owner)))),
       el('h2', {}, 'Steps'),
       el('table', { id: 'steps' }, el('thead', {}, el('tr', {}, ['Step', 'Status', 'Rows', 'Bytes', 'Files', 'Duration', 'Error'].map((h) => el('th', {}, h)))),
@@ -271,6 +273,14 @@ function yesterday() {
   return d.toISOString().substring(0, 10);
 }
 
+// A date after yesterday (T+1) has not ended yet: its data may not be complete. The server refuses it unless confirmed.
+// Returns whether to allow it, or null when the user declined.
+function confirmFuture(date) {
+  if (date <= yesterday()) return false;
+  return window.confirm(date + ' is later than the latest business date (T+1): its day is not over and its data may not be complete. Run it anyway?')
+    ? true : null;
+}
+
 function formView(title, id, fields, submitLabel, submit) {
   const message = el('div', { id: id + '-error', class: 'error' });
   const output = el('div', { id: id + '-output' });
@@ -299,7 +309,10 @@ async function startView() {
       el('label', {}, el('input', { id: 'start-force', name: 'force', type: 'checkbox' }), ' rerun even if this date has run (forced)')],
     validate: (f) => requireDate(f.mydate.value, 'The business date'),
   }, 'Start', async (f) => {
-    const started = await api('POST', 'flows/' + encodeURIComponent(f.flow.value) + '/start', { mydate: ymd(f.mydate.value), force: f.force.checked });
+    const allowFuture = confirmFuture(f.mydate.value);
+    if (allowFuture === null) return;
+    const started = await api('POST', 'flows/' + encodeURIComponent(f.flow.value) + '/start',
+      { mydate: ymd(f.mydate.value), force: f.force.checked, allowFuture });
     location.hash = '#/executions/' + started.id;
   });
 }
@@ -316,8 +329,10 @@ async function backfillView() {
       || ((new Date(f.to.value) - new Date(f.from.value)) / 86400000 >= 366 ? 'At most 366 dates at once' : null)
       || (!(Number(f.parallel.value) >= 1 && Number(f.parallel.value) <= 8) ? 'Dates at a time must be from 1 to 8' : null),
   }, 'Backfill', async (f, output) => {
+    const allowFuture = confirmFuture(f.to.value);
+    if (allowFuture === null) return;
     const accepted = await api('POST', 'flows/' + encodeURIComponent(f.flow.value) + '/backfill',
-      { from: ymd(f.from.value), to: ymd(f.to.value), parallel: Number(f.parallel.value) });
+      { from: ymd(f.from.value), to: ymd(f.to.value), parallel: Number(f.parallel.value), allowFuture });
     output.replaceChildren(el('p', { class: 'box' }, 'Backfilling ' + accepted.dates + ' date(s) of ' + accepted.flow + ', ' + accepted.parallel
       + ' at a time; ', el('a', { href: '#/grid' }, 'follow it on the grid'), '.'));
   });
