@@ -3,6 +3,7 @@ package dev.ferry.extract;
 import dev.ferry.partition.Compression;
 import dev.ferry.partition.CsvFormat;
 import dev.ferry.partition.Manifest;
+import dev.ferry.partition.ManifestLedger;
 import dev.ferry.partition.Partition;
 import dev.ferry.step.FerryBatchlet;
 import dev.ferry.step.Progress;
@@ -22,6 +23,9 @@ public class ExtractBatchlet extends FerryBatchlet {
 
     @Inject
     ObjectStore store;
+
+    @Inject
+    ManifestLedger ledger;
 
     /** The SELECT whose rows are extracted, with variables, e.g. {@code SELECT * FROM t WHERE c = DATE '${mydate}'}. Required. */
     @Inject
@@ -76,7 +80,7 @@ public class ExtractBatchlet extends FerryBatchlet {
         Extractor.Request request = new Extractor.Request(scope.flow(), scope.step(), mydate, name, sql, partition, format, maxBytes);
         Progress progress = scope.progress();
         try (Connection connection = connect(scope, name)) {
-            Manifest manifest = new Extractor().extract(connection, request, progress);
+            Manifest manifest = new Extractor(ledger).extract(connection, request, progress);
             return new StepReport(manifest.rows(), manifest.bytes(), manifest.files().size(), progress.elapsed().toMillis());
         }
     }

@@ -2,6 +2,7 @@ package dev.ferry.extract;
 
 import dev.ferry.partition.CsvFormat;
 import dev.ferry.partition.Manifest;
+import dev.ferry.partition.ManifestLedger;
 import dev.ferry.partition.ManifestFile;
 import dev.ferry.partition.Partition;
 import dev.ferry.partition.WriteBehind;
@@ -40,6 +41,13 @@ public final class Extractor {
                           Partition partition, CsvFormat format, long maxFileBytes) {
     }
 
+    private final ManifestLedger ledger;
+
+    /** @param ledger where the published manifest's digest is recorded, for the load to check */
+    public Extractor(ManifestLedger ledger) {
+        this.ledger = ledger;
+    }
+
     public Manifest extract(Connection connection, Request request, Progress progress) throws SQLException, IOException {
         Instant started = Instant.now();
         Partition partition = request.partition();
@@ -75,10 +83,10 @@ public final class Extractor {
         }
         deleteLeftoverParts(partition, files);
         Manifest manifest = new Manifest(Manifest.CURRENT_VERSION, request.flow(), request.step(), request.mydate(),
-                request.database(), query, request.format().delimiter(), request.format().encoding(),
+                partition.prefix(), request.database(), query, request.format().delimiter(), request.format().encoding(),
                 request.format().header(), request.format().compression().toString(), rows,
                 files.stream().mapToLong(ManifestFile::bytes).sum(), files, started, Instant.now());
-        partition.writeManifest(manifest);
+        partition.writeManifest(manifest, ledger);
         return manifest;
     }
 

@@ -6,6 +6,8 @@ import dev.ferry.load.LoadMode;
 import dev.ferry.load.Loader;
 import dev.ferry.partition.Compression;
 import dev.ferry.partition.CsvFormat;
+import dev.ferry.partition.ManifestLedger;
+import dev.ferry.partition.MemoryLedger;
 import dev.ferry.partition.Partition;
 import dev.ferry.sql.ScriptFile;
 import dev.ferry.sql.SqlScript;
@@ -104,6 +106,10 @@ public final class TryRun {
                         }
                         out.accept("  COPY " + table + (columnList.isBlank() ? "" : " (" + columnList + ")") + " FROM STDIN <- "
                                 + store.describe(prefix(p.get("source"))));
+                        if (mode == LoadMode.REPLACE) {
+                            out.accept("  before commit: SELECT count(*) FROM " + table + " WHERE " + p.get("replaceWhere")
+                                    + " must equal the partition's rows, or the load rolls back");
+                        }
                         if (c != null) {
                             if (mode == LoadMode.REPLACE) {
                                 explain(c, "DELETE FROM " + table + " WHERE " + p.get("replaceWhere"), step, out, problems);
@@ -237,33 +243,55 @@ public final class TryRun {
     private void sample(FlowStep load, Map<String, String> p, FlowStep extract, Variables variables, Connection target, int rows,
                         Consumer<String> out, List<String> problems) {
         Partition sandbox = new Partition(store, "_try-run/" + UUID.randomUUID() + "/");
+        ManifestLedger ledger = new MemoryLedger();
         try {
             Map<String, String> e = new HashMap<>();
             extract.properties().forEach((name, property) -> e.put(name, variables.resolve(property.value())));
             String query = e.get("query").strip().replaceAll("[\\s;]+$", "");
             try (Connection source = databases.connect(e.get("database"))) {
-                new Extractor().extract(source, new Extractor.Request("try-run", extract.id(), null, e.get("database"),
+                new Extractor(ledger).extract(source, new Extractor.Request("try-run", extract.id(), null, e.get("database"),
                         "SELECT * FROM (" + query + ") q LIMIT " + rows, sandbox, format(e), 0), new Progress("try-run", Duration.ofHours(1)));
             }
             try (Statement s = target.createStatement()) {
                 s.execute("CREATE TEMP TABLE ferry_try_run (LIKE " + p.get("table") + ")");
             }
-            Loader.Result result = new Loader().load(target, new Loader.Request("ferry_try_run",
-                    Loader.Request.parseColumns(p.getOrDefault("columns", "")), LoadMode.APPEND, null, sandbox), new Progress("try-run", Duration.ofHours(1)));
+            Loader.Result result = new Loader(ledger).load(target, new Loader.Request("ferry_try_run",
+                    Loader.Request.parseColumns(p.getOrDefault("columns", "")), LoadMode.APPEND, null, sandbox, "try-run", null),
+                    new Progress("try-run", Duration.ofHours(1)));
             out.accept("  sample: " + result.loadedRows() + " row(s) extracted to " + sandbox.describe() + " and loaded into a temporary copy of "
                     + p.get("table"));
-            try (Statement s = target.createStatement()) {
-                s.execute("DROP TABLE ferry_try_run");
+            if (LoadMode.parse(p.getOrDefault("mode", "replace")) == LoadMode.REPLACE) {
+                replaceCheck(load, variables.resolve(p.get("replaceWhere")), target, result.loadedRows(), out, problems);
             }
         } catch (Exception x) {
             problems.add("step " + load.id() + ": sample of " + rows + " row(s) failed: " + x.getMessage());
         } finally {
+            try (Statement s = target.createStatement()) {
+                s.execute("DROP TABLE IF EXISTS ferry_try_run"); // the connection goes back to its pool
+            } catch (SQLException x) {
+                problems.add("cannot drop the temporary table ferry_try_run: " + x.getMessage());
+            }
             try {
                 for (StoredObject object : store.list(sandbox.prefix())) {
                     store.delete(object.key());
                 }
             } catch (Exception x) {
                 problems.add("cannot clean the sandbox " + sandbox.describe() + ": " + x.getMessage());
+            }
+        }
+    }
+
+    /** The load's check before commit, on the sample: every sampled row must match replaceWhere. */
+    private static void replaceCheck(FlowStep load, String replaceWhere, Connection target, long loaded, Consumer<String> out,
+                                     List<String> problems) throws SQLException {
+        try (Statement s = target.createStatement(); var rs = s.executeQuery("SELECT count(*) FROM ferry_try_run WHERE " + replaceWhere)) {
+            rs.next();
+            long matching = rs.getLong(1);
+            out.accept("  replace check on the sample: " + matching + " of " + loaded + " row(s) match replaceWhere");
+            if (matching != loaded) {
+                problems.add("step " + load.id() + ": " + (loaded - matching) + " of " + loaded + " sampled row(s) do not match replaceWhere ("
+                        + replaceWhere + "): the extract's query selects rows that replaceWhere does not, so the load would roll back"
+                        + " (each run would load them again); make the query select exactly the rows of replaceWhere");
             }
         }
     }

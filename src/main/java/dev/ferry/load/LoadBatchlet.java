@@ -1,5 +1,6 @@
 package dev.ferry.load;
 
+import dev.ferry.partition.ManifestLedger;
 import dev.ferry.partition.Partition;
 import dev.ferry.step.FerryBatchlet;
 import dev.ferry.step.Progress;
@@ -24,6 +25,9 @@ public class LoadBatchlet extends FerryBatchlet {
 
     @Inject
     ObjectStore store;
+
+    @Inject
+    ManifestLedger ledger;
 
     /** Target table, {@code table} or {@code schema.table}. Required. */
     @Inject
@@ -58,10 +62,11 @@ public class LoadBatchlet extends FerryBatchlet {
         List<String> columnList = scope.parse("columns", scope.optional("columns", columns, ""), Loader.Request::parseColumns);
         LoadMode loadMode = scope.parse("mode", scope.optional("mode", mode, "replace"), LoadMode::parse);
         String where = scope.optional("replaceWhere", replaceWhere, null);
-        Loader.Request request = scope.parse("replaceWhere", tableName, t -> new Loader.Request(t, columnList, loadMode, where, partition));
+        Loader.Request request = scope.parse("replaceWhere", tableName, t -> new Loader.Request(t, columnList, loadMode, where, partition,
+                scope.flow(), scope.variables().mydate().map(Object::toString).orElse(null)));
         Progress progress = scope.progress();
         try (Connection connection = connect(scope, name)) {
-            Loader.Result result = new Loader().load(connection, request, progress);
+            Loader.Result result = new Loader(ledger).load(connection, request, progress);
             LOG.info(() -> scope.flow() + "/" + scope.step() + ": " + request.table() + " (mode " + loadMode.name().toLowerCase(Locale.ROOT)
                     + "): deleted " + result.deletedRows() + " row(s), loaded " + result.loadedRows());
             return new StepReport(result.loadedRows(), result.bytes(), result.files(), progress.elapsed().toMillis());

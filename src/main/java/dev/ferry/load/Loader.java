@@ -4,6 +4,7 @@ import dev.ferry.partition.Compression;
 import dev.ferry.partition.CsvFormat;
 import dev.ferry.partition.FileDigest;
 import dev.ferry.partition.Manifest;
+import dev.ferry.partition.ManifestLedger;
 import dev.ferry.partition.ManifestFile;
 import dev.ferry.partition.Partition;
 import dev.ferry.step.Progress;
@@ -23,11 +24,14 @@ import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyManager;
 
 /**
- * Loads a published partition into a table in one transaction: the delete (or truncate) and the
- * {@code COPY ... FROM STDIN} of every file commit together only when each file matches the manifest's
- * size and SHA-256 and the loaded rows equal the manifest's rows. Anything else rolls back, so the
- * target is either fully replaced or exactly as it was; a rerun never duplicates rows, and the target
- * needs no primary key.
+ * Loads a published partition into a table in one transaction. Before any SQL it checks that the manifest
+ * is the one its extract published (its digest is in the {@link ManifestLedger}), that it was published
+ * where it is and, when this flow's own extract wrote it, for this run's date, and that the files are the
+ * ones it lists. The delete (or truncate) and the {@code COPY ... FROM STDIN} of every file then commit
+ * together only when each file matches the manifest's size and SHA-256, the loaded rows equal the
+ * manifest's rows, and (mode replace) the rows that match {@code replaceWhere} are exactly those loaded.
+ * Anything else rolls back, so the target is either fully replaced or exactly as it was; a rerun never
+ * duplicates rows, and the target needs no primary key.
  */
 public final class Loader {
 
@@ -39,8 +43,11 @@ public final class Loader {
      *
      * @param columns      target columns in file order; empty for all columns in table order
      * @param replaceWhere the condition of the rows to replace, required for {@link LoadMode#REPLACE}
+     * @param flow         the run's flow and {@code mydate}: a partition that this flow's extract published for
+     *                     another date is refused
      */
-    public record Request(String table, List<String> columns, LoadMode mode, String replaceWhere, Partition partition) {
+    public record Request(String table, List<String> columns, LoadMode mode, String replaceWhere, Partition partition,
+                          String flow, String mydate) {
         public Request {
             table = Identifiers.table(table);
             columns = List.copyOf(columns);
@@ -59,11 +66,21 @@ public final class Loader {
     public record Result(long deletedRows, long loadedRows, long bytes, int files) {
     }
 
+    private final ManifestLedger ledger;
+
+    /** @param ledger where each published manifest's digest was recorded by its extract */
+    public Loader(ManifestLedger ledger) {
+        this.ledger = ledger;
+    }
+
     public Result load(Connection connection, Request request, Progress progress) throws SQLException, IOException {
         Partition partition = request.partition();
-        Manifest manifest = partition.readManifest().orElseThrow(() -> new LoadRefusedException(
+        Partition.Published published = partition.readPublished().orElseThrow(() -> new LoadRefusedException(
                 "no " + Partition.MANIFEST + " under " + partition.describe()
                         + ": the extract of this date has not completed; run the extract step first"));
+        Manifest manifest = published.manifest();
+        verifyIdentity(partition, manifest, request); // first: a copied partition is told as such, not as an edited one
+        verifyDigest(partition, published);
         verifyListing(partition, manifest);
         CsvFormat format = new CsvFormat(manifest.delimiter(), manifest.encoding(), manifest.header(),
                 Compression.parse(manifest.compression()));
@@ -86,6 +103,9 @@ public final class Loader {
                 throw new LoadRefusedException("loaded " + loaded + " rows from " + partition.describe() + " but its manifest says "
                         + manifest.rows() + "; rolled back, " + request.table() + " is unchanged");
             }
+            if (request.mode() == LoadMode.REPLACE) {
+                verifyReplaced(connection, request, loaded);
+            }
             connection.commit();
             return new Result(deleted, loaded, bytes, manifest.files().size());
         } catch (SQLException | IOException | RuntimeException e) {
@@ -93,6 +113,61 @@ public final class Loader {
             throw e;
         } finally {
             connection.setAutoCommit(autoCommit);
+        }
+    }
+
+    /** The manifest is byte for byte the one its extract published: its format, rows and files can be trusted. */
+    private void verifyDigest(Partition partition, Partition.Published published) throws IOException {
+        String location = partition.manifestLocation();
+        var recorded = ledger.recorded(location);
+        if (recorded.isEmpty()) {
+            throw new LoadRefusedException("refusing to load " + partition.describe() + ": its manifest was not published by an extract"
+                    + " this job repository knows of (no digest in its manifest ledger); rerun the extract of this date");
+        }
+        if (!recorded.get().equals(published.sha256())) {
+            throw new LoadRefusedException("refusing to load " + partition.describe() + ": its manifest was changed after the extract"
+                    + " published it (sha256 " + published.sha256() + ", published " + recorded.get() + "), so its format, rows and"
+                    + " files cannot be trusted; rerun the extract of this date");
+        }
+    }
+
+    /**
+     * A partition is loaded where it was published and, when this flow's extract published it, for the date
+     * it was published for: a prefix copied by hand, or a {@code target} without {@code ${mydate}}, would
+     * otherwise empty one date and double another.
+     */
+    private static void verifyIdentity(Partition partition, Manifest manifest, Request request) {
+        if (manifest.prefix() != null && !manifest.prefix().equals(partition.prefix())) {
+            throw new LoadRefusedException("refusing to load " + partition.describe() + ": its manifest was published under "
+                    + manifest.prefix() + " (flow " + manifest.flow() + ", step " + manifest.step() + ", mydate " + manifest.mydate()
+                    + "), not here; a partition copied from another prefix is not loaded. Rerun the extract of this date");
+        }
+        if (manifest.flow() != null && manifest.flow().equals(request.flow()) && request.mydate() != null
+                && !request.mydate().equals(manifest.mydate())) {
+            throw new LoadRefusedException("refusing to load " + partition.describe() + " for mydate " + request.mydate()
+                    + ": it holds the rows that flow " + manifest.flow() + ", step " + manifest.step() + " extracted for mydate "
+                    + manifest.mydate() + ". Does the extract's target name ${mydate}? Rerun the extract of " + request.mydate());
+        }
+    }
+
+    /**
+     * In mode replace, every loaded row must match {@code replaceWhere}: a row that does not would be loaded
+     * again by every later run (a query of {@code c >= '${mydate}'} with a {@code replaceWhere} of
+     * {@code c = DATE '${mydate}'} duplicates every later day). Checked inside the transaction.
+     */
+    private static void verifyReplaced(Connection connection, Request request, long loaded) throws SQLException {
+        long matching;
+        try (Statement statement = connection.createStatement();
+             var rows = statement.executeQuery("SELECT count(*) FROM " + request.table() + " WHERE " + request.replaceWhere())) {
+            rows.next();
+            matching = rows.getLong(1);
+        }
+        if (matching != loaded) {
+            throw new LoadRefusedException("after loading " + loaded + " rows into " + request.table() + ", " + matching
+                    + " rows match replaceWhere (" + request.replaceWhere() + "): the extract's query and replaceWhere do not select"
+                    + " the same rows, so each run would " + (matching < loaded ? "leave rows that the next run loads again (duplicates)"
+                    : "keep rows it should have replaced") + ". Make the query select exactly the rows of replaceWhere;"
+                    + " rolled back, " + request.table() + " is unchanged");
         }
     }
 

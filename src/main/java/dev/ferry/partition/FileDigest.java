@@ -31,6 +31,13 @@ public final class FileDigest {
         return bytes;
     }
 
+    /** The lower-case hex SHA-256 of {@code bytes}. */
+    public static String sha256(byte[] bytes) {
+        FileDigest digest = new FileDigest();
+        digest.update(bytes, 0, bytes.length);
+        return digest.sha256();
+    }
+
     /** Lower-case hex SHA-256 of everything that passed; call once all bytes have. */
     public String sha256() {
         if (hex == null) {

@@ -10,6 +10,7 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+
 import java.util.Optional;
 
 /** One business date's folder in the store, e.g. {@code rds/t3/20240101/}: its data files and its manifest. */
@@ -32,10 +33,20 @@ public record Partition(ObjectStore store, String prefix) {
         return store.describe(prefix);
     }
 
+    /** A manifest as it was read, with the SHA-256 of its bytes. */
+    public record Published(Manifest manifest, String sha256) {
+    }
+
     /** The manifest, or empty when the partition was never published (or is being replaced). */
     public Optional<Manifest> readManifest() throws IOException {
+        return readPublished().map(Published::manifest);
+    }
+
+    /** The manifest and the digest of its bytes, or empty when the partition was never published. */
+    public Optional<Published> readPublished() throws IOException {
         try (InputStream in = store.open(key(MANIFEST)); Jsonb jsonb = JsonbBuilder.create()) {
-            return Optional.of(jsonb.fromJson(in, Manifest.class));
+            byte[] bytes = in.readAllBytes();
+            return Optional.of(new Published(jsonb.fromJson(new String(bytes, StandardCharsets.UTF_8), Manifest.class), FileDigest.sha256(bytes)));
         } catch (FileNotFoundException e) {
             return Optional.empty();
         } catch (JsonbException e) {
@@ -48,18 +59,27 @@ public record Partition(ObjectStore store, String prefix) {
         }
     }
 
-    /** Publishes the partition: the manifest is the last object written. */
-    public void writeManifest(Manifest manifest) throws IOException {
+    /**
+     * Publishes the partition: the manifest is the last object written, and its digest is recorded in
+     * {@code ledger} before it is, so that the load can tell it from an edited one.
+     */
+    public void writeManifest(Manifest manifest, ManifestLedger ledger) throws IOException {
         byte[] json;
         try (Jsonb jsonb = JsonbBuilder.create(new JsonbConfig().withFormatting(true))) {
             json = jsonb.toJson(manifest).getBytes(StandardCharsets.UTF_8);
         } catch (Exception e) {
             throw new IOException("cannot write the manifest of " + describe() + ": " + e.getMessage(), e);
         }
+        ledger.record(manifestLocation(), FileDigest.sha256(json), manifest);
         try (ObjectUpload out = store.create(key(MANIFEST))) {
             out.write(json);
             out.commit();
         }
+    }
+
+    /** Where the manifest is, as the ledger knows it: the store's description of its key. */
+    public String manifestLocation() {
+        return store.describe(key(MANIFEST));
     }
 
     /** Unpublishes the partition before its files are replaced, so no reader trusts a half-written one. */

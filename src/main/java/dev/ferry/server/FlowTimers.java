@@ -1,6 +1,7 @@
 package dev.ferry.server;
 
 import dev.ferry.flow.FlowDefinitions;
+import dev.ferry.partition.RepositoryLedger;
 import dev.ferry.recovery.ExecutionOwners;
 import dev.ferry.run.RunControl;
 import dev.ferry.schedule.Claims;
@@ -88,6 +89,7 @@ public class FlowTimers {
         try {
             claims.createTableIfAbsent();
             watermarks.createTableIfAbsent();
+            new RepositoryLedger(repository).createTableIfAbsent();
             owners.register();
             // Runs this server started before it went down without finishing them.
             owners.recover(Duration.ofSeconds(60));

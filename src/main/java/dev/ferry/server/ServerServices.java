@@ -7,6 +7,8 @@ import dev.ferry.db.Databases;
 import dev.ferry.db.JndiDatabases;
 import dev.ferry.flow.FlowDefinitions;
 import dev.ferry.notify.Webhook;
+import dev.ferry.partition.ManifestLedger;
+import dev.ferry.partition.RepositoryLedger;
 import dev.ferry.recovery.ExecutionOwners;
 import dev.ferry.run.RunControl;
 import dev.ferry.store.ObjectStore;
@@ -59,6 +61,13 @@ public class ServerServices {
     @jakarta.inject.Singleton // a final class: no client proxy
     ExecutionOwners owners() {
         return new ExecutionOwners(FlowTimers.repository(config()), FlowTimers.hostName(), ProcessHandle.current().pid(), "wildfly");
+    }
+
+    /** The manifest ledger in the job repository's database (FlowTimers creates its table at deployment). */
+    @Produces
+    @jakarta.inject.Singleton
+    ManifestLedger ledger() {
+        return new RepositoryLedger(FlowTimers.repository(config()));
     }
 
     /** The flows of this deployment, and where their script files are found. */

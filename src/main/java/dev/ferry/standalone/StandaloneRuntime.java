@@ -11,6 +11,7 @@ import dev.ferry.db.PooledDatabases;
 import dev.ferry.extract.ExtractBatchlet;
 import dev.ferry.load.LoadBatchlet;
 import dev.ferry.notify.Webhook;
+import dev.ferry.partition.RepositoryLedger;
 import dev.ferry.recovery.ExecutionOwners;
 import dev.ferry.run.RunControl;
 import dev.ferry.schedule.Claims;
@@ -86,12 +87,13 @@ public final class StandaloneRuntime implements AutoCloseable {
         DatabaseBootstrap.createIfAbsent(repository);
         this.repositoryPool = PooledDatabases.pool(repository);
         this.owners = new ExecutionOwners(repositoryPool, hostName(), ProcessHandle.current().pid(), role);
+        RepositoryLedger ledger = new RepositoryLedger(repositoryPool);
         this.flows = FlowCatalog.standalone(StandaloneRuntime.class.getClassLoader(), FlowCatalog.folder(config));
         this.weld = new Weld("ferry-" + UUID.randomUUID())
                 .disableDiscovery()
                 .skipShutdownHook()
                 .addBeanClasses(SqlBatchlet.class, ExtractBatchlet.class, LoadBatchlet.class, BatchBeanProducer.class)
-                .addExtension(new StandaloneServices(databases, store, Webhook.from(config), owners, flows))
+                .addExtension(new StandaloneServices(databases, store, Webhook.from(config), owners, flows, ledger))
                 .initialize();
         this.environment = new StandaloneBatchEnvironment(weld.getBeanManager(), repositoryPool, flows.resolver(), flows.loader());
         this.operator = new JobOperatorImpl(environment);
@@ -104,6 +106,7 @@ public final class StandaloneRuntime implements AutoCloseable {
         try {
             claims.createTableIfAbsent();
             watermarks.createTableIfAbsent();
+            ledger.createTableIfAbsent();
             owners.register();
             owners.recover(STALE_AFTER);
         } catch (SQLException e) {

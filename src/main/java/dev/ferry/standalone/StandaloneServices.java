@@ -3,6 +3,7 @@ package dev.ferry.standalone;
 import dev.ferry.db.Databases;
 import dev.ferry.flow.FlowDefinitions;
 import dev.ferry.notify.Webhook;
+import dev.ferry.partition.ManifestLedger;
 import dev.ferry.recovery.ExecutionOwners;
 import dev.ferry.store.ObjectStore;
 import jakarta.enterprise.event.Observes;
@@ -10,7 +11,7 @@ import jakarta.enterprise.inject.spi.AfterBeanDiscovery;
 import jakarta.enterprise.inject.spi.Extension;
 import jakarta.inject.Singleton;
 
-/** Makes this runtime's databases, store, failure webhook, execution owners and flows injectable into the batch artifacts, as the WAR's producers do there. */
+/** Makes this runtime's databases, store, failure webhook, execution owners, flows and manifest ledger injectable into the batch artifacts, as the WAR's producers do there. */
 final class StandaloneServices implements Extension {
 
     private final Databases databases;
@@ -18,13 +19,16 @@ final class StandaloneServices implements Extension {
     private final Webhook webhook;
     private final ExecutionOwners owners;
     private final FlowDefinitions flows;
+    private final ManifestLedger ledger;
 
-    StandaloneServices(Databases databases, ObjectStore store, Webhook webhook, ExecutionOwners owners, FlowDefinitions flows) {
+    StandaloneServices(Databases databases, ObjectStore store, Webhook webhook, ExecutionOwners owners, FlowDefinitions flows,
+                       ManifestLedger ledger) {
         this.databases = databases;
         this.store = store;
         this.webhook = webhook;
         this.owners = owners;
         this.flows = flows;
+        this.ledger = ledger;
     }
 
     void register(@Observes AfterBeanDiscovery event) {
@@ -33,5 +37,6 @@ final class StandaloneServices implements Extension {
         event.addBean().types(Webhook.class, Object.class).scope(Singleton.class).createWith(c -> webhook);
         event.addBean().types(ExecutionOwners.class, Object.class).scope(Singleton.class).createWith(c -> owners);
         event.addBean().types(FlowDefinitions.class, Object.class).scope(Singleton.class).createWith(c -> flows);
+        event.addBean().types(ManifestLedger.class, Object.class).scope(Singleton.class).createWith(c -> ledger);
     }
 }

@@ -123,7 +123,7 @@ class BadInputTest {
         rewrite(PARTITION + Partition.MANIFEST, bytes -> new String(bytes, StandardCharsets.UTF_8)
                 .replace("\"rows\": 200", "\"rows\": 201").getBytes(StandardCharsets.UTF_8));
 
-        assertRefusedAndTargetUnchanged("loaded 200 rows", "manifest says 201");
+        assertRefusedAndTargetUnchanged("its manifest was changed after the extract published it", "rerun the extract");
     }
 
     @Test

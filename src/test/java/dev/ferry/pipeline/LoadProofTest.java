@@ -1,0 +1,141 @@
+package dev.ferry.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.testing.Pipeline;
+import dev.ferry.testing.Postgres;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What the load proves before it commits: the partition is the one its extract published, where and for
+ * the date it was published, and in mode replace the rows it loads are exactly the rows it replaces. A load
+ * that cannot prove it changes nothing.
+ */
+class LoadProofTest {
+
+    static Pipeline pipeline;
+    static Path store;
+    static Path flows;
+
+    @BeforeAll
+    static void setUp(@TempDir Path dir) throws IOException {
+        pipeline = new Pipeline(dir);
+        store = dir.resolve("store");
+        flows = Files.createDirectories(dir.resolve("flows"));
+        pipeline.config.set("ferry.flows.dir", flows.toString());
+        Postgres.execute(pipeline.source, "CREATE TABLE t_src (a int, b text, c date)",
+                "INSERT INTO t_src SELECT d * 1000 + i, 'café ' || i, DATE '2024-03-17' + d FROM generate_series(0, 3) d, generate_series(1, 200) i");
+        Postgres.execute(pipeline.warehouse, "CREATE TABLE t_target (a int, b text, c date)");
+        flow("no-date-target", "SELECT * FROM t_src WHERE c = DATE '${mydate}'", "staged/", "c = DATE '${mydate}'");
+        flow("later-days-too", "SELECT * FROM t_src WHERE c >= DATE '${mydate}'", "later/${mydate}/", "c = DATE '${mydate}'");
+    }
+
+    static void flow(String name, String query, String prefix, String replaceWhere) throws IOException {
+        Files.writeString(flows.resolve(name + ".xml"), """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <job id="%s" xmlns="https://jakarta.ee/xml/ns/jakartaee" version="2.0">
+                    <step id="extract" next="load">
+                        <batchlet ref="extract">
+                            <properties>
+                                <property name="database" value="source"/>
+                                <property name="query" value="%s"/>
+                                <property name="target" value="%s"/>
+                            </properties>
+                        </batchlet>
+                    </step>
+                    <step id="load">
+                        <batchlet ref="load">
+                            <properties>
+                                <property name="database" value="warehouse"/>
+                                <property name="table" value="t_target"/>
+                                <property name="source" value="%s"/>
+                                <property name="replaceWhere" value="%s"/>
+                            </properties>
+                        </batchlet>
+                    </step>
+                </job>
+                """.formatted(name, query.replace(">", "&gt;"), prefix, prefix, replaceWhere));
+    }
+
+    @AfterAll
+    static void tearDown() {
+        pipeline.close();
+    }
+
+    @Test
+    void aPartitionCopiedFromAnotherDatesPrefixIsRefusedAndBothDatesStayAsTheyWere() throws IOException {
+        flow("copied", "SELECT * FROM t_src WHERE c = DATE '${mydate}'", "copied/${mydate}/", "c = DATE '${mydate}'");
+        assertThat(pipeline.cli("run", "copied", "-d", "20240318").exitCode()).isZero();
+        assertThat(pipeline.cli("run", "copied", "-d", "20240319").exitCode()).isZero();
+        copyFolder(store.resolve("copied/20240319"), store.resolve("copied/20240318"));
+
+        Pipeline.CliResult reload = pipeline.cli("run", "copied", "-d", "20240318", "--force", "-p", "ferry.steps=load");
+
+        assertThat(reload.exitCode()).isEqualTo(1);
+        assertThat(reload.out()).contains("its manifest was published under copied/20240319/")
+                .contains("mydate 20240319").contains("store/copied/20240318: ");
+        assertThat(pipeline.targetRows("2024-03-18")).isEqualTo(200);
+        assertThat(pipeline.targetRows("2024-03-19")).isEqualTo(200);
+    }
+
+    @Test
+    void aTargetWithoutMydateServesOnlyTheDateItWasLastExtractedFor() {
+        assertThat(pipeline.cli("run", "no-date-target", "-d", "20240317").exitCode()).isZero();
+        assertThat(pipeline.cli("run", "no-date-target", "-d", "20240320", "-p", "ferry.steps=extract").exitCode()).isZero();
+
+        Pipeline.CliResult reload = pipeline.cli("run", "no-date-target", "-d", "20240317", "--force", "-p", "ferry.steps=load");
+
+        assertThat(reload.exitCode()).isEqualTo(1);
+        assertThat(reload.out()).contains("for mydate 20240317").contains("extracted for mydate 20240320")
+                .contains("Does the extract's target name ${mydate}?");
+        assertThat(pipeline.targetRows("2024-03-17")).isEqualTo(200);
+        assertThat(pipeline.targetRows("2024-03-20")).isZero();
+    }
+
+    @Test
+    void aQueryThatTakesMoreThanReplaceWhereReplacesIsRolledBackAndTryRunSaysSo() {
+        Pipeline.CliResult tryRun = pipeline.cli("try-run", "later-days-too", "-d", "20240318", "--sample", "1000");
+        assertThat(tryRun.exitCode()).isEqualTo(1);
+        assertThat(tryRun.out()).contains("before commit: SELECT count(*) FROM t_target WHERE c = DATE '20240318'")
+                .contains("400 of 600 sampled row(s) do not match replaceWhere");
+
+        long before = Postgres.count(pipeline.warehouse, "SELECT count(*) FROM t_target");
+        Pipeline.CliResult run = pipeline.cli("run", "later-days-too", "-d", "20240318");
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.out()).contains("after loading 600 rows into t_target, 200 rows match replaceWhere (c = DATE '20240318')")
+                .contains("duplicates").contains("t_target is unchanged");
+        assertThat(Postgres.count(pipeline.warehouse, "SELECT count(*) FROM t_target")).as("nothing deleted or added").isEqualTo(before);
+    }
+
+    @Test
+    void aManifestEditedToAnotherEncodingIsRefusedBeforeAnyRowChanges() throws IOException {
+        flow("edited", "SELECT * FROM t_src WHERE c = DATE '${mydate}'", "edited/${mydate}/", "c = DATE '${mydate}'");
+        assertThat(pipeline.cli("run", "edited", "-d", "20240319").exitCode()).isZero();
+        Path manifest = store.resolve("edited/20240319/_manifest.json");
+        Files.writeString(manifest, Files.readString(manifest).replace("\"UTF8\"", "\"LATIN1\""));
+
+        Pipeline.CliResult reload = pipeline.cli("run", "edited", "-d", "20240319", "--force", "-p", "ferry.steps=load");
+
+        assertThat(reload.exitCode()).isEqualTo(1);
+        assertThat(reload.out()).contains("its manifest was changed after the extract published it");
+        assertThat(Postgres.count(pipeline.warehouse, "SELECT count(*) FROM t_target WHERE c = DATE '2024-03-19' AND b LIKE 'café %'"))
+                .isEqualTo(200);
+    }
+
+    private static void copyFolder(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.list(from)) {
+            for (Path file : files.toList()) {
+                Files.copy(file, to.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+    }
+}
