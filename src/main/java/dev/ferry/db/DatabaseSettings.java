@@ -1,6 +1,7 @@
 package dev.ferry.db;
 
 import dev.ferry.config.Secret;
+import dev.ferry.config.Settings;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -41,8 +42,8 @@ public record DatabaseSettings(String name, String url, String user, Secret pass
         return url.map(u -> new DatabaseSettings(name, u,
                 config.getOptionalValue(prefix + "user", String.class).orElse("postgres"),
                 Secret.of(config.getOptionalValue(prefix + "password", String.class).orElse("")),
-                Duration.ofSeconds(config.getOptionalValue(prefix + "connect-timeout", Integer.class).orElse(30)),
-                config.getOptionalValue(prefix + "pool-size", Integer.class).orElse(4)));
+                Duration.ofSeconds(Settings.wholeNumber(config, prefix + "connect-timeout", 30, 1, 3600)),
+                Settings.wholeNumber(config, prefix + "pool-size", 4, 1, 1000)));
     }
 
     /** The URL with any {@code password=} parameter masked, for messages. */

@@ -17,6 +17,12 @@ public interface Databases extends AutoCloseable {
      */
     Connection connect(String name);
 
+    /**
+     * Takes a connection that a failed attempt may have left broken (a COPY cut off mid-stream, a lost
+     * backend) out of use, so that a retry gets a healthy one. The connection may be closed already.
+     */
+    void discard(Connection connection);
+
     /** The names that are configured, for error messages. */
     Set<String> names();
 

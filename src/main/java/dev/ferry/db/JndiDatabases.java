@@ -48,6 +48,15 @@ public final class JndiDatabases implements Databases {
     }
 
     @Override
+    public void discard(Connection connection) {
+        try {
+            connection.unwrap(Connection.class).abort(Runnable::run); // the server's pool drops a connection whose socket is gone
+        } catch (SQLException | RuntimeException e) {
+            // already closed, or the pool does not let go of it: its own validation decides
+        }
+    }
+
+    @Override
     public Set<String> names() {
         Set<String> names = new TreeSet<>();
         try {

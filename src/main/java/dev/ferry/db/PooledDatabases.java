@@ -25,6 +25,7 @@ public final class PooledDatabases implements Databases {
     public PooledDatabases(Config config) {
         this.config = config;
         this.names = configuredNames(config);
+        names.forEach(name -> DatabaseSettings.from(config, name)); // a bad setting fails now, naming its key, not in a step
     }
 
     private static Set<String> configuredNames(Config config) {
@@ -69,6 +70,12 @@ public final class PooledDatabases implements Databases {
         config.setInitializationFailTimeout(-1); // connect on first use, fail there with a clear message
         config.setAutoCommit(true);
         return new HikariDataSource(config);
+    }
+
+    @Override
+    public void discard(Connection connection) {
+        // Any pool evicts the connection from the pool it came from.
+        pools.values().stream().findFirst().ifPresent(pool -> pool.evictConnection(connection));
     }
 
     @Override

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -90,6 +91,7 @@ public final class Loader {
 
         boolean autoCommit = connection.getAutoCommit();
         connection.setAutoCommit(false);
+        Result result;
         try {
             long deleted = clearTarget(connection, request);
             CopyManager copyManager = connection.unwrap(PGConnection.class).getCopyAPI();
@@ -107,13 +109,14 @@ public final class Loader {
                 verifyReplaced(connection, request, loaded);
             }
             connection.commit();
-            return new Result(deleted, loaded, bytes, manifest.files().size());
+            result = new Result(deleted, loaded, bytes, manifest.files().size());
         } catch (SQLException | IOException | RuntimeException e) {
             rollback(connection, e);
+            restoreAutoCommit(connection, autoCommit, e);
             throw e;
-        } finally {
-            connection.setAutoCommit(autoCommit);
         }
+        restoreAutoCommit(connection, autoCommit, null);
+        return result;
     }
 
     /** The manifest is byte for byte the one its extract published: its format, rows and files can be trusted. */
@@ -195,6 +198,15 @@ public final class Loader {
     }
 
     private static long clearTarget(Connection connection, Request request) throws SQLException {
+        if (request.mode() != LoadMode.APPEND) {
+            // Two loads of one target and date at once (a forced run beside a backfill) would each delete before
+            // the other's rows commit, and both would stay: the second waits here until the first has committed.
+            try (PreparedStatement lock = connection.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?), hashtext(?))")) {
+                lock.setString(1, request.table());
+                lock.setString(2, request.mode() == LoadMode.TRUNCATE ? "*" : request.replaceWhere());
+                lock.execute();
+            }
+        }
         try (Statement statement = connection.createStatement()) {
             return switch (request.mode()) {
                 case REPLACE -> statement.executeLargeUpdate("DELETE FROM " + request.table() + " WHERE " + request.replaceWhere());
@@ -218,8 +230,12 @@ public final class Loader {
             } catch (SQLException | IOException e) {
                 // A file that no longer matches its manifest explains the failure better than the parse error it caused.
                 if (drainAndCheck(stored, digest, file)) {
-                    throw new SQLException("loading " + partition.store().describe(key) + " failed: " + e.getMessage(),
-                            e instanceof SQLException sql ? sql.getSQLState() : null, e);
+                    String state = e instanceof SQLException sql ? sql.getSQLState() : null;
+                    String lost = state != null && state.startsWith("08")
+                            ? " (SQLState " + state + ": the database connection was lost mid-COPY: the server ended it — pg_terminate_backend,"
+                              + " a restart, a failover — or the network dropped it; the load rolled back, and with retries it runs again)"
+                            : "";
+                    throw new SQLException("loading " + partition.store().describe(key) + " failed: " + e.getMessage() + lost, state, e);
                 }
                 throw tampered(partition, key, digest, file, " (PostgreSQL said: " + e.getMessage() + ")");
             }
@@ -245,6 +261,21 @@ public final class Loader {
         return new LoadRefusedException(partition.store().describe(key) + " differs from its manifest (" + digest.bytes()
                 + " bytes, sha256 " + digest.sha256() + "; expected " + file.bytes() + " bytes, " + file.sha256() + ")" + detail
                 + "; rolled back, the target is unchanged. Rerun the extract of this date");
+    }
+
+    /**
+     * After a failure the connection may be gone (a terminated backend): its own error then stays the one
+     * reported, with PostgreSQL's reason, and this one is only attached to it.
+     */
+    private static void restoreAutoCommit(Connection connection, boolean autoCommit, Exception failure) throws SQLException {
+        try {
+            connection.setAutoCommit(autoCommit);
+        } catch (SQLException e) {
+            if (failure == null) {
+                throw e;
+            }
+            failure.addSuppressed(e);
+        }
     }
 
     private static void rollback(Connection connection, Exception cause) {

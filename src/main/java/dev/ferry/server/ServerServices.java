@@ -1,5 +1,6 @@
 package dev.ferry.server;
 
+import dev.ferry.config.Settings;
 import dev.ferry.console.Console;
 import dev.ferry.console.ExecutionHistory;
 import dev.ferry.console.Sessions;
@@ -97,7 +98,7 @@ public class ServerServices {
     @Produces
     @jakarta.inject.Singleton
     Sessions sessions() {
-        int idle = config().getOptionalValue("ferry.console.session-idle-minutes", Integer.class).orElse(480);
+        int idle = Settings.wholeNumber(config(), "ferry.console.session-idle-minutes", 480, 1, 525_600);
         return new Sessions(Duration.ofMinutes(idle), Clock.systemUTC());
     }
 

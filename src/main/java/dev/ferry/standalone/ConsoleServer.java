@@ -1,5 +1,6 @@
 package dev.ferry.standalone;
 
+import dev.ferry.config.Settings;
 import com.sun.net.httpserver.HttpServer;
 import dev.ferry.console.Accounts;
 import dev.ferry.console.Console;
@@ -51,8 +52,8 @@ public final class ConsoleServer implements AutoCloseable {
     static ConsoleServer start(StandaloneRuntime runtime, HashedAccounts accounts) {
         Config config = runtime.config();
         String host = config.getOptionalValue("ferry.console.host", String.class).orElse("127.0.0.1");
-        int port = config.getOptionalValue("ferry.console.port", Integer.class).orElse(8080);
-        Duration idle = Duration.ofMinutes(config.getOptionalValue("ferry.console.session-idle-minutes", Integer.class).orElse(480));
+        int port = Settings.wholeNumber(config, "ferry.console.port", 8080, 0, 65_535);
+        Duration idle = Duration.ofMinutes(Settings.wholeNumber(config, "ferry.console.session-idle-minutes", 480, 1, 525_600));
         ExecutorService backfills = Executors.newCachedThreadPool(daemon("ferry-console-backfill"));
         Console console = runtime.console(backfills, Clock.systemUTC());
         Sessions sessions = new Sessions(idle, Clock.systemUTC());

@@ -33,6 +33,10 @@ public final class StandaloneConfig {
     static Config load(Optional<Path> configFile, Path workingDir) {
         SmallRyeConfigBuilder builder = new SmallRyeConfigBuilder().addDefaultSources().addDefaultInterceptors();
         configFile.ifPresent(file -> {
+            if (Files.isDirectory(file)) {
+                throw new IllegalArgumentException("--config " + file + " is a folder: give the properties file in it, e.g. "
+                        + file.resolve("ferry.properties"));
+            }
             if (!Files.isReadable(file)) {
                 throw new IllegalArgumentException("--config " + file + ": no such readable file");
             }

@@ -14,6 +14,7 @@ import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -54,6 +55,7 @@ public abstract class FerryBatchlet extends AbstractBatchlet {
 
     private volatile Connection active;
     private volatile boolean stopping;
+    private final CountDownLatch stopped = new CountDownLatch(1);
 
     /** Times to run the step again after a transient failure (lost connection, store 5xx, timeout). Default 0. */
     @Inject
@@ -122,6 +124,7 @@ public abstract class FerryBatchlet extends AbstractBatchlet {
                 try {
                     return run(scope);
                 } catch (Exception e) {
+                    discardActive();
                     Exception failure = timedOut ? new StepTimeoutException("timed out after " + limit + " s (timeout)", e) : e;
                     if (stopping || attempt > maxRetries || !Transience.isTransient(failure)) {
                         throw failure;
@@ -131,7 +134,9 @@ public abstract class FerryBatchlet extends AbstractBatchlet {
                     String where = scope.where();
                     LOG.warning(() -> where + ": attempt " + (next - 1) + " failed (" + failure.getMessage()
                             + "); attempt " + next + " of " + (maxRetries + 1) + " in " + wait + " s");
-                    Thread.sleep(TimeUnit.SECONDS.toMillis(wait));
+                    if (stopped.await(wait, TimeUnit.SECONDS)) {
+                        throw failure; // stopped during the back-off: no further attempt
+                    }
                 } finally {
                     if (deadline != null) {
                         deadline.cancel(false);
@@ -140,6 +145,15 @@ public abstract class FerryBatchlet extends AbstractBatchlet {
             }
         } finally {
             timer.shutdownNow();
+        }
+    }
+
+    /** The connection of a failed attempt is not handed out again: the next attempt gets a healthy one. */
+    private void discardActive() {
+        Connection connection = active;
+        active = null;
+        if (connection != null) {
+            databases.discard(connection);
         }
     }
 
@@ -173,6 +187,7 @@ public abstract class FerryBatchlet extends AbstractBatchlet {
     @Override
     public void stop() throws Exception {
         stopping = true;
+        stopped.countDown();
         cancelActive();
     }
 

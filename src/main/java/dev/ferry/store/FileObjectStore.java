@@ -2,6 +2,7 @@ package dev.ferry.store;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
@@ -28,9 +29,15 @@ public final class FileObjectStore implements ObjectStore {
     @Override
     public ObjectUpload create(String key) throws IOException {
         Path target = resolve(key);
-        Files.createDirectories(target.getParent());
         Path temp = target.resolveSibling("." + target.getFileName() + ".tmp-" + UUID.randomUUID());
-        FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        FileChannel channel;
+        try {
+            Files.createDirectories(target.getParent());
+            channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        } catch (AccessDeniedException e) {
+            throw new AccessDeniedException(e.getFile(), null, "permission denied: user " + System.getProperty("user.name")
+                    + " cannot write there; give that user write access to the store folder " + root + " (ferry.store.url)");
+        }
         OutputStream out = java.nio.channels.Channels.newOutputStream(channel);
         return new ObjectUpload() {
             private boolean committed;

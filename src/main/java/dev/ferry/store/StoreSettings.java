@@ -1,5 +1,6 @@
 package dev.ferry.store;
 
+import dev.ferry.config.Settings;
 import dev.ferry.config.Secret;
 import java.net.URI;
 import java.nio.file.Path;
@@ -38,8 +39,8 @@ public record StoreSettings(String url, String endpoint, String region, String a
                 config.getOptionalValue("ferry.store.s3.region", String.class).orElse("us-east-1"),
                 config.getOptionalValue("ferry.store.s3.access-key", String.class).orElse(""),
                 Secret.of(config.getOptionalValue("ferry.store.s3.secret-key", String.class).orElse("")),
-                config.getOptionalValue("ferry.store.s3.path-style", Boolean.class).orElse(false),
-                config.getOptionalValue("ferry.store.s3.max-attempts", Integer.class).orElse(3));
+                Settings.flag(config, "ferry.store.s3.path-style", false),
+                Settings.wholeNumber(config, "ferry.store.s3.max-attempts", 3, 1, 100));
     }
 
     /** Opens the store the URL names. @throws IllegalArgumentException naming the key when the URL is unusable */

@@ -90,4 +90,28 @@ class CommandLineTest {
         assertThat(file.exitCode()).isEqualTo(2);
         assertThat(file.err()).contains("no such job XML file");
     }
+
+    @Test
+    void aBadConfigurationValueIsRefusedAtStartNamingTheKeyTheValueAndWhatIsAllowed(@TempDir Path dir) throws Exception {
+        Pipeline.CliResult folder = Pipeline.capture(() -> FerryCommand.execute("executions", "--config", dir.toString()));
+        assertThat(folder.exitCode()).isEqualTo(2);
+        assertThat(folder.err()).contains("--config " + dir + " is a folder");
+
+        pipeline.config.set("ferry.db.source.pool-size", "-1");
+        try {
+            Pipeline.CliResult run = pipeline.cli("run", "rds-to-adb", "-d", "20230602");
+            assertThat(run.exitCode()).isEqualTo(2);
+            assertThat(run.err()).contains("ferry.db.source.pool-size (environment: FERRY_DB_SOURCE_POOL_SIZE) is '-1':"
+                    + " give a whole number from 1 to 1000");
+            assertThat(run.out()).doesNotContain("started");
+        } finally {
+            pipeline.config.remove("ferry.db.source.pool-size");
+        }
+        pipeline.config.set("ferry.store.s3.path-style", "yes");
+        try {
+            assertThat(pipeline.cli("executions").err()).contains("ferry.store.s3.path-style").contains("'yes': give true or false");
+        } finally {
+            pipeline.config.remove("ferry.store.s3.path-style");
+        }
+    }
 }

@@ -2,6 +2,7 @@ package dev.ferry.step;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ferry.testing.Await;
 import dev.ferry.testing.FlakyFront;
 import dev.ferry.testing.Pipeline;
 import dev.ferry.testing.Postgres;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -64,6 +66,26 @@ class RetryTest {
         assertThat(steps.get(0).getExitStatus()).contains("timed out after 1 s");
         assertThat(Duration.ofNanos(System.nanoTime() - started)).as("two attempts of one second, not thirty").isLessThan(Duration.ofSeconds(20));
         assertThat(Postgres.count(pipeline.warehouse, "SELECT count(*) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(30)'")).isZero();
+    }
+
+    @Test
+    void aStopDuringTheBackOffBeforeARetryStopsAtOnce() throws Exception {
+        try (var runtime = pipeline.runtime()) {
+            Properties parameters = new Properties();
+            parameters.setProperty("mydate", "20240102");
+            long id = runtime.start(TestFlows.path("backing-off"), parameters);
+            String running = "SELECT count(*) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(31)'";
+            Await.until("the first attempt runs", Duration.ofSeconds(30), () -> Postgres.count(pipeline.warehouse, running) == 1);
+            Await.until("the first attempt timed out", Duration.ofSeconds(30), () -> Postgres.count(pipeline.warehouse, running) == 0);
+
+            long stopAt = System.nanoTime();
+            runtime.operator().stop(id);
+            JobExecution stopped = runtime.await(id);
+
+            assertThat(stopped.getBatchStatus()).isEqualTo(BatchStatus.STOPPED);
+            assertThat(Duration.ofNanos(System.nanoTime() - stopAt)).as("not the 60 s back-off").isLessThan(Duration.ofSeconds(10));
+            assertThat(Postgres.count(pipeline.warehouse, running)).as("no second attempt").isZero();
+        }
     }
 
     @Test
