@@ -2,12 +2,19 @@ package dev.ferry.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ferry.run.RunControl;
+import dev.ferry.standalone.StandaloneRuntime;
 import dev.ferry.testing.Pipeline;
 import dev.ferry.testing.Postgres;
+import dev.ferry.variables.BusinessDate;
+import jakarta.batch.runtime.BatchStatus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -129,6 +136,26 @@ class LoadProofTest {
         assertThat(reload.out()).contains("its manifest was changed after the extract published it");
         assertThat(Postgres.count(pipeline.warehouse, "SELECT count(*) FROM t_target WHERE c = DATE '2024-03-19' AND b LIKE 'café %'"))
                 .isEqualTo(200);
+    }
+
+    @Test
+    void twoForcedLoadsOfOneDateAtOnceLeaveTheDateLoadedOnce() throws Exception {
+        assertThat(pipeline.cli("run", "rds-to-adb", "-d", "20240320").exitCode()).isZero();
+        pipeline.holdLoads(3);
+        try (StandaloneRuntime runtime = pipeline.runtime()) {
+            List<Long> ids = new ArrayList<>();
+            for (String who : List.of("cli:first", "backfill:second")) {
+                var start = runtime.control().startOnce(new RunControl.StartRequest("rds-to-adb", BusinessDate.parse("20240320"),
+                        Map.of("ferry.steps", "load"), who, true, false));
+                ids.add(((RunControl.Started) start).executionId());
+            }
+            for (long id : ids) {
+                assertThat(runtime.await(id).getBatchStatus()).isEqualTo(BatchStatus.COMPLETED);
+            }
+        } finally {
+            pipeline.releaseLoads();
+        }
+        assertThat(pipeline.targetRows("2024-03-20")).isEqualTo(200);
     }
 
     private static void copyFolder(Path from, Path to) throws IOException {
