@@ -24,6 +24,7 @@ import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.Config;
 
@@ -40,6 +41,8 @@ public final class RunControl {
     public static final String STARTED_BY = "ferry.started-by";
     /** Job parameter: {@code true} when the run was started again on purpose for a date that had been started already. */
     public static final String FORCED = "ferry.forced";
+    /** Job parameter: the token of the start's claim, by which its steps know the claim is theirs. */
+    public static final String CLAIM = "ferry.claim";
     /** Job parameter: the job XML the run was started from (a name, or a file's absolute path), for its restarts. */
     public static final String JOB_XML = "ferry.job-xml";
 
@@ -126,7 +129,8 @@ public final class RunControl {
         FlowCheck.CheckedFlow flow = definition(request.flow(), all);
         checkDate(flow.name(), request.mydate(), request.allowFuture());
         Optional<Claims.Claim> previous = sql(() -> claims.find(flow.name(), request.mydate()));
-        if (!sql(() -> claims.claim(flow.name(), request.mydate(), request.startedBy(), request.force()))) {
+        String token = UUID.randomUUID().toString();
+        if (!sql(() -> claims.claim(flow.name(), request.mydate(), request.startedBy(), request.force(), token))) {
             return new AlreadyClaimed(flow.name(), request.mydate(), sql(() -> claims.find(flow.name(), request.mydate())).orElseThrow());
         }
         Properties parameters = new Properties();
@@ -135,6 +139,7 @@ public final class RunControl {
         parameters.setProperty(JOB_XML, flow.jobXml());
         parameters.setProperty(STARTED_BY, request.startedBy());
         parameters.setProperty(FORCED, Boolean.toString(request.force()));
+        parameters.setProperty(CLAIM, token);
         long id;
         try {
             id = operator.start(flow.jobXml(), parameters);

@@ -1,16 +1,12 @@
 package dev.ferry.schedule;
 
 import dev.ferry.variables.BusinessDate;
-import dev.ferry.variables.Variables;
-import jakarta.batch.operations.JobOperator;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Optional;
-import java.util.OptionalLong;
-import java.util.Properties;
 import javax.sql.DataSource;
 
 /**
@@ -33,14 +29,10 @@ public final class Claims {
             s.execute("CREATE TABLE IF NOT EXISTS " + TABLE + " (flow varchar(255) NOT NULL, mydate char(8) NOT NULL,"
                     + " claimed_at timestamptz NOT NULL DEFAULT now(), claimed_by varchar(255) NOT NULL,"
                     + " execution_id bigint, forced boolean NOT NULL DEFAULT false, CONSTRAINT " + TABLE + "_once UNIQUE (flow, mydate))");
-            // Tables made by Ferry 0.1 before forced reruns were recorded.
+            // Tables made by Ferry 0.1 before forced reruns and claim tokens were recorded.
             s.execute("ALTER TABLE " + TABLE + " ADD COLUMN IF NOT EXISTS forced boolean NOT NULL DEFAULT false");
+            s.execute("ALTER TABLE " + TABLE + " ADD COLUMN IF NOT EXISTS token varchar(64)");
         }
-    }
-
-    /** @return true when the caller now owns (flow, mydate) and should start the run; false when it was taken */
-    public boolean claim(String flow, BusinessDate mydate, String claimedBy) throws SQLException {
-        return claim(flow, mydate, claimedBy, false);
     }
 
     /**
@@ -49,36 +41,54 @@ public final class Claims {
      *
      * @return true when the caller now owns the pair and should start the run
      */
-    public boolean claim(String flow, BusinessDate mydate, String claimedBy, boolean force) throws SQLException {
-        String sql = "INSERT INTO " + TABLE + " (flow, mydate, claimed_by, forced) VALUES (?, ?, ?, ?) ON CONFLICT (flow, mydate) "
-                + (force ? "DO UPDATE SET claimed_by = EXCLUDED.claimed_by, claimed_at = now(), forced = true, execution_id = NULL"
+    public boolean claim(String flow, BusinessDate mydate, String claimedBy, boolean force, String token) throws SQLException {
+        String sql = "INSERT INTO " + TABLE + " (flow, mydate, claimed_by, forced, token) VALUES (?, ?, ?, ?, ?) ON CONFLICT (flow, mydate) "
+                + (force ? "DO UPDATE SET claimed_by = EXCLUDED.claimed_by, claimed_at = now(), forced = true, execution_id = NULL,"
+                           + " token = EXCLUDED.token"
                          : "DO NOTHING");
         try (Connection c = dataSource.getConnection(); PreparedStatement insert = c.prepareStatement(sql)) {
             insert.setString(1, flow);
             insert.setString(2, mydate.toString());
             insert.setString(3, claimedBy);
             insert.setBoolean(4, force);
+            insert.setString(5, token);
             return insert.executeUpdate() == 1;
         }
     }
 
     /**
-     * Starts {@code jobXmlName} for (flow, mydate) unless the pair is claimed already.
+     * Makes sure that execution {@code executionId} (of job instance {@code instanceId}) holds the claim on
+     * (flow, mydate) before it runs a step, whoever started it: a Ferry start (its {@code token} matches),
+     * a restart of the execution holding the claim (same instance), or a start made outside Ferry (jboss-cli,
+     * JBeret's API) of a date nobody has claimed, which it claims now as {@code outsideClaimer}.
      *
-     * @return the execution id, or empty when another start owns the pair
+     * @param instanceOf the job instance of an execution
+     * @return empty when the execution holds the claim, else the claim that another execution holds
      */
-    public OptionalLong startOnce(JobOperator operator, String flow, String jobXmlName,
-                                            BusinessDate mydate, Properties parameters, String claimedBy,
-                                            boolean force) throws SQLException {
-        if (!claim(flow, mydate, claimedBy, force)) {
-            return OptionalLong.empty();
+    public Optional<Claim> hold(String flow, BusinessDate mydate, long executionId, long instanceId, String token,
+                                java.util.function.LongUnaryOperator instanceOf, String outsideClaimer) throws SQLException {
+        for (int attempt = 0; attempt < 2; attempt++) {
+            Optional<Claim> claim = find(flow, mydate);
+            if (claim.isEmpty()) {
+                if (claim(flow, mydate, outsideClaimer, false, token)) {
+                    attach(flow, mydate, executionId);
+                    return Optional.empty();
+                }
+                continue; // claimed in between: look again
+            }
+            Claim held = claim.get();
+            boolean ours = held.executionId() != null && held.executionId() == executionId
+                    || token != null && token.equals(held.token())
+                    || held.executionId() != null && instanceOf.applyAsLong(held.executionId()) == instanceId;
+            if (ours) {
+                if (held.executionId() == null || held.executionId() != executionId) {
+                    attach(flow, mydate, executionId);
+                }
+                return Optional.empty();
+            }
+            return claim;
         }
-        Properties all = new Properties();
-        all.putAll(parameters);
-        all.setProperty(Variables.MYDATE, mydate.toString());
-        long id = operator.start(jobXmlName, all);
-        attach(flow, mydate, id);
-        return OptionalLong.of(id);
+        return find(flow, mydate);
     }
 
     /** Records which execution a claim started. */
@@ -113,6 +123,7 @@ public final class Claims {
                 } else {
                     update.setLong(i++, p.executionId());
                 }
+                update.setString(i++, p.token());
             }
             update.setString(i++, flow);
             update.setString(i++, mydate.toString());
@@ -133,8 +144,8 @@ public final class Claims {
         }
     }
 
-    /** A claim: who took it, when, whether forced, and the execution it started (null until attached). */
-    public record Claim(String claimedBy, java.time.Instant claimedAt, boolean forced, Long executionId) {
+    /** A claim: who took it, when, whether forced, the execution it started (null until attached), and its start's token. */
+    public record Claim(String claimedBy, java.time.Instant claimedAt, boolean forced, Long executionId, String token) {
         @Override
         public String toString() {
             return claimedBy + (executionId == null ? "" : " (execution " + executionId + ")") + " at " + claimedAt
@@ -144,7 +155,7 @@ public final class Claims {
 
     public Optional<Claim> find(String flow, BusinessDate mydate) throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement query = c.prepareStatement(
-                "SELECT claimed_by, claimed_at, forced, execution_id FROM " + TABLE + " WHERE flow = ? AND mydate = ?")) {
+                "SELECT claimed_by, claimed_at, forced, execution_id, token FROM " + TABLE + " WHERE flow = ? AND mydate = ?")) {
             query.setString(1, flow);
             query.setString(2, mydate.toString());
             try (ResultSet rs = query.executeQuery()) {
@@ -152,7 +163,8 @@ public final class Claims {
                     return Optional.empty();
                 }
                 long id = rs.getLong(4);
-                return Optional.of(new Claim(rs.getString(1), rs.getTimestamp(2).toInstant(), rs.getBoolean(3), rs.wasNull() ? null : id));
+                Long execution = rs.wasNull() ? null : id;
+                return Optional.of(new Claim(rs.getString(1), rs.getTimestamp(2).toInstant(), rs.getBoolean(3), execution, rs.getString(5)));
             }
         }
     }

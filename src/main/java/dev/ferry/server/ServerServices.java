@@ -64,6 +64,13 @@ public class ServerServices {
         return new ExecutionOwners(FlowTimers.repository(config()), FlowTimers.hostName(), ProcessHandle.current().pid(), "wildfly");
     }
 
+    /** The once-per-date claims, in the job repository's database (FlowTimers creates the table at deployment). */
+    @Produces
+    @jakarta.inject.Singleton // a final class: no client proxy
+    Claims claims() {
+        return new Claims(FlowTimers.repository(config()));
+    }
+
     /** The manifest ledger in the job repository's database (FlowTimers creates its table at deployment). */
     @Produces
     @jakarta.inject.Singleton
@@ -81,9 +88,8 @@ public class ServerServices {
     /** Every start of this server's, timers' and console's alike. */
     @Produces
     @jakarta.inject.Singleton // a final class: no client proxy
-    RunControl runControl(FlowDefinitions flows, Databases databases) {
-        return new RunControl(BatchRuntime.getJobOperator(), new Claims(FlowTimers.repository(config())), flows, databases, config(),
-                Clock.systemUTC());
+    RunControl runControl(FlowDefinitions flows, Databases databases, Claims claims) {
+        return new RunControl(BatchRuntime.getJobOperator(), claims, flows, databases, config(), Clock.systemUTC());
     }
 
     /** The admin console over this server's batch runtime; backfills run on the server's managed executor. */

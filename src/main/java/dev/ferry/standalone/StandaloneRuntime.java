@@ -89,19 +89,19 @@ public final class StandaloneRuntime implements AutoCloseable {
         this.repositoryPool = PooledDatabases.pool(repository);
         this.owners = new ExecutionOwners(repositoryPool, hostName(), ProcessHandle.current().pid(), role);
         RepositoryLedger ledger = new RepositoryLedger(repositoryPool);
+        this.claims = new Claims(repositoryPool);
         this.flows = FlowCatalog.standalone(StandaloneRuntime.class.getClassLoader(), FlowCatalog.folder(config));
         this.weld = new Weld("ferry-" + UUID.randomUUID())
                 .disableDiscovery()
                 .skipShutdownHook()
                 .addBeanClasses(SqlBatchlet.class, ExtractBatchlet.class, LoadBatchlet.class, BatchBeanProducer.class)
-                .addExtension(new StandaloneServices(databases, store, Webhook.from(config), owners, flows, ledger))
+                .addExtension(new StandaloneServices(databases, store, Webhook.from(config), owners, flows, ledger, claims))
                 .initialize();
         this.environment = new StandaloneBatchEnvironment(weld.getBeanManager(), repositoryPool, flows.resolver(), flows.loader());
         this.operator = new JobOperatorImpl(environment);
         // Batch artifacts reach the operator through BatchRuntime.getJobOperator(), as they do in a server.
         JobOperatorContext context = JobOperatorContext.create(operator);
         JobOperatorContext.setJobOperatorContextSelector(() -> context);
-        this.claims = new Claims(repositoryPool);
         this.control = new RunControl(operator, claims, flows, databases, config, Clock.systemUTC());
         this.watermarks = new Watermarks(repositoryPool);
         try {

@@ -5,13 +5,14 @@ import dev.ferry.flow.FlowDefinitions;
 import dev.ferry.notify.Webhook;
 import dev.ferry.partition.ManifestLedger;
 import dev.ferry.recovery.ExecutionOwners;
+import dev.ferry.schedule.Claims;
 import dev.ferry.store.ObjectStore;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.spi.AfterBeanDiscovery;
 import jakarta.enterprise.inject.spi.Extension;
 import jakarta.inject.Singleton;
 
-/** Makes this runtime's databases, store, failure webhook, execution owners, flows and manifest ledger injectable into the batch artifacts, as the WAR's producers do there. */
+/** Makes this runtime's databases, store, failure webhook, execution owners, flows, manifest ledger and claims injectable into the batch artifacts, as the WAR's producers do there. */
 final class StandaloneServices implements Extension {
 
     private final Databases databases;
@@ -20,15 +21,17 @@ final class StandaloneServices implements Extension {
     private final ExecutionOwners owners;
     private final FlowDefinitions flows;
     private final ManifestLedger ledger;
+    private final Claims claims;
 
     StandaloneServices(Databases databases, ObjectStore store, Webhook webhook, ExecutionOwners owners, FlowDefinitions flows,
-                       ManifestLedger ledger) {
+                       ManifestLedger ledger, Claims claims) {
         this.databases = databases;
         this.store = store;
         this.webhook = webhook;
         this.owners = owners;
         this.flows = flows;
         this.ledger = ledger;
+        this.claims = claims;
     }
 
     void register(@Observes AfterBeanDiscovery event) {
@@ -38,5 +41,6 @@ final class StandaloneServices implements Extension {
         event.addBean().types(ExecutionOwners.class, Object.class).scope(Singleton.class).createWith(c -> owners);
         event.addBean().types(FlowDefinitions.class, Object.class).scope(Singleton.class).createWith(c -> flows);
         event.addBean().types(ManifestLedger.class, Object.class).scope(Singleton.class).createWith(c -> ledger);
+        event.addBean().types(Claims.class, Object.class).scope(Singleton.class).createWith(c -> claims);
     }
 }

@@ -5,8 +5,13 @@ import dev.ferry.db.UnknownDatabaseException;
 import dev.ferry.notify.FailureNotice;
 import dev.ferry.notify.Webhook;
 import dev.ferry.recovery.ExecutionOwners;
+import dev.ferry.run.RunControl;
+import dev.ferry.schedule.Claims;
+import dev.ferry.variables.BusinessDate;
 import jakarta.batch.api.AbstractBatchlet;
 import jakarta.batch.api.BatchProperty;
+import jakarta.batch.operations.JobOperator;
+import jakarta.batch.runtime.BatchRuntime;
 import jakarta.batch.runtime.BatchStatus;
 import jakarta.batch.runtime.context.JobContext;
 import jakarta.batch.runtime.context.StepContext;
@@ -14,6 +19,7 @@ import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -44,6 +50,9 @@ public abstract class FerryBatchlet extends AbstractBatchlet {
 
     @Inject
     ExecutionOwners owners;
+
+    @Inject
+    Claims claims;
 
     /** Name of the database the step works on: {@code ferry.db.NAME.*} standalone, its datasource in the WAR. Required. */
     @Inject
@@ -80,6 +89,7 @@ public abstract class FerryBatchlet extends AbstractBatchlet {
         try {
             scope = StepScope.of(jobContext, stepContext);
             owners.own(jobContext.getExecutionId()); // whoever started it, this process runs it now
+            holdClaim(scope);
             if (!scope.selected()) {
                 LOG.info(scope.flow() + "/" + scope.step() + " skipped: not in " + StepScope.STEPS + "="
                         + scope.variables().value(StepScope.STEPS).orElse(""));
@@ -103,6 +113,39 @@ public abstract class FerryBatchlet extends AbstractBatchlet {
             throw failure;
         }
     }
+
+    /**
+     * Once per (flow, mydate), whoever started the run: a start made outside Ferry (jboss-cli, WildFly's
+     * console, JBeret's API) claims an unclaimed date here, before its first step, and fails at once when
+     * another execution holds the date. Job parameter {@code ferry.forced=true} on such a start reruns the
+     * date on purpose, as {@code --force} does.
+     */
+    private void holdClaim(StepScope scope) throws SQLException {
+        Optional<BusinessDate> mydate = scope.variables().mydate();
+        if (mydate.isEmpty()) {
+            return; // a flow without a business date is not claimed
+        }
+        JobOperator operator = BatchRuntime.getJobOperator();
+        String token = scope.variables().value(RunControl.CLAIM).orElse(null);
+        long id = jobContext.getExecutionId();
+        Optional<Claims.Claim> other = claims.hold(scope.flow(), mydate.get(), id, jobContext.getInstanceId(), token,
+                execution -> operator.getJobInstance(execution).getInstanceId(), OUTSIDE);
+        if (other.isEmpty()) {
+            return;
+        }
+        boolean forced = token == null && scope.variables().value(RunControl.FORCED).map(Boolean::parseBoolean).orElse(false);
+        if (forced && claims.claim(scope.flow(), mydate.get(), OUTSIDE, true, null)) {
+            claims.attach(scope.flow(), mydate.get(), id);
+            return;
+        }
+        throw new StepFailedException(scope.where() + ": mydate " + mydate.get() + " of flow " + scope.flow() + " is claimed by "
+                + other.get() + ", so execution " + id + " would run the date a second time and was refused before its first step."
+                + " Restart that execution if it failed, or run the date again on purpose: ferry run --force, the console's rerun,"
+                + " or job parameter ferry.forced=true", null);
+    }
+
+    /** Who claims a date that is started outside Ferry. */
+    static final String OUTSIDE = "outside Ferry";
 
     /** Runs the step, again after transient failures as {@code retries} allows, each attempt within {@code timeout}. */
     private StepReport attempts(StepScope scope) throws Exception {

@@ -2,11 +2,9 @@ package dev.ferry.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ferry.run.RunControl;
 import dev.ferry.standalone.StandaloneRuntime;
 import dev.ferry.testing.Pipeline;
 import dev.ferry.testing.Postgres;
-import dev.ferry.variables.BusinessDate;
 import jakarta.batch.runtime.BatchStatus;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,6 +13,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -143,11 +142,13 @@ class LoadProofTest {
         assertThat(pipeline.cli("run", "rds-to-adb", "-d", "20240320").exitCode()).isZero();
         pipeline.holdLoads(3);
         try (StandaloneRuntime runtime = pipeline.runtime()) {
+            // Two deliberate reruns that both get past the claim (JBeret's API, ferry.forced=true), as a forced run
+            // and a forced backfill can when each has passed its first step before the other claims.
             List<Long> ids = new ArrayList<>();
-            for (String who : List.of("cli:first", "backfill:second")) {
-                var start = runtime.control().startOnce(new RunControl.StartRequest("rds-to-adb", BusinessDate.parse("20240320"),
-                        Map.of("ferry.steps", "load"), who, true, false));
-                ids.add(((RunControl.Started) start).executionId());
+            for (int i = 0; i < 2; i++) {
+                Properties parameters = new Properties();
+                parameters.putAll(Map.of("mydate", "20240320", "ferry.steps", "load", "ferry.forced", "true"));
+                ids.add(runtime.start("rds-to-adb", parameters));
             }
             for (long id : ids) {
                 assertThat(runtime.await(id).getBatchStatus()).isEqualTo(BatchStatus.COMPLETED);

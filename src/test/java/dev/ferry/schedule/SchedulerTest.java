@@ -60,7 +60,8 @@ class SchedulerTest {
     private Scheduler scheduler(FakeClock clock, Schedule... schedules) {
         Scheduler.Launcher launcher = (schedule, mydate, missed) -> {
             try {
-                return claims.claim(schedule.flow(), mydate, "test") ? OptionalLong.of(executions.incrementAndGet()) : OptionalLong.empty();
+                return claims.claim(schedule.flow(), mydate, "test", false, null)
+                        ? OptionalLong.of(executions.incrementAndGet()) : OptionalLong.empty();
             } catch (SQLException e) {
                 throw new IllegalStateException(e);
             }
@@ -169,8 +170,8 @@ class SchedulerTest {
         }
         claims.createTableIfAbsent();
 
-        assertThat(claims.claim("f", BusinessDate.parse("20240101"), "test")).isTrue();
-        assertThat(claims.claim("f", BusinessDate.parse("20240101"), "test", true)).isTrue();
+        assertThat(claims.claim("f", BusinessDate.parse("20240101"), "test", false, null)).isTrue();
+        assertThat(claims.claim("f", BusinessDate.parse("20240101"), "test", true, null)).isTrue();
         assertThat(claims.find("f", BusinessDate.parse("20240101")).orElseThrow().forced()).isTrue();
     }
 }

@@ -93,6 +93,21 @@ class WildFlyIT {
     }
 
     @Test
+    void aSecondStartJobOfTheSameDateFailsAtOnceNamingTheFirstAndLoadsNothing() throws Exception {
+        long first = startJob("rds-to-adb", "20240104");
+        assertThat(awaitEnd(first)).isEqualTo("COMPLETED");
+
+        long second = startJob("rds-to-adb", "20240104");
+
+        assertThat(awaitEnd(second)).isEqualTo("FAILED");
+        assertThat(exitStatuses(second)).anySatisfy(s -> assertThat(s).contains("mydate 20240104 of flow rds-to-adb is claimed by outside Ferry")
+                .contains("(execution " + first + ")").contains("ferry.forced=true"));
+        assertThat(Postgres.count(WAREHOUSE, "SELECT count(*) FROM t_target WHERE c = DATE '2024-01-04'")).isEqualTo(250);
+        assertThat(query("SELECT claimed_by || ' ' || execution_id FROM ferry_claim WHERE flow = 'rds-to-adb' AND mydate = '20240104'"))
+                .containsExactly("outside Ferry " + first);
+    }
+
+    @Test
     void restartJobResumesAFailedLoadWithoutExtractingAgain() throws Exception {
         Postgres.execute(WAREHOUSE, "CREATE TABLE t_target_saved AS SELECT * FROM t_target", "DROP TABLE t_target");
         long failed = startJob("rds-to-adb", "20240103");

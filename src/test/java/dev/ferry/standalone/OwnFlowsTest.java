@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.testing.Pipeline;
 import dev.ferry.testing.Postgres;
+import jakarta.batch.runtime.BatchStatus;
+import jakarta.batch.runtime.JobExecution;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Properties;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -144,6 +147,39 @@ class OwnFlowsTest {
         assertThat(backfill.exitCode()).as(backfill.all()).isZero();
         assertThat(backfill.out()).contains("skipped: completed");
         assertThat(Postgres.count(pipeline.warehouse, "SELECT count(*) FROM t_target WHERE c = DATE '2024-03-02'")).isEqualTo(1000);
+    }
+
+    @Test
+    void aStartMadeOutsideFerryObeysTheSameOncePerDateRule() throws Exception {
+        assertThat(pipeline.cli("run", "rds-to-adb", "-d", "20240303").exitCode()).isZero();
+        Properties parameters = new Properties();
+        parameters.setProperty("mydate", "20240303");
+
+        JobExecution outside = pipeline.inspect(runtime -> await(runtime, runtime.start("rds-to-adb", parameters)));
+
+        assertThat(outside.getBatchStatus()).isEqualTo(BatchStatus.FAILED);
+        String refused = pipeline.inspect(runtime -> runtime.operator().getStepExecutions(outside.getExecutionId()).get(0).getExitStatus());
+        assertThat(refused).contains("mydate 20240303 of flow rds-to-adb is claimed by cli:").contains("--force");
+        assertThat(Postgres.count(pipeline.warehouse, "SELECT count(*) FROM t_target WHERE c = DATE '2024-03-03'")).isEqualTo(1000);
+
+        // A date nobody has claimed is claimed by the outside start, and Ferry's own starts then see it.
+        parameters.setProperty("mydate", "20240229");
+        JobExecution claimed = pipeline.inspect(runtime -> await(runtime, runtime.start("rds-to-adb", parameters)));
+        assertThat(claimed.getBatchStatus()).isEqualTo(BatchStatus.COMPLETED);
+        Pipeline.CliResult again = pipeline.cli("run", "rds-to-adb", "-d", "20240229");
+        assertThat(again.exitCode()).isEqualTo(2);
+        assertThat(again.err()).contains("claimed by outside Ferry (execution " + claimed.getExecutionId() + ")");
+        assertThat(pipeline.cli("executions", "rds-to-adb", "--limit", "50").out())
+                .containsPattern(claimed.getExecutionId() + "\\s+rds-to-adb\\s+20240229\\s+COMPLETED.*outside Ferry");
+    }
+
+    private static JobExecution await(StandaloneRuntime runtime, long id) {
+        try {
+            return runtime.await(id);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test

@@ -62,10 +62,15 @@ public final class Pipeline implements AutoCloseable {
         return StandaloneRuntime.start(StandaloneConfig.load(Optional.of(configFile())));
     }
 
-    /** Runs a flow to its end in a runtime of its own, as {@code ferry run} does. */
+    /**
+     * Runs a flow to its end in a runtime of its own, started as JBeret's API starts it (past Ferry's checks, so
+     * a step's own handling of bad input shows), as a deliberate rerun ({@code ferry.forced=true}): tests run
+     * their dates again on purpose.
+     */
     public JobExecution run(String flow, Map<String, String> parameters) {
         try (StandaloneRuntime runtime = runtime()) {
             Properties properties = new Properties();
+            properties.setProperty("ferry.forced", "true");
             properties.putAll(parameters);
             return runtime.await(runtime.start(flow, properties));
         } catch (InterruptedException e) {
