@@ -32,5 +32,7 @@ done
 rm -rf "$WILDFLY_HOME/standalone/data" "$WILDFLY_HOME/standalone/log" "$WILDFLY_HOME/standalone/deployments/"*.war*
 
 mkdir -p target/wildfly-it
-sed "s|@POSTGRESQL_JAR@|$2|" src/test/wildfly/ferry-it.properties > target/wildfly-it/ferry-it.properties
+rm -rf target/wildfly-it/flows
+cp -r src/test/wildfly/flows target/wildfly-it/flows
+sed -e "s|@POSTGRESQL_JAR@|$2|" -e "s|@FLOWS_DIR@|$PWD/target/wildfly-it/flows|" src/test/wildfly/ferry-it.properties > target/wildfly-it/ferry-it.properties
 server-config/wildfly/setup.sh "$WILDFLY_HOME" target/wildfly-it/ferry-it.properties

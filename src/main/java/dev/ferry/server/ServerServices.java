@@ -7,6 +7,7 @@ import dev.ferry.console.Sessions;
 import dev.ferry.db.Databases;
 import dev.ferry.db.JndiDatabases;
 import dev.ferry.flow.FlowDefinitions;
+import dev.ferry.flow.FlowsFolder;
 import dev.ferry.notify.Webhook;
 import dev.ferry.partition.ManifestLedger;
 import dev.ferry.partition.RepositoryLedger;
@@ -25,6 +26,7 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.servlet.ServletContext;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 
@@ -82,7 +84,7 @@ public class ServerServices {
     @Produces
     @jakarta.inject.Singleton
     FlowDefinitions flows(Instance<ServletContext> servletContext) {
-        return new DeploymentFlows(servletContext::get, ServerServices.class.getClassLoader());
+        return new DeploymentFlows(servletContext::get, FlowsFolder.from(config(), Optional.empty()), ServerServices.class.getClassLoader());
     }
 
     /** Every start of this server's, timers' and console's alike. */

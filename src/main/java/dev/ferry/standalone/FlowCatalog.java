@@ -1,6 +1,7 @@
 package dev.ferry.standalone;
 
 import dev.ferry.flow.FlowDefinitions;
+import dev.ferry.flow.FlowsFolder;
 import dev.ferry.flow.FlowVersion;
 import java.io.File;
 import java.io.IOException;
@@ -9,7 +10,6 @@ import java.io.UncheckedIOException;
 import java.net.JarURLConnection;
 import java.net.URI;
 import java.net.URL;
-import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,10 +37,8 @@ public final class FlowCatalog implements FlowDefinitions {
 
     private static final String BATCH_JOBS = "META-INF/batch-jobs/";
 
-    /** The configuration key of the flows folder. */
-    public static final String FLOWS_DIR = "ferry.flows.dir";
-    /** The flows folder when {@value #FLOWS_DIR} is not set: {@code flows} in the working directory, if it exists. */
-    static final String DEFAULT_FLOWS_DIR = "flows";
+    /** The flows folder when {@code ferry.flows.dir} is not set: {@code flows} in the working directory, if it exists. */
+    static final Path DEFAULT_FLOWS_DIR = Path.of("flows");
 
     private final JobXmlResolver resolver;
     private final ClassLoader loader;
@@ -52,39 +50,18 @@ public final class FlowCatalog implements FlowDefinitions {
     }
 
     /** A catalog that finds flows as standalone Ferry does: by path, in the flows folder, else in META-INF/batch-jobs/. */
-    static FlowCatalog standalone(ClassLoader loader, Optional<Path> folder) {
+    static FlowCatalog standalone(ClassLoader loader, Optional<FlowsFolder> folder) {
         if (folder.isEmpty()) {
             return new FlowCatalog(new ChainedJobXmlResolver(new FileJobXmlResolver(), new MetaInfBatchJobsJobXmlResolver()), loader,
                     Optional.empty());
         }
-        Path dir = folder.get().toAbsolutePath().normalize();
-        ClassLoader beside;
-        try {
-            // A flow's script files are resources of its folder, as the built-in flows' are of the class path.
-            beside = new URLClassLoader("ferry-flows", new URL[] {dir.toUri().toURL()}, loader);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return new FlowCatalog(new ChainedJobXmlResolver(new FileJobXmlResolver(), new FolderJobXmlResolver(dir),
-                new MetaInfBatchJobsJobXmlResolver()), beside, Optional.of(dir));
+        return new FlowCatalog(new ChainedJobXmlResolver(new FileJobXmlResolver(), folder.get().resolver(),
+                new MetaInfBatchJobsJobXmlResolver()), folder.get().scripts(loader), Optional.of(folder.get().dir()));
     }
 
-    /**
-     * The flows folder of the configuration: {@value #FLOWS_DIR} (which must exist), else {@code ./flows}
-     * when there is one.
-     */
-    static Optional<Path> folder(Config config) {
-        Optional<String> configured = config.getOptionalValue(FLOWS_DIR, String.class);
-        if (configured.isPresent()) {
-            Path dir = Path.of(configured.get());
-            if (!Files.isDirectory(dir)) {
-                throw new IllegalArgumentException(FLOWS_DIR + " '" + configured.get() + "' is not a folder (" + dir.toAbsolutePath()
-                        + "); create it, or set " + FLOWS_DIR + " to the folder of your flows' job XML files");
-            }
-            return Optional.of(dir);
-        }
-        Path fallback = Path.of(DEFAULT_FLOWS_DIR);
-        return Files.isDirectory(fallback) ? Optional.of(fallback) : Optional.empty();
+    /** The flows folder of the configuration: {@code ferry.flows.dir} (which must exist), else {@code ./flows} when there is one. */
+    static Optional<FlowsFolder> folder(Config config) {
+        return FlowsFolder.from(config, Optional.of(DEFAULT_FLOWS_DIR));
     }
 
     FlowCatalog(JobXmlResolver resolver, ClassLoader loader, Optional<Path> folder) {
@@ -151,13 +128,7 @@ public final class FlowCatalog implements FlowDefinitions {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + BATCH_JOBS + " on the class path: " + e.getMessage(), e);
         }
-        if (folder.isPresent()) {
-            try (Stream<Path> files = Files.list(folder.get())) {
-                files.filter(Files::isRegularFile).map(f -> f.getFileName().toString()).forEach(name -> addJobName(names, name));
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot list the flows folder " + folder.get() + ": " + e.getMessage(), e);
-            }
-        }
+        folder.ifPresent(dir -> names.addAll(new FlowsFolder(dir).names()));
         return List.copyOf(names);
     }
 
@@ -185,7 +156,7 @@ public final class FlowCatalog implements FlowDefinitions {
         try (var xml = jobXml(jobXml)) {
             if (xml == null) {
                 throw new IllegalArgumentException("no flow named '" + flow + "': there is no " + flow + ".xml in the flows folder ("
-                        + folder.map(Path::toString).orElse("none: set " + FLOWS_DIR) + ") and no META-INF/batch-jobs/" + flow
+                        + folder.map(Path::toString).orElse("none: set " + FlowsFolder.KEY) + ") and no META-INF/batch-jobs/" + flow
                         + ".xml on the class path; the flows here are " + names() + ", or give a path to a job XML file");
             }
         } catch (IOException e) {

@@ -108,6 +108,23 @@ class WildFlyIT {
     }
 
     @Test
+    void aFlowOfTheFlowsFolderRunsInTheServerAndRunsAsChangedWithoutARedeploy() throws Exception {
+        long first = startJob("folder-totals", "20240101");
+        assertThat(awaitEnd(first)).isEqualTo("COMPLETED");
+        assertThat(Postgres.count(WAREHOUSE, "SELECT count(*) FROM folder_totals WHERE mydate = DATE '2024-01-01' AND note = 'first'"))
+                .isEqualTo(1);
+
+        Path script = Path.of("target/wildfly-it/flows/folder-totals.sql");
+        Files.writeString(script, Files.readString(script).replace("'first'", "'changed'"));
+        long second = Long.parseLong(result(cli("/deployment=ferry.war/subsystem=batch-jberet:start-job(job-xml-name=folder-totals,"
+                + " properties={\"mydate\"=>\"20240101\", \"ferry.forced\"=>\"true\"})")));
+
+        assertThat(awaitEnd(second)).isEqualTo("COMPLETED");
+        assertThat(Postgres.count(WAREHOUSE, "SELECT count(*) FROM folder_totals WHERE mydate = DATE '2024-01-01' AND note = 'changed'"))
+                .as("the changed script ran").isEqualTo(1);
+    }
+
+    @Test
     void restartJobResumesAFailedLoadWithoutExtractingAgain() throws Exception {
         Postgres.execute(WAREHOUSE, "CREATE TABLE t_target_saved AS SELECT * FROM t_target", "DROP TABLE t_target");
         long failed = startJob("rds-to-adb", "20240103");
