@@ -37,6 +37,8 @@ if [ ! -f "$WILDFLY_HOME/modules/org/postgresql/main/module.xml" ]; then
   "$CLI" --command="module add --name=org.postgresql --resources=${P[ferry.postgresql.jar]} --dependencies=java.se,jakarta.transaction.api"
 fi
 "$CLI" --file="$HERE/ferry.cli" >/dev/null
+# The key that decrypts every secret: readable by the server's user only.
+chmod 600 "$WILDFLY_HOME/standalone/configuration/ferry-keys.cs"
 
 # 2. Encrypt every secret; the clear text goes to the CLI on its standard input only.
 declare -A ENC

@@ -173,6 +173,7 @@ public final class Console {
         JobExecution execution = jobExecution(id);
         Properties parameters = operator.getParameters(id);
         List<ExecutionDetail.Step> steps = new ArrayList<>();
+        List<StepReport> reports = new ArrayList<>();
         String error = null;
         for (StepExecution step : operator.getStepExecutions(id)) {
             String stepError = failure(step.getExitStatus());
@@ -180,6 +181,9 @@ public final class Console {
                 error = "step " + step.getStepName() + ": " + stepError;
             }
             StepReport report = step.getPersistentUserData() instanceof StepReport r ? r : null;
+            if (report != null) {
+                reports.add(report);
+            }
             steps.add(new ExecutionDetail.Step(step.getStepName(), step.getBatchStatus().name(), step.getExitStatus(),
                     report == null ? null : report.rows(), report == null ? null : report.bytes(),
                     report == null ? null : report.files(), instant(step.getStartTime()), instant(step.getEndTime()), stepError));
@@ -197,8 +201,9 @@ public final class Console {
         } catch (SQLException e) {
             owner = "?";
         }
+        boolean empty = execution.getBatchStatus() == BatchStatus.COMPLETED && StepReport.emptyRun(reports);
         return new ExecutionDetail(id, execution.getJobName(), parameters.getProperty(Variables.MYDATE),
-                execution.getBatchStatus().name(), execution.getExitStatus(), instant(execution.getStartTime()),
+                execution.getBatchStatus().name(), empty, execution.getExitStatus(), instant(execution.getStartTime()),
                 instant(execution.getEndTime()), parameters.getProperty(RunControl.STARTED_BY, "outside Ferry"),
                 Boolean.parseBoolean(parameters.getProperty(RunControl.FORCED)), parameters.getProperty(FlowVersion.PARAMETER),
                 owner, shown, steps, error, actions(execution));

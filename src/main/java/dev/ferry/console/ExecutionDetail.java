@@ -6,11 +6,11 @@ import java.util.Map;
 
 /**
  * One execution as its page shows it: parameters (secrets masked), who started it (and whether forced),
- * which version of the flow ran, the process that runs it (owner), steps with what they moved, the
+ * which version of the flow ran, whether it completed having moved no rows ({@code empty}), the process that runs it (owner), steps with what they moved, the
  * error that ended it, and the actions that can be taken on it now ({@code stop}, {@code restart},
  * {@code abandon}).
  */
-public record ExecutionDetail(long id, String flow, String mydate, String status, String exitStatus, Instant start,
+public record ExecutionDetail(long id, String flow, String mydate, String status, boolean empty, String exitStatus, Instant start,
                               Instant end, String startedBy, boolean forced, String version, String owner, Map<String, String> parameters, List<Step> steps, String error,
                               List<String> actions) {
 

@@ -3,8 +3,10 @@ package dev.ferry.db;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -47,13 +49,36 @@ public final class PooledDatabases implements Databases {
     public Connection connect(String name) {
         DatabaseSettings db = DatabaseSettings.from(config, name).orElseThrow(() -> new UnknownDatabaseException(name, names,
                 "Add ferry.db." + name + ".url (and .user, .password) to the configuration"));
-        HikariDataSource pool = pools.computeIfAbsent(name, n -> pool(db));
+        HikariDataSource pool = pools.computeIfAbsent(name, n -> {
+            refuseWrongLogin(db);
+            return pool(db);
+        });
         try {
             return pool.getConnection();
         } catch (SQLException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw new DatabaseUnavailableException("cannot connect to " + db + ": " + db.password().scrub(cause.getMessage())
                     + " Check ferry.db." + name + ".url, .user and .password, and that the server is up");
+        }
+    }
+
+    /**
+     * One plain login before the pool is made: a pool would try a refused login again and again until its
+     * connect timeout (30 s and a dozen attempts), where one attempt says all there is to say.
+     */
+    static void refuseWrongLogin(DatabaseSettings db) {
+        Properties login = new Properties();
+        login.setProperty("user", db.user());
+        login.setProperty("password", db.password().reveal());
+        login.setProperty("connectTimeout", Long.toString(db.connectTimeout().toSeconds()));
+        try (Connection probe = DriverManager.getConnection(db.url(), login)) {
+            // logged in: the pool takes it from here
+        } catch (SQLException e) {
+            if (e.getSQLState() != null && e.getSQLState().startsWith("28")) {
+                throw new LoginRefusedException(db + " refused the login: " + db.password().scrub(e.getMessage()) + " Check ferry.db."
+                        + db.name() + ".user and .password (not retried: it would be refused again)");
+            }
+            // anything else (a server that is down, a network) is the pool's to wait for and report
         }
     }
 

@@ -62,6 +62,14 @@ public class ExtractBatchlet extends FerryBatchlet {
     @BatchProperty
     String maxFileBytes;
 
+    /**
+     * Fewest rows a date may have: fewer fail the step and nothing is published (a source whose day has not
+     * arrived yet must not close the date with an empty load). Default 0.
+     */
+    @Inject
+    @BatchProperty
+    String minRows;
+
     @Override
     protected StepReport run(StepScope scope) throws Exception {
         String name = databaseName(scope);
@@ -76,8 +84,13 @@ public class ExtractBatchlet extends FerryBatchlet {
         if (maxBytes < 0) {
             throw scope.invalid("maxFileBytes", "must be 0 (one file) or a positive number of bytes");
         }
+        long fewest = scope.parse("minRows", scope.optional("minRows", minRows, "0"), Long::parseLong);
+        if (fewest < 0) {
+            throw scope.invalid("minRows", "must be 0 or more");
+        }
         String mydate = scope.variables().mydate().map(Object::toString).orElse(null);
-        Extractor.Request request = new Extractor.Request(scope.flow(), scope.step(), mydate, name, sql, partition, format, maxBytes);
+        Extractor.Request request = new Extractor.Request(scope.flow(), scope.step(), mydate, name, sql, partition, format, maxBytes,
+                fewest);
         Progress progress = scope.progress();
         try (Connection connection = connect(scope, name)) {
             Manifest manifest = new Extractor(ledger).extract(connection, request, progress);

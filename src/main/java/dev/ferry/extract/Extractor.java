@@ -36,9 +36,10 @@ public final class Extractor {
      * What to extract.
      *
      * @param maxFileBytes start a new file after this many uncompressed bytes; 0 for one file
+     * @param minRows      fewer rows than this are refused and nothing is published
      */
     public record Request(String flow, String step, String mydate, String database, String query,
-                          Partition partition, CsvFormat format, long maxFileBytes) {
+                          Partition partition, CsvFormat format, long maxFileBytes, long minRows) {
     }
 
     private final ManifestLedger ledger;
@@ -80,6 +81,11 @@ public final class Extractor {
         if (rows != copiedRows) {
             throw new IOException("PostgreSQL sent " + copiedRows + " rows but " + rows + " were written to "
                     + partition.describe() + "; the partition was not published");
+        }
+        if (rows < request.minRows()) {
+            throw new ExtractRefusedException(rows + " row(s) for mydate " + request.mydate() + ", fewer than minRows "
+                    + request.minRows() + ": the source may not hold the day's data yet; nothing was published (the date is not"
+                    + " loaded). Rerun when it does, or lower minRows");
         }
         deleteLeftoverParts(partition, files);
         Manifest manifest = new Manifest(Manifest.CURRENT_VERSION, request.flow(), request.step(), request.mydate(),

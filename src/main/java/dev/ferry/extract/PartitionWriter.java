@@ -113,6 +113,8 @@ final class PartitionWriter extends OutputStream {
         files.add(new ManifestFile(format.compression().fileName(files.size()), digest.bytes(), fileRows, digest.sha256()));
         upload = null;
         out = null;
+        fileRawBytes = 0; // the next row starts the next file's count, not a file of its own
+        fileRows = 0;
     }
 
     /**

@@ -250,7 +250,7 @@ public final class TryRun {
             String query = e.get("query").strip().replaceAll("[\\s;]+$", "");
             try (Connection source = databases.connect(e.get("database"))) {
                 new Extractor(ledger).extract(source, new Extractor.Request("try-run", extract.id(), null, e.get("database"),
-                        "SELECT * FROM (" + query + ") q LIMIT " + rows, sandbox, format(e), 0), new Progress("try-run", Duration.ofHours(1)));
+                        "SELECT * FROM (" + query + ") q LIMIT " + rows, sandbox, format(e), 0, 0), new Progress("try-run", Duration.ofHours(1)));
             }
             try (Statement s = target.createStatement()) {
                 s.execute("CREATE TEMP TABLE ferry_try_run (LIKE " + p.get("table") + ")");

@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "backfill", description = "Runs a flow for each business date of a range; started again, it goes on where it stopped.")
+@Command(name = "backfill", mixinStandardHelpOptions = true, description = "Runs a flow for each business date of a range; started again, it goes on where it stopped.")
 final class BackfillCommand implements Callable<Integer> {
 
     @ParentCommand

@@ -22,7 +22,7 @@ import picocli.CommandLine.ParentCommand;
  * several days of rows and an empty warehouse {@code t_target} without a primary key), runs
  * {@code rds-to-adb} for one date and shows what landed where.
  */
-@Command(name = "demo", description = "Creates or resets the demo source and warehouse, runs rds-to-adb for one date and shows the result.")
+@Command(name = "demo", mixinStandardHelpOptions = true, description = "Creates or resets the demo source and warehouse, runs rds-to-adb for one date and shows the result.")
 final class DemoCommand implements Callable<Integer> {
 
     static final String FLOW = "rds-to-adb";

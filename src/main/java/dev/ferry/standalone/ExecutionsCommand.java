@@ -2,7 +2,9 @@ package dev.ferry.standalone;
 
 import dev.ferry.flow.FlowVersion;
 import dev.ferry.run.RunControl;
+import dev.ferry.step.StepReport;
 import jakarta.batch.operations.JobOperator;
+import jakarta.batch.runtime.BatchStatus;
 import jakarta.batch.runtime.JobExecution;
 import jakarta.batch.runtime.StepExecution;
 import java.sql.SQLException;
@@ -21,7 +23,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "executions", description = "Lists executions from the job repository, newest first.")
+@Command(name = "executions", mixinStandardHelpOptions = true, description = "Lists executions from the job repository, newest first.")
 final class ExecutionsCommand implements Callable<Integer> {
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
@@ -49,8 +51,11 @@ final class ExecutionsCommand implements Callable<Integer> {
             for (JobExecution e : executions) {
                 List<StepExecution> steps = operator.getStepExecutions(e.getExecutionId());
                 Properties parameters = operator.getParameters(e.getExecutionId());
+                List<StepReport> reports = steps.stream().map(StepExecution::getPersistentUserData)
+                        .filter(StepReport.class::isInstance).map(StepReport.class::cast).toList();
+                String status = e.getBatchStatus() == BatchStatus.COMPLETED && StepReport.emptyRun(reports) ? "EMPTY" : e.getBatchStatus().name();
                 System.out.printf(Locale.ROOT, "%-6d %-20s %-9s %-10s %-19s %-19s %9s  %-12s %-32s %-36s %s%n", e.getExecutionId(), e.getJobName(),
-                        parameters.getProperty("mydate", "-"), e.getBatchStatus(),
+                        parameters.getProperty("mydate", "-"), status,
                         time(e.getStartTime(), zone), time(e.getEndTime(), zone),
                         RunReporter.duration(e.getStartTime(), e.getEndTime()),
                         parameters.getProperty(FlowVersion.PARAMETER, "-"),

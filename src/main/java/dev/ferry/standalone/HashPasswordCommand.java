@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
-@Command(name = "hash-password", description = "Reads a console user's password (without echo, or from standard input) and prints its"
+@Command(name = "hash-password", mixinStandardHelpOptions = true, description = "Reads a console user's password (without echo, or from standard input) and prints its"
         + " Argon2id hash for ferry.console.user.NAME.password-hash.")
 final class HashPasswordCommand implements Callable<Integer> {
 

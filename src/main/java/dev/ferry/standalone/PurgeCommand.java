@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "purge", description = "Removes execution history (and, with --partitions, staged partitions) older than a cut-off.")
+@Command(name = "purge", mixinStandardHelpOptions = true, description = "Removes execution history (and, with --partitions, staged partitions) older than a cut-off.")
 final class PurgeCommand implements Callable<Integer> {
 
     private static final Pattern DAYS = Pattern.compile("(\\d+)d");

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "restart", description = "Restarts a failed or stopped execution from the step that did not complete.")
+@Command(name = "restart", mixinStandardHelpOptions = true, description = "Restarts a failed or stopped execution from the step that did not complete.")
 final class RestartCommand implements Callable<Integer> {
 
     @ParentCommand

@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "run", description = "Runs a flow for one business date and waits for it to end.")
+@Command(name = "run", mixinStandardHelpOptions = true, description = "Runs a flow for one business date and waits for it to end.")
 final class RunCommand implements Callable<Integer> {
 
     @ParentCommand

@@ -16,7 +16,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code ferry schedule}: the next fire times and the business date each will load, before it matters. */
-@Command(name = "schedule", description = "Shows the next fire times of the scheduled flows and the mydate each will use.")
+@Command(name = "schedule", mixinStandardHelpOptions = true, description = "Shows the next fire times of the scheduled flows and the mydate each will use.")
 final class ScheduleCommand implements Callable<Integer> {
 
     static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss VV");

@@ -29,7 +29,7 @@ import picocli.CommandLine.ParentCommand;
  * missed while it was not running, and claims every (flow, date) so that several schedulers side by side
  * start each date once.
  */
-@Command(name = "serve", description = "Runs the flows on their schedules (ferry.flow.FLOW.schedule) until stopped, and serves the admin console"
+@Command(name = "serve", mixinStandardHelpOptions = true, description = "Runs the flows on their schedules (ferry.flow.FLOW.schedule) until stopped, and serves the admin console"
         + " to the users of ferry.console.user.*.")
 final class ServeCommand implements Callable<Integer> {
 

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "stop", description = "Stops a running execution, in this or another Ferry process; the statement or COPY in flight is cancelled.")
+@Command(name = "stop", mixinStandardHelpOptions = true, description = "Stops a running execution, in this or another Ferry process; the statement or COPY in flight is cancelled.")
 final class StopCommand implements Callable<Integer> {
 
     @ParentCommand

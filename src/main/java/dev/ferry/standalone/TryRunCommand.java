@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "try-run", description = "Rehearses a flow for a date: final SQL, connections, EXPLAIN, column checks; changes nothing.")
+@Command(name = "try-run", mixinStandardHelpOptions = true, description = "Rehearses a flow for a date: final SQL, connections, EXPLAIN, column checks; changes nothing.")
 final class TryRunCommand implements Callable<Integer> {
 
     @ParentCommand

@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "validate", description = "Checks a flow without running it, and lists every problem with its line.")
+@Command(name = "validate", mixinStandardHelpOptions = true, description = "Checks a flow without running it, and lists every problem with its line.")
 final class ValidateCommand implements Callable<Integer> {
 
     @ParentCommand

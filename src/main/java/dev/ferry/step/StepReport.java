@@ -2,6 +2,7 @@ package dev.ferry.step;
 
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -9,6 +10,15 @@ import java.util.Locale;
  * and the console can show it after the process is gone.
  */
 public record StepReport(long rows, long bytes, int files, long millis) implements Serializable {
+
+    /**
+     * Whether a completed run moved no rows: it has steps that moved files (extracts and loads, not SQL
+     * scripts) and every one of them moved 0 rows. Such a run closed its date with nothing in it.
+     */
+    public static boolean emptyRun(List<StepReport> reports) {
+        List<StepReport> moving = reports.stream().filter(r -> r.files() > 0).toList();
+        return !moving.isEmpty() && moving.stream().allMatch(r -> r.rows() == 0);
+    }
 
     /** Rows, bytes and rates for a step that moved data; rows and time for one that ran SQL. */
     public String summary() {

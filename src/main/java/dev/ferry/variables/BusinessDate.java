@@ -6,6 +6,7 @@ import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.ResolverStyle;
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
@@ -50,7 +51,8 @@ public record BusinessDate(LocalDate date) implements Comparable<BusinessDate> {
     }
 
     public String format(String pattern) {
-        return date.format(DateTimeFormatter.ofPattern(pattern));
+        // English day and month names whatever the machine's locale: a flow's SQL must not change with the server.
+        return date.format(DateTimeFormatter.ofPattern(pattern, Locale.ENGLISH));
     }
 
     @Override

@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -154,6 +155,22 @@ class BadInputTest {
         } finally {
             pipeline.config.database("source", pipeline.source).set("ferry.db.source.password", "")
                     .set("ferry.db.source.connect-timeout", "30");
+        }
+    }
+
+    @Test
+    void aRefusedLoginFailsAtOnceAfterOneAttemptAndIsNotRetried() {
+        pipeline.config.set("ferry.db.refused.url", pipeline.source).set("ferry.db.refused.user", "ferry_no_such_role")
+                .set("ferry.db.refused.password", "Pw-never-shown-43");
+        try {
+            long started = System.nanoTime();
+            StepExecution extract = onlyStep(pipeline.run(TestFlows.path("refused-login"), "20240102"));
+
+            assertThat(extract.getExitStatus()).contains("flow refused-login, step extract").contains("refused the login")
+                    .contains("ferry_no_such_role").contains("not retried").doesNotContain("Pw-never-shown-43");
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("neither the pool's 30 s nor 3 retries").isLessThan(Duration.ofSeconds(5));
+        } finally {
+            pipeline.config.remove("ferry.db.refused.url").remove("ferry.db.refused.user").remove("ferry.db.refused.password");
         }
     }
 

@@ -57,6 +57,10 @@ class SplitAndGzipTest {
         assertThat(manifest.rows()).isEqualTo(5000);
         assertThat(manifest.compression()).isEqualTo("gzip");
         assertThat(manifest.files()).extracting(f -> f.rows()).allMatch(rows -> rows > 0);
+        // Each file but the last is full (about 50,000 bytes of ~75-byte rows), none a one-row leftover.
+        List<Long> rows = manifest.files().stream().map(f -> f.rows()).toList();
+        assertThat(rows.subList(0, rows.size() - 1)).allMatch(r -> r > 500, "a full file's rows");
+        assertThat(rows.size()).as("files for 5000 rows of ~75 bytes in 50,000-byte files").isLessThanOrEqualTo(9);
         assertThat(Postgres.count(pipeline.warehouse, "SELECT count(*) FROM wide_copy")).isEqualTo(5000);
         assertThat(Postgres.count(pipeline.warehouse,
                 "SELECT count(*) FROM wide_copy WHERE note LIKE 'row %' || E'\\nsecond line, \"quoted\" | piped%'")).isEqualTo(5000);

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -214,6 +215,8 @@ class WildFlyIT {
             assertThat(config).doesNotContain(secret);
             assertThat(log).doesNotContain(secret);
         }
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(JBOSS_HOME.resolve("standalone/configuration/ferry-keys.cs"))))
+                .as("the key that decrypts the secrets").isEqualTo("rw-------");
     }
 
     // --- jboss-cli, as a user runs it

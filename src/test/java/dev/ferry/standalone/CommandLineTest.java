@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ferry.testing.Pipeline;
 import dev.ferry.testing.Postgres;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,6 +32,16 @@ class CommandLineTest {
 
         assertThat(help.exitCode()).isZero();
         assertThat(help.out()).contains("run ", "restart ", "executions ", "demo ", "--config");
+    }
+
+    @Test
+    void everyCommandPrintsItsUsageWithHelp() {
+        for (String command : List.of("run", "validate", "try-run", "restart", "executions", "schedule", "serve", "backfill", "stop",
+                "purge", "demo", "hash-password")) {
+            Pipeline.CliResult help = Pipeline.capture(() -> FerryCommand.execute(command, "--help"));
+            assertThat(help.exitCode()).as(command + " --help: " + help.all()).isZero();
+            assertThat(help.out()).as(command).contains("Usage: ferry " + command);
+        }
     }
 
     @Test

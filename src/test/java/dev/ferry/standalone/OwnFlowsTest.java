@@ -170,7 +170,7 @@ class OwnFlowsTest {
         assertThat(again.exitCode()).isEqualTo(2);
         assertThat(again.err()).contains("claimed by outside Ferry (execution " + claimed.getExecutionId() + ")");
         assertThat(pipeline.cli("executions", "rds-to-adb", "--limit", "50").out())
-                .containsPattern(claimed.getExecutionId() + "\\s+rds-to-adb\\s+20240229\\s+COMPLETED.*outside Ferry");
+                .containsPattern(claimed.getExecutionId() + "\\s+rds-to-adb\\s+20240229\\s+EMPTY.*outside Ferry");
     }
 
     private static JobExecution await(StandaloneRuntime runtime, long id) {
@@ -183,12 +183,40 @@ class OwnFlowsTest {
     }
 
     @Test
+    void anExtractWithFewerRowsThanMinRowsFailsAndPublishesNothingAndAnEmptyRunIsMarkedEmpty() throws IOException {
+        Files.writeString(flows.resolve("at-least-one.xml"), """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <job id="at-least-one" xmlns="https://jakarta.ee/xml/ns/jakartaee" version="2.0">
+                    <step id="extract">
+                        <batchlet ref="extract">
+                            <properties>
+                                <property name="database" value="source"/>
+                                <property name="query" value="SELECT * FROM t_src WHERE c = DATE '${mydate}'"/>
+                                <property name="target" value="at-least-one/${mydate}/"/>
+                                <property name="minRows" value="1"/>
+                            </properties>
+                        </batchlet>
+                    </step>
+                </job>
+                """);
+        Pipeline.CliResult none = pipeline.cli("run", "at-least-one", "-d", "20240310");
+        assertThat(none.exitCode()).isEqualTo(1);
+        assertThat(none.out()).contains("0 row(s) for mydate 20240310, fewer than minRows 1").contains("nothing was published");
+        try (var store = pipeline.store()) {
+            assertThat(store.list("at-least-one/20240310/")).noneMatch(o -> o.key().endsWith("_manifest.json"));
+        }
+
+        assertThat(pipeline.cli("run", "rds-to-adb", "-d", "20240311").exitCode()).as("a day without rows completes").isZero();
+        assertThat(pipeline.cli("executions", "rds-to-adb", "--limit", "50").out()).containsPattern("rds-to-adb\\s+20240311\\s+EMPTY");
+    }
+
+    @Test
     void aBackfilledDateRecordsTheFlowVersionAndWhoStartedIt() {
         Pipeline.CliResult backfill = pipeline.cli("backfill", "rds-to-adb", "--from", "20240228", "--to", "20240228");
         assertThat(backfill.exitCode()).as(backfill.all()).isZero();
 
         String history = pipeline.cli("executions", "rds-to-adb", "--limit", "50").out();
-        assertThat(history).containsPattern("rds-to-adb\\s+20240228\\s+COMPLETED\\s+.*\\s[0-9a-f]{12}\\s+extract:COMPLETED load:COMPLETED\\s+backfill:");
+        assertThat(history).containsPattern("rds-to-adb\\s+20240228\\s+EMPTY\\s+.*\\s[0-9a-f]{12}\\s+extract:COMPLETED load:COMPLETED\\s+backfill:");
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.ferry.variables;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -25,6 +26,17 @@ class VariablesTest {
         assertThat(vars.resolve("${mydate+1M}")).isEqualTo("20240229"); // month ends clamp
         assertThat(vars.resolve("${mydate-2w}")).isEqualTo("20240117");
         assertThat(vars.resolve("${mydate-1y|yyyy}")).isEqualTo("2023");
+    }
+
+    @Test
+    void dayAndMonthNamesAreEnglishWhateverTheMachinesLocale() {
+        Locale machine = Locale.getDefault();
+        try {
+            Locale.setDefault(Locale.GERMANY);
+            assertThat(Variables.of(Map.of("mydate", "20240301")).resolve("${mydate|E}, ${mydate|MMM}")).isEqualTo("Fri, Mar");
+        } finally {
+            Locale.setDefault(machine);
+        }
     }
 
     @Test

@@ -202,7 +202,9 @@ async function executionView(id) {
   render(
     el('h1', {}, 'Execution ' + e.id + ': ' + e.flow + ' for ' + (e.mydate ? iso(e.mydate) : '?')),
     el('div', { id: 'execution' },
-      el('p', {}, el('span', { id: 'exec-status' }, badge(e.status)), ' ', e.exitStatus && e.exitStatus !== e.status ? e.exitStatus : ''),
+      el('p', {}, el('span', { id: 'exec-status' }, badge(e.status)), ' ',
+        e.empty ? el('strong', { id: 'exec-empty', class: 'error' }, 'EMPTY: no rows moved ') : '',
+        e.exitStatus && e.exitStatus !== e.status ? e.exitStatus : ''),
       e.error ? el('div', { class: 'box error', id: 'error' }, el('strong', {}, 'Error: '), e.error) : null,
       buttons,
       el('table', {}, el('tbody', {},
