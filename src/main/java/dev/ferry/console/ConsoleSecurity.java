@@ -45,6 +45,10 @@ public class ConsoleSecurity implements ContainerRequestFilter {
     Sessions sessions;
     @Inject
     Accounts accounts;
+    @Inject
+    LoginThrottle throttle;
+    @Inject
+    ClientAddresses addresses;
     @Context
     ResourceInfo matched;
 
@@ -57,7 +61,13 @@ public class ConsoleSecurity implements ContainerRequestFilter {
         boolean secure = request.getSecurityContext().isSecure();
         String authorization = request.getHeaderString(HttpHeaders.AUTHORIZATION);
         if (authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
-            Optional<Account> account = basic(authorization.substring(6).trim());
+            Optional<Account> account;
+            try {
+                account = basic(authorization.substring(6).trim());
+            } catch (HeldOff e) {
+                request.abortWith(e.response);
+                return;
+            }
             if (account.isEmpty()) {
                 request.abortWith(unauthorized("wrong user name or password"));
                 return;
@@ -89,7 +99,50 @@ public class ConsoleSecurity implements ContainerRequestFilter {
             return Optional.empty();
         }
         int colon = decoded.indexOf(':');
-        return colon < 0 ? Optional.empty() : accounts.authenticate(decoded.substring(0, colon), decoded.substring(colon + 1));
+        if (colon < 0) {
+            return Optional.empty();
+        }
+        String user = decoded.substring(0, colon);
+        String address = addresses.current();
+        Optional<LoginThrottle.Wait> wait = throttle.waitBefore(user, address);
+        if (wait.isPresent()) {
+            LOG.warning(() -> "HTTP Basic login of user '" + ClientText.escaped(user) + "' from " + address + " held off: " + wait.get().reason());
+            throw new HeldOff(tooMany(wait.get()));
+        }
+        Optional<Optional<Account>> checked = throttle.check(() -> accounts.authenticate(user, decoded.substring(colon + 1)));
+        if (checked.isEmpty()) {
+            throw new HeldOff(busy());
+        }
+        if (checked.get().isEmpty()) {
+            throttle.failed(user, address);
+            LOG.warning(() -> "HTTP Basic login refused for user '" + ClientText.escaped(user) + "' from " + address);
+        } else {
+            throttle.succeeded(user, address);
+        }
+        return checked.get();
+    }
+
+    /** A login that must wait: answered with 429 at once, before any password is checked. */
+    private static final class HeldOff extends RuntimeException {
+        private final transient jakarta.ws.rs.core.Response response;
+
+        HeldOff(jakarta.ws.rs.core.Response response) {
+            super(null, null, false, false);
+            this.response = response;
+        }
+    }
+
+    /** 429 with Retry-After: too many wrong passwords lately. */
+    static jakarta.ws.rs.core.Response tooMany(LoginThrottle.Wait wait) {
+        long seconds = Math.max(1, (wait.retryAfter().toMillis() + 999) / 1000);
+        return jakarta.ws.rs.core.Response.fromResponse(Problem.response(429, wait.reason() + ": try again in " + seconds + " s"))
+                .header(HttpHeaders.RETRY_AFTER, seconds).build();
+    }
+
+    /** 429: too many logins are being checked at once. */
+    static jakarta.ws.rs.core.Response busy() {
+        return jakarta.ws.rs.core.Response.fromResponse(Problem.response(429, "too many logins at once: try again in a few seconds"))
+                .header(HttpHeaders.RETRY_AFTER, 5).build();
     }
 
     private static boolean sameToken(String expected, String given) {

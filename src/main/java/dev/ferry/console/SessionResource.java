@@ -17,6 +17,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
 import java.util.List;
+import java.util.Optional;
 import java.util.logging.Logger;
 
 /** Logging in and out of the console, and who is logged in. */
@@ -31,6 +32,10 @@ public class SessionResource {
     Sessions sessions;
     @Inject
     Accounts accounts;
+    @Inject
+    LoginThrottle throttle;
+    @Inject
+    ClientAddresses addresses;
 
     public record Login(String username, String password) {
     }
@@ -49,11 +54,24 @@ public class SessionResource {
         if (login == null || login.username() == null || login.password() == null) {
             throw ConsoleProblem.badRequest("give {\"username\": ..., \"password\": ...}");
         }
-        var account = accounts.authenticate(login.username(), login.password());
+        String address = addresses.current();
+        Optional<LoginThrottle.Wait> wait = throttle.waitBefore(login.username(), address);
+        if (wait.isPresent()) {
+            LOG.warning(() -> "console login of user '" + ClientText.escaped(login.username()) + "' from " + address + " held off: "
+                    + wait.get().reason());
+            return ConsoleSecurity.tooMany(wait.get());
+        }
+        Optional<Optional<Account>> checked = throttle.check(() -> accounts.authenticate(login.username(), login.password()));
+        if (checked.isEmpty()) {
+            return ConsoleSecurity.busy();
+        }
+        var account = checked.get();
         if (account.isEmpty()) {
-            LOG.warning(() -> "console login refused for user '" + ClientText.escaped(login.username()) + "'");
+            throttle.failed(login.username(), address);
+            LOG.warning(() -> "console login refused for user '" + ClientText.escaped(login.username()) + "' from " + address);
             return Problem.response(401, "wrong user name or password, or the user has neither the viewer nor the operator role");
         }
+        throttle.succeeded(login.username(), address);
         Sessions.Session session = sessions.open(account.get());
         LOG.info(() -> "console login: " + account.get().name() + " " + account.get().roles());
         return Response.ok(Me.of(account.get(), session.csrfToken())).cookie(cookie(uri, session.id(), security.isSecure(), false)).build();

@@ -3,6 +3,7 @@ package dev.ferry.server;
 import dev.ferry.config.Settings;
 import dev.ferry.console.Console;
 import dev.ferry.console.ExecutionHistory;
+import dev.ferry.console.LoginThrottle;
 import dev.ferry.console.Sessions;
 import dev.ferry.db.Databases;
 import dev.ferry.db.JndiDatabases;
@@ -100,6 +101,13 @@ public class ServerServices {
     Console console(RunControl control, ExecutionOwners owners, Databases databases, ObjectStore store) {
         return new Console(new Console.Parts(control, new ExecutionHistory(FlowTimers.repository(config())), owners, config(), databases,
                 store, executor, FlowTimers.hostName(), Clock.systemUTC()));
+    }
+
+    /** Slows down repeated wrong console passwords, in this server's memory. */
+    @Produces
+    @jakarta.inject.Singleton // a final class: no client proxy
+    LoginThrottle loginThrottle() {
+        return new LoginThrottle(Clock.systemUTC());
     }
 
     /** Console logins, in this server's memory. */

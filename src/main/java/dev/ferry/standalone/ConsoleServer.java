@@ -3,16 +3,20 @@ package dev.ferry.standalone;
 import dev.ferry.config.Settings;
 import com.sun.net.httpserver.HttpServer;
 import dev.ferry.console.Accounts;
+import dev.ferry.console.ClientAddresses;
 import dev.ferry.console.Console;
 import dev.ferry.console.ConsoleSecurity;
 import dev.ferry.console.ExecutionsResource;
 import dev.ferry.console.FlowsResource;
 import dev.ferry.console.GridResource;
+import dev.ferry.console.LoginThrottle;
 import dev.ferry.console.OperatorCheck;
 import dev.ferry.console.PageResource;
 import dev.ferry.console.ProblemMapper;
 import dev.ferry.console.SessionResource;
 import dev.ferry.console.Sessions;
+import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,8 +26,9 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.microprofile.config.Config;
 import org.glassfish.hk2.utilities.binding.AbstractBinder;
-import org.glassfish.jersey.jdkhttp.JdkHttpServerFactory;
+import org.glassfish.jersey.jdkhttp.JdkHttpHandlerContainer;
 import org.glassfish.jersey.jsonb.JsonBindingFeature;
+import org.glassfish.jersey.server.ContainerFactory;
 import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.server.ServerProperties;
 
@@ -57,6 +62,8 @@ public final class ConsoleServer implements AutoCloseable {
         ExecutorService backfills = Executors.newCachedThreadPool(daemon("ferry-console-backfill"));
         Console console = runtime.console(backfills, Clock.systemUTC());
         Sessions sessions = new Sessions(idle, Clock.systemUTC());
+        LoginThrottle throttle = new LoginThrottle(Clock.systemUTC());
+        ExchangeAddresses addresses = new ExchangeAddresses();
         ResourceConfig resources = new ResourceConfig()
                 .property(ServerProperties.WADL_FEATURE_DISABLE, true) // the API is described by api/openapi.json
                 .register(new AbstractBinder() {
@@ -65,6 +72,8 @@ public final class ConsoleServer implements AutoCloseable {
                         bind(console).to(Console.class);
                         bind(sessions).to(Sessions.class);
                         bind(accounts).to(Accounts.class);
+                        bind(throttle).to(LoginThrottle.class);
+                        bind(addresses).to(ClientAddresses.class);
                     }
                 })
                 .registerClasses(FlowsResource.class, ExecutionsResource.class, GridResource.class, SessionResource.class,
@@ -75,8 +84,9 @@ public final class ConsoleServer implements AutoCloseable {
         URI uri = URI.create("http://" + host + ":" + port + "/");
         HttpServer server;
         try {
-            server = JdkHttpServerFactory.createHttpServer(uri, resources, false);
-        } catch (RuntimeException e) {
+            server = HttpServer.create(new InetSocketAddress(host, port), 0);
+            server.createContext("/", ContainerFactory.createContainer(JdkHttpHandlerContainer.class, resources)).getFilters().add(addresses);
+        } catch (IOException | RuntimeException e) {
             backfills.shutdownNow();
             throw new IllegalStateException("cannot serve the console at " + uri + ": " + e.getMessage()
                     + "; set ferry.console.port to a free port", e);

@@ -15,9 +15,13 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -320,6 +324,45 @@ public abstract class ConsoleApiContract {
         }
         assertThat(operator.get("api/executions?flow=planted").json().getInt("total")).isZero();
         assertThat(Postgres.count(warehouse, "SELECT count(*) FROM pg_tables WHERE tablename = 'planted_ran'")).isZero();
+    }
+
+    @Test
+    void repeatedWrongPasswordsAreSlowedDownForThatUserWhileOthersStillLogIn() {
+        ConsoleClient guesser = new ConsoleClient(base);
+        List<Integer> statuses = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            statuses.add(guesser.login("mallory", "guess " + i).status());
+        }
+        assertThat(statuses.subList(0, 5)).containsOnly(401);
+        assertThat(statuses.subList(5, 8)).contains(429);
+        Reply held = guesser.login("mallory", "one more guess");
+        assertThat(held.status()).isEqualTo(429);
+        assertThat(held.message()).contains("too many wrong passwords for this user").contains("try again in");
+        assertThat(new ConsoleClient(base).basic("mallory", "guess").get("api/flows").status()).as("HTTP Basic too").isEqualTo(429);
+
+        loggedIn(VIEWER); // another user at the same address is not held off
+    }
+
+    @Test
+    void aFloodOfWrongLoginsDoesNotStallTheConsolesOtherCalls() throws Exception {
+        // 15 users, one wrong password each: fewer than an address may fail before it is held off (20).
+        ExecutorService flood = Executors.newFixedThreadPool(15);
+        try {
+            List<Future<Integer>> logins = new ArrayList<>();
+            for (int i = 0; i < 15; i++) {
+                String user = "flood-" + i;
+                logins.add(flood.submit(() -> new ConsoleClient(base).login(user, "wrong").status()));
+            }
+            long started = System.nanoTime();
+            assertThat(viewer.get("api/flows").status()).isEqualTo(200);
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("an API call during the flood").isLessThan(Duration.ofSeconds(3));
+            for (Future<Integer> login : logins) {
+                assertThat(login.get()).isIn(401, 429);
+            }
+        } finally {
+            flood.shutdownNow();
+        }
+        loggedIn(VIEWER);
     }
 
     @Test
