@@ -27,7 +27,6 @@ import org.postgresql.copy.CopyOut;
  */
 public final class Extractor {
 
-    private static final Pattern PART_FILE = Pattern.compile("part-\\d{5}\\.csv(\\.gz)?");
     private static final int WRITE_BEHIND_BUFFER = 256 * 1024;
     private static final int WRITE_BEHIND_DEPTH = 8;
     private static final Pattern TRAILING_SEMICOLONS = Pattern.compile("[\\s;]+$");
@@ -96,14 +95,18 @@ public final class Extractor {
         return manifest;
     }
 
-    /** Parts of an earlier, larger run of the same date; anything that is not a part file is left alone. */
+    /**
+     * Parts of an earlier, larger run of the same date, and uploads that killed attempts left unfinished;
+     * anything else (a README someone put there) is left alone.
+     */
     private static void deleteLeftoverParts(Partition partition, List<ManifestFile> files) throws IOException {
         Set<String> written = files.stream().map(ManifestFile::name).collect(Collectors.toSet());
         for (StoredObject object : partition.store().list(partition.prefix())) {
             String name = object.key().substring(partition.prefix().length());
-            if (PART_FILE.matcher(name).matches() && !written.contains(name)) {
+            if (Partition.isDataFile(name) && !written.contains(name)) {
                 partition.store().delete(object.key());
             }
         }
+        partition.store().discardUnfinished(partition.prefix());
     }
 }

@@ -190,7 +190,15 @@ public final class Loader {
                 problems.add(file.name() + " has " + size + " bytes, the manifest says " + file.bytes());
             }
         }
-        stored.keySet().forEach(extra -> problems.add(extra + " is not in the manifest"));
+        for (String extra : stored.keySet()) {
+            if (Partition.isDataFile(extra)) {
+                problems.add(extra + " is not in the manifest (remove " + partition.store().describe(partition.key(extra))
+                        + " if it does not belong there)");
+            } else {
+                // Not a data file of Ferry's (a README, a leftover temporary file): never loaded, so no reason to refuse.
+                LOG.warning(() -> partition.describe() + ": ignoring " + extra + ", which is not a data file of Ferry's");
+            }
+        }
         if (!problems.isEmpty()) {
             throw new LoadRefusedException("refusing to load " + partition.describe() + ": " + String.join("; ", problems)
                     + ". Rerun the extract of this date to republish the partition");

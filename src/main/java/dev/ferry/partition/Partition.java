@@ -12,11 +12,18 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /** One business date's folder in the store, e.g. {@code rds/t3/20240101/}: its data files and its manifest. */
 public record Partition(ObjectStore store, String prefix) {
 
     public static final String MANIFEST = "_manifest.json";
+    private static final Pattern DATA_FILE = Pattern.compile("part-\\d{5}\\.csv(\\.gz)?");
+
+    /** Whether a file name within a partition is one of Ferry's data files, {@code part-NNNNN.csv[.gz]}. */
+    public static boolean isDataFile(String name) {
+        return DATA_FILE.matcher(name).matches();
+    }
 
     public Partition {
         if (prefix == null || prefix.isBlank()) {

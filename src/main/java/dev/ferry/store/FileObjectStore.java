@@ -85,6 +85,24 @@ public final class FileObjectStore implements ObjectStore {
     }
 
     @Override
+    public void discardUnfinished(String prefix) throws IOException {
+        int slash = prefix.lastIndexOf('/');
+        Path start = slash < 0 ? root : root.resolve(prefix.substring(0, slash));
+        if (!Files.isDirectory(start)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(start)) {
+            for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+                String name = file.getFileName().toString();
+                String key = root.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
+                if (name.startsWith(".") && name.contains(".tmp-") && key.startsWith(prefix.substring(0, slash + 1))) {
+                    Files.deleteIfExists(file);
+                }
+            }
+        }
+    }
+
+    @Override
     public List<StoredObject> list(String prefix) throws IOException {
         int slash = prefix.lastIndexOf('/');
         Path start = slash < 0 ? root : root.resolve(prefix.substring(0, slash));

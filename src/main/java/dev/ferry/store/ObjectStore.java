@@ -22,6 +22,13 @@ public interface ObjectStore extends AutoCloseable {
     /** Every object whose key starts with {@code prefix}, sorted by key. */
     List<StoredObject> list(String prefix) throws IOException;
 
+    /**
+     * Discards the uploads under {@code prefix} that were started and never committed or discarded (their
+     * process was killed): a folder's hidden temporary files, a bucket's incomplete multipart uploads.
+     * Call it only when no upload under the prefix is in progress.
+     */
+    void discardUnfinished(String prefix) throws IOException;
+
     /** Deletes an object; deleting one that does not exist is not an error. */
     void delete(String key) throws IOException;
 

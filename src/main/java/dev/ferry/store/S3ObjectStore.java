@@ -69,6 +69,17 @@ public final class S3ObjectStore implements ObjectStore {
     }
 
     @Override
+    public void discardUnfinished(String prefix) throws IOException {
+        try {
+            for (software.amazon.awssdk.services.s3.model.MultipartUpload upload : s3.listMultipartUploadsPaginator(b -> b.bucket(bucket).prefix(keyPrefix + prefix)).uploads()) {
+                s3.abortMultipartUpload(b -> b.bucket(bucket).key(upload.key()).uploadId(upload.uploadId()));
+            }
+        } catch (SdkException e) {
+            throw failure("discard unfinished uploads under " + describe(prefix), e);
+        }
+    }
+
+    @Override
     public void delete(String key) throws IOException {
         try {
             s3.deleteObject(b -> b.bucket(bucket).key(fullKey(key)));

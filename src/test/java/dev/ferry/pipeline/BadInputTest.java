@@ -14,10 +14,12 @@ import jakarta.batch.runtime.StepExecution;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,10 +33,12 @@ class BadInputTest {
 
     static final String PARTITION = "rds/t3/20240102/";
     static Pipeline pipeline;
+    static Path store;
 
     @BeforeAll
     static void createTables(@TempDir Path dir) {
         pipeline = new Pipeline(dir);
+        store = dir.resolve("store");
         pipeline.createReferenceTables(200);
     }
 
@@ -133,12 +137,36 @@ class BadInputTest {
             extra.write("9|9|2024-01-02\n".getBytes(StandardCharsets.UTF_8));
             extra.commit();
         }
-        assertRefusedAndTargetUnchanged("part-00007.csv is not in the manifest");
+        assertRefusedAndTargetUnchanged("part-00007.csv is not in the manifest (remove " + store.resolve(PARTITION + "part-00007.csv"));
 
         try (ObjectStore store = pipeline.store()) {
             store.delete(PARTITION + Partition.MANIFEST);
         }
         assertRefusedAndTargetUnchanged("no _manifest.json", "run the extract step first");
+    }
+
+    @Test
+    void aFileThatIsNotFerrysInAPartitionIsLeftAloneAndDoesNotBlockTheDate() throws IOException {
+        Path readme = store.resolve(PARTITION + "README.txt");
+        Files.writeString(readme, "what this folder is for");
+
+        assertThat(pipeline.run(TestFlows.path("load-only"), "20240102").getBatchStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(pipeline.targetRows("2024-01-02")).isEqualTo(200);
+        assertThat(pipeline.run("rds-to-adb", "20240102").getBatchStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(readme).exists();
+    }
+
+    @Test
+    void aRepublishedPartitionKeepsNoUnfinishedUploadOfAKilledAttempt() throws IOException {
+        Path part = store.resolve(PARTITION + ".part-00000.csv.tmp-" + UUID.randomUUID());
+        Path manifest = store.resolve(PARTITION + "._manifest.json.tmp-" + UUID.randomUUID());
+        Files.writeString(part, "1|1|2024-01-02\n2|");
+        Files.writeString(manifest, "{");
+
+        assertThat(pipeline.run("rds-to-adb", "20240102").getBatchStatus()).isEqualTo(BatchStatus.COMPLETED);
+
+        assertThat(part).doesNotExist();
+        assertThat(manifest).doesNotExist();
     }
 
     @Test
