@@ -8,7 +8,9 @@ import dev.ferry.partition.ManifestLedger;
 import dev.ferry.partition.ManifestFile;
 import dev.ferry.partition.Partition;
 import dev.ferry.step.Progress;
+import dev.ferry.store.StoreUnavailableException;
 import dev.ferry.store.StoredObject;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -231,11 +233,15 @@ public final class Loader {
                                  CsvFormat format, Progress progress) throws SQLException, IOException {
         String key = partition.key(file.name());
         FileDigest digest = new FileDigest();
-        try (InputStream stored = digest.watch(partition.store().open(key))) {
+        ReadWatch read = new ReadWatch(partition.store().open(key));
+        try (InputStream stored = digest.watch(read)) {
             long rows;
             try {
                 rows = copyManager.copyIn(copy, format.compression().decompress(stored), COPY_BUFFER);
-            } catch (SQLException | IOException e) {
+            } catch (SQLException | IOException | RuntimeException e) {
+                if (read.failure != null) {
+                    throw cutShort(partition, key, digest, file, read.failure);
+                }
                 // A file that no longer matches its manifest explains the failure better than the parse error it caused.
                 if (drainAndCheck(stored, digest, file)) {
                     String state = e instanceof SQLException sql ? sql.getSQLState() : null;
@@ -245,9 +251,15 @@ public final class Loader {
                             : "";
                     throw new SQLException("loading " + partition.store().describe(key) + " failed: " + e.getMessage() + lost, state, e);
                 }
+                if (read.failure != null || digest.bytes() < file.bytes()) {
+                    throw cutShort(partition, key, digest, file, read.failure);
+                }
                 throw tampered(partition, key, digest, file, " (PostgreSQL said: " + e.getMessage() + ")");
             }
             if (!drainAndCheck(stored, digest, file)) {
+                if (read.failure != null || digest.bytes() < file.bytes()) {
+                    throw cutShort(partition, key, digest, file, read.failure);
+                }
                 throw tampered(partition, key, digest, file, "");
             }
             progress.add(rows, file.bytes());
@@ -259,10 +271,54 @@ public final class Loader {
     private static boolean drainAndCheck(InputStream stored, FileDigest digest, ManifestFile file) {
         try {
             stored.transferTo(OutputStream.nullOutputStream());
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             return false;
         }
         return digest.bytes() == file.bytes() && digest.sha256().equals(file.sha256());
+    }
+
+    /**
+     * A read that the store or the network ended early. The listing showed the file at its full size before
+     * any SQL ran, so a short read is not a changed file: a transient failure, worth another attempt. Only
+     * bytes read in full that differ are taken for a changed file.
+     */
+    private static StoreUnavailableException cutShort(Partition partition, String key, FileDigest digest, ManifestFile file, Exception cause) {
+        StoreUnavailableException e = new StoreUnavailableException("reading " + partition.store().describe(key) + " failed after "
+                + digest.bytes() + " of " + file.bytes() + " bytes: " + (cause == null ? "the stream ended early" : cause.getMessage())
+                + "; the load rolled back. The store or the network ended the read, a transient failure: with retries it runs again");
+        if (cause != null) {
+            e.initCause(cause);
+        }
+        return e;
+    }
+
+    /** Notes the first failure of the store's stream itself, as opposed to what COPY or the digest make of its bytes. */
+    private static final class ReadWatch extends FilterInputStream {
+        private Exception failure;
+
+        ReadWatch(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                return super.read();
+            } catch (IOException | RuntimeException e) {
+                failure = failure == null ? e : failure;
+                throw e;
+            }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            try {
+                return super.read(b, off, len);
+            } catch (IOException | RuntimeException e) {
+                failure = failure == null ? e : failure;
+                throw e;
+            }
+        }
     }
 
     private static LoadRefusedException tampered(Partition partition, String key, FileDigest digest, ManifestFile file, String detail) {

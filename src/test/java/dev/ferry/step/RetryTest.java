@@ -57,6 +57,24 @@ class RetryTest {
     }
 
     @Test
+    void aConnectionCutWhileReadingAStagedFileIsRetriedNotTakenForTampering() {
+        assertThat(pipeline.run(TestFlows.path("retrying"), "20240101").getBatchStatus()).isEqualTo(BatchStatus.COMPLETED);
+        flaky.cutNextReads(1);
+
+        JobExecution reload = pipeline.run(TestFlows.path("retrying"), Map.of("mydate", "20240101", "ferry.steps", "load"));
+
+        assertThat(reload.getBatchStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(pipeline.targetRows("2024-01-01")).isEqualTo(100);
+
+        flaky.cutNextReads(1);
+        JobExecution once = pipeline.run(TestFlows.path("load-only"), "20240101");
+        assertThat(once.getBatchStatus()).as("without retries").isEqualTo(BatchStatus.FAILED);
+        String exitStatus = pipeline.inspect(r -> r.operator().getStepExecutions(once.getExecutionId()).get(0).getExitStatus());
+        assertThat(exitStatus).contains("reading").contains("failed after").doesNotContain("differs from its manifest");
+        assertThat(pipeline.targetRows("2024-01-01")).isEqualTo(100);
+    }
+
+    @Test
     void aTimeoutCancelsTheStatementAndCountsAsTransient() {
         long started = System.nanoTime();
         JobExecution slow = pipeline.run(TestFlows.path("timeout"), Map.of("mydate", "20240102"));

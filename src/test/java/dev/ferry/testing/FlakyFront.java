@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An HTTP front for a real S3 server that answers its first {@code failures} requests with
- * {@code 503 SlowDown}, as a struggling store does, and passes every later request through.
+ * {@code 503 SlowDown}, as a struggling store does, and passes every later request through; on request it
+ * also cuts the connection in the middle of the next reads of data files, as a reset network does.
  */
 public final class FlakyFront implements AutoCloseable {
 
@@ -24,15 +25,17 @@ public final class FlakyFront implements AutoCloseable {
     private final HttpServer server;
     private final HttpClient client = HttpClient.newHttpClient();
     private final AtomicInteger requests = new AtomicInteger();
+    private final AtomicInteger cutsLeft = new AtomicInteger();
 
     public FlakyFront(String target, int failures) throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", exchange -> {
             try (exchange) {
+                boolean readOfData = exchange.getRequestMethod().equals("GET") && exchange.getRequestURI().getPath().contains("/part-");
                 if (requests.incrementAndGet() <= failures) {
                     respond(exchange, 503, "<Error><Code>SlowDown</Code><Message>try again</Message></Error>".getBytes(StandardCharsets.UTF_8));
                 } else {
-                    forward(exchange, target);
+                    forward(exchange, target, readOfData && cutsLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0);
                 }
             }
         });
@@ -47,7 +50,12 @@ public final class FlakyFront implements AutoCloseable {
         return requests.get();
     }
 
-    private void forward(HttpExchange exchange, String target) throws IOException {
+    /** The next {@code reads} reads of a data file ({@code part-*}) stop halfway through the body and drop the connection. */
+    public void cutNextReads(int reads) {
+        cutsLeft.set(reads);
+    }
+
+    private void forward(HttpExchange exchange, String target, boolean cut) throws IOException {
         byte[] body = exchange.getRequestBody().readAllBytes();
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(target + exchange.getRequestURI()))
                 .method(exchange.getRequestMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody()
@@ -64,6 +72,13 @@ public final class FlakyFront implements AutoCloseable {
                     exchange.getResponseHeaders().put(name, values);
                 }
             });
+            if (cut && response.statusCode() == 200 && response.body().length > 1) {
+                exchange.sendResponseHeaders(200, response.body().length);
+                OutputStream out = exchange.getResponseBody();
+                out.write(response.body(), 0, response.body().length / 2);
+                out.flush();
+                return; // the exchange closes with half the promised bytes sent: the client sees the connection end early
+            }
             respond(exchange, response.statusCode(), response.body());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
