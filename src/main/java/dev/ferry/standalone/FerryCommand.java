@@ -12,7 +12,7 @@ import picocli.CommandLine.ScopeType;
         description = "Runs T+1 ETL flows (Jakarta Batch jobs) without an application server.",
         subcommands = {RunCommand.class, ValidateCommand.class, TryRunCommand.class, RestartCommand.class, ExecutionsCommand.class, ScheduleCommand.class,
                 ServeCommand.class, BackfillCommand.class, StopCommand.class, PurgeCommand.class,
-                DemoCommand.class, HashPasswordCommand.class},
+                DemoCommand.class, HashPasswordCommand.class, EmbeddedCommand.class},
         synopsisSubcommandLabel = "COMMAND")
 public final class FerryCommand implements Runnable {
 

@@ -21,6 +21,7 @@ public final class StandaloneConfig {
 
     static final int CONFIG_FILE_ORDINAL = 275;   // below environment (300), above ./ferry.properties
     static final int WORKING_DIR_FILE_ORDINAL = 260;
+    static final int EMBEDDED_ORDINAL = 150;         // below everything a user configures
     static final String WORKING_DIR_FILE = "ferry.properties";
 
     private StandaloneConfig() {
@@ -46,7 +47,14 @@ public final class StandaloneConfig {
         if (Files.isReadable(local)) {
             builder.withSources(source(local, WORKING_DIR_FILE_ORDINAL));
         }
-        return builder.build();
+        Config config = builder.build();
+        Optional<EmbeddedServer> embedded = EmbeddedServer.wantedBy(config);
+        if (embedded.isEmpty()) {
+            return config;
+        }
+        // No database server is named: the embedded one is the default (started by the runtime when needed).
+        return builder.withSources(new PropertiesConfigSource(embedded.get().settings(), EmbeddedServer.SOURCE, EMBEDDED_ORDINAL))
+                .build();
     }
 
     public static ZoneId timezone(Config config) {

@@ -82,6 +82,7 @@ public final class StandaloneRuntime implements AutoCloseable {
     private StandaloneRuntime(Config config, String role) {
         this.config = config;
         StandaloneConfig.timezone(config); // a bad zone fails now, naming its key
+        EmbeddedServer.usedBy(config).ifPresent(EmbeddedServer::ensureRunning);
         this.store = StoreSettings.from(config).open();
         this.databases = new PooledDatabases(config);
         DatabaseSettings repository = DatabaseSettings.repository(config);

@@ -20,13 +20,24 @@ class StandaloneConfigTest {
     Path dir;
 
     @Test
-    void withNothingConfiguredTheDemoDefaultsApply() {
+    void withNothingConfiguredTheDemoDefaultsApplyOnTheEmbeddedServer() {
         Config config = StandaloneConfig.load(Optional.empty(), dir);
 
         assertThat(StoreSettings.from(config).url()).isEqualTo("file:./ferry-data/store");
-        assertThat(DatabaseSettings.from(config, "source").orElseThrow().url()).endsWith("/ferry_demo_src");
-        assertThat(DatabaseSettings.repository(config).url()).isEqualTo("jdbc:postgresql://127.0.0.1:5432/ferry");
+        assertThat(DatabaseSettings.from(config, "source").orElseThrow().url()).isEqualTo("jdbc:postgresql://127.0.0.1:54329/ferry_demo_src");
+        assertThat(DatabaseSettings.repository(config).url()).isEqualTo("jdbc:postgresql://127.0.0.1:54329/ferry");
         assertThat(DatabaseSettings.from(config, "crm")).isEmpty();
+        assertThat(EmbeddedServer.usedBy(config)).isPresent();
+    }
+
+    @Test
+    void aConfiguredServerIsUsedAsItIsAndNothingIsEmbedded() throws Exception {
+        Path file = Files.writeString(dir.resolve("server.properties"), "ferry.repository.url=jdbc:postgresql://db.example:5432/ferry\n");
+        Config config = StandaloneConfig.load(Optional.of(file), dir);
+
+        assertThat(EmbeddedServer.usedBy(config)).isEmpty();
+        assertThat(DatabaseSettings.repository(config).url()).isEqualTo("jdbc:postgresql://db.example:5432/ferry");
+        assertThat(DatabaseSettings.from(config, "source").orElseThrow().url()).isEqualTo("jdbc:postgresql://127.0.0.1:5432/ferry_demo_src");
     }
 
     @Test
