@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # What the tests need on this machine, brought by the test command itself (mvn verify runs this first):
-# a PostgreSQL server on 127.0.0.1:5432 that lets `postgres` in, and Debian's Chromium with its ChromeDriver
-# for the console's browser tests. Whatever is missing is started or installed when this runs as root on
-# Debian; otherwise it stops at once with the line to run.
+# a PostgreSQL server on 127.0.0.1:5432 that lets `postgres` in (installed from Debian's packages, trusting
+# local TCP logins, when the machine has none), and Debian's Chromium with its ChromeDriver for the
+# console's browser tests. Whatever is missing is started or installed when this runs as root on Debian;
+# otherwise it stops at once with the line to run.
 set -euo pipefail
 
 fail() {
@@ -10,6 +11,16 @@ fail() {
   echo "  run: $2" >&2
   exit 1
 }
+
+if ! command -v pg_isready >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  # A machine without PostgreSQL: install Debian's server for the tests, trusting local TCP logins.
+  echo "ferry tests: installing Debian's postgresql for the tests"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q >/dev/null
+  apt-get install -y -q postgresql postgresql-contrib >/dev/null
+  version=$(ls /etc/postgresql | head -n 1)
+  sed -i '1i host all all 127.0.0.1/32 trust' "/etc/postgresql/$version/main/pg_hba.conf"
+fi
 
 if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
   if [ "$(id -u)" = 0 ] && command -v pg_ctlcluster >/dev/null && [ -d /etc/postgresql ]; then
