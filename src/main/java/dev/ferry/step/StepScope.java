@@ -7,12 +7,15 @@ import jakarta.batch.runtime.context.StepContext;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * Where a batchlet runs (flow and step) and the variables of its run. It resolves and checks properties
  * and turns any failure into a message that names the flow, the step and, where known, the property.
  */
 public record StepScope(String flow, String step, Variables variables) {
+
+    private static final Pattern SERVER_POSITION = Pattern.compile("\\R\\s*Position: \\d+");
 
     /**
      * Job parameter naming the steps to run, comma-separated (e.g. {@code load} to reload staged files
@@ -85,6 +88,8 @@ public record StepScope(String flow, String step, Variables variables) {
             return failed;
         }
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        // PostgreSQL's position points into the statement Ferry generated (COPY (query) TO ...), not into the user's SQL.
+        message = SERVER_POSITION.matcher(message).replaceAll("");
         return new StepFailedException(where() + ": " + message, e);
     }
 

@@ -170,6 +170,14 @@ class BadInputTest {
     }
 
     @Test
+    void aMissingTableIsNamedWithoutAPositionInFerrysGeneratedCopy() {
+        StepExecution extract = onlyStep(pipeline.run(TestFlows.path("missing-table"), "20240102"));
+
+        assertThat(extract.getExitStatus()).contains("flow missing-table, step extract").contains("relation \"t_nowhere\" does not exist")
+                .doesNotContain("Position");
+    }
+
+    @Test
     void anUnreachableDatabaseIsNamedWithoutItsPassword() {
         pipeline.config.set("ferry.db.source.url", "jdbc:postgresql://127.0.0.1:1/nowhere")
                 .set("ferry.db.source.password", "Pw-never-shown-42")
