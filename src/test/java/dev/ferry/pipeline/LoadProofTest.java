@@ -3,6 +3,7 @@ package dev.ferry.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.standalone.StandaloneRuntime;
+import dev.ferry.testing.FlowFile;
 import dev.ferry.testing.Pipeline;
 import dev.ferry.testing.Postgres;
 import jakarta.batch.runtime.BatchStatus;
@@ -44,31 +45,11 @@ class LoadProofTest {
         flow("later-days-too", "SELECT * FROM t_src WHERE c >= DATE '${mydate}'", "later/${mydate}/", "c = DATE '${mydate}'");
     }
 
-    static void flow(String name, String query, String prefix, String replaceWhere) throws IOException {
-        Files.writeString(flows.resolve(name + ".xml"), """
-                <?xml version="1.0" encoding="UTF-8"?>
-                <job id="%s" xmlns="https://jakarta.ee/xml/ns/jakartaee" version="2.0">
-                    <step id="extract" next="load">
-                        <batchlet ref="extract">
-                            <properties>
-                                <property name="database" value="source"/>
-                                <property name="query" value="%s"/>
-                                <property name="target" value="%s"/>
-                            </properties>
-                        </batchlet>
-                    </step>
-                    <step id="load">
-                        <batchlet ref="load">
-                            <properties>
-                                <property name="database" value="warehouse"/>
-                                <property name="table" value="t_target"/>
-                                <property name="source" value="%s"/>
-                                <property name="replaceWhere" value="%s"/>
-                            </properties>
-                        </batchlet>
-                    </step>
-                </job>
-                """.formatted(name, query.replace(">", "&gt;"), prefix, prefix, replaceWhere));
+    static void flow(String name, String query, String prefix, String replaceWhere) {
+        FlowFile.named(name)
+                .step("extract", "extract", "database", "source", "query", query, "target", prefix)
+                .step("load", "load", "database", "warehouse", "table", "t_target", "source", prefix, "replaceWhere", replaceWhere)
+                .writeTo(flows);
     }
 
     @AfterAll

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.standalone.StandaloneRuntime;
 import dev.ferry.testing.Await;
+import dev.ferry.testing.FlowFile;
 import dev.ferry.testing.Pipeline;
 import dev.ferry.testing.Postgres;
 import jakarta.batch.runtime.BatchStatus;
@@ -35,32 +36,12 @@ class TerminatedBackendTest {
         flows = Files.createDirectories(dir.resolve("flows"));
         pipeline.config.set("ferry.flows.dir", flows.toString());
         for (String retries : new String[] {"0", "2"}) {
-            Files.writeString(flows.resolve("load-retries-" + retries + ".xml"), """
-                    <?xml version="1.0" encoding="UTF-8"?>
-                    <job id="load-retries-%s" xmlns="https://jakarta.ee/xml/ns/jakartaee" version="2.0">
-                        <step id="extract" next="load">
-                            <batchlet ref="extract">
-                                <properties>
-                                    <property name="database" value="source"/>
-                                    <property name="query" value="SELECT * FROM t_src WHERE c = DATE '${mydate}'"/>
-                                    <property name="target" value="terminated/${mydate}/"/>
-                                </properties>
-                            </batchlet>
-                        </step>
-                        <step id="load">
-                            <batchlet ref="load">
-                                <properties>
-                                    <property name="database" value="warehouse"/>
-                                    <property name="table" value="t_target"/>
-                                    <property name="source" value="terminated/${mydate}/"/>
-                                    <property name="replaceWhere" value="c = DATE '${mydate}'"/>
-                                    <property name="retries" value="%s"/>
-                                    <property name="retryDelay" value="3"/>
-                                </properties>
-                            </batchlet>
-                        </step>
-                    </job>
-                    """.formatted(retries, retries));
+            FlowFile.named("load-retries-" + retries)
+                    .step("extract", "extract", "database", "source", "query", "SELECT * FROM t_src WHERE c = DATE '${mydate}'",
+                            "target", "terminated/${mydate}/")
+                    .step("load", "load", "database", "warehouse", "table", "t_target", "source", "terminated/${mydate}/",
+                            "replaceWhere", "c = DATE '${mydate}'", "retries", retries, "retryDelay", "3")
+                    .writeTo(flows);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.ferry.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ferry.testing.FlowFile;
 import dev.ferry.testing.Pipeline;
 import dev.ferry.testing.Postgres;
 import jakarta.batch.runtime.BatchStatus;
@@ -34,38 +35,13 @@ class OwnFlowsTest {
                 "INSERT INTO t_src SELECT i, i % 7, DATE '2024-03-01' + i % 3 FROM generate_series(1, 3000) i");
         Postgres.execute(pipeline.warehouse, "CREATE TABLE t_target (a int, b int, c date)",
                 "CREATE TABLE daily_totals (mydate date, rows bigint)");
-        Files.writeString(flows.resolve("daily-totals.xml"), """
-                <?xml version="1.0" encoding="UTF-8"?>
-                <job id="daily-totals" xmlns="https://jakarta.ee/xml/ns/jakartaee" version="2.0">
-                    <step id="summarise">
-                        <batchlet ref="sql">
-                            <properties>
-                                <property name="database" value="warehouse"/>
-                                <property name="scriptFile" value="daily-totals.sql"/>
-                            </properties>
-                        </batchlet>
-                    </step>
-                </job>
-                """);
+        FlowFile.named("daily-totals").step("summarise", "sql", "database", "warehouse", "scriptFile", "daily-totals.sql").writeTo(flows);
         Files.writeString(flows.resolve("daily-totals.sql"), """
                 DELETE FROM daily_totals WHERE mydate = DATE '${mydate}';
                 INSERT INTO daily_totals SELECT DATE '${mydate}', count(*) FROM t_target WHERE c = DATE '${mydate}';
                 """);
-        Files.writeString(flows.resolve("split-typo.xml"), """
-                <?xml version="1.0" encoding="UTF-8"?>
-                <job id="split-typo" xmlns="https://jakarta.ee/xml/ns/jakartaee" version="2.0">
-                    <step id="extract">
-                        <batchlet ref="extract">
-                            <properties>
-                                <property name="database" value="source"/>
-                                <property name="query" value="SELECT * FROM t_src WHERE c = DATE '${mydate}'"/>
-                                <property name="target" value="typo/${mydate}/"/>
-                                <property name="maxFileByte" value="1000"/>
-                            </properties>
-                        </batchlet>
-                    </step>
-                </job>
-                """);
+        FlowFile.named("split-typo").step("extract", "extract", "database", "source",
+                "query", "SELECT * FROM t_src WHERE c = DATE '${mydate}'", "target", "typo/${mydate}/", "maxFileByte", "1000").writeTo(flows);
     }
 
     @AfterAll
@@ -184,21 +160,8 @@ class OwnFlowsTest {
 
     @Test
     void anExtractWithFewerRowsThanMinRowsFailsAndPublishesNothingAndAnEmptyRunIsMarkedEmpty() throws IOException {
-        Files.writeString(flows.resolve("at-least-one.xml"), """
-                <?xml version="1.0" encoding="UTF-8"?>
-                <job id="at-least-one" xmlns="https://jakarta.ee/xml/ns/jakartaee" version="2.0">
-                    <step id="extract">
-                        <batchlet ref="extract">
-                            <properties>
-                                <property name="database" value="source"/>
-                                <property name="query" value="SELECT * FROM t_src WHERE c = DATE '${mydate}'"/>
-                                <property name="target" value="at-least-one/${mydate}/"/>
-                                <property name="minRows" value="1"/>
-                            </properties>
-                        </batchlet>
-                    </step>
-                </job>
-                """);
+        FlowFile.named("at-least-one").step("extract", "extract", "database", "source",
+                "query", "SELECT * FROM t_src WHERE c = DATE '${mydate}'", "target", "at-least-one/${mydate}/", "minRows", "1").writeTo(flows);
         Pipeline.CliResult none = pipeline.cli("run", "at-least-one", "-d", "20240310");
         assertThat(none.exitCode()).isEqualTo(1);
         assertThat(none.out()).contains("0 row(s) for mydate 20240310, fewer than minRows 1").contains("nothing was published");
