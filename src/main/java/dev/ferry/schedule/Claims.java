@@ -168,9 +168,4 @@ public final class Claims {
             }
         }
     }
-
-    /** Who holds the claim on (flow, mydate), if anyone, e.g. {@code timer@host (execution 12) at ...}. */
-    public Optional<String> holder(String flow, BusinessDate mydate) throws SQLException {
-        return find(flow, mydate).map(Claim::toString);
-    }
 }

@@ -12,7 +12,6 @@ import java.net.URI;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
@@ -22,7 +21,6 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
 import org.eclipse.microprofile.config.Config;
-import org.jberet.creation.ArchiveXmlLoader;
 import org.jberet.spi.JobXmlResolver;
 import org.jberet.tools.ChainedJobXmlResolver;
 import org.jberet.tools.MetaInfBatchJobsJobXmlResolver;
@@ -78,11 +76,6 @@ public final class FlowCatalog implements FlowDefinitions {
     /** How JBeret finds a flow's job XML here. */
     JobXmlResolver resolver() {
         return resolver;
-    }
-
-    /** The flow's name, its job id: what executions and claims are kept under. */
-    public String flowName(String jobXml) {
-        return ArchiveXmlLoader.loadJobXml(jobXml, loader, new ArrayList<>(), resolver).getId();
     }
 
     /** The parameters with the flow's current version added. */

@@ -190,10 +190,6 @@ public final class StandaloneRuntime implements AutoCloseable {
         return repositoryPool;
     }
 
-    public Claims claims() {
-        return claims;
-    }
-
     /** Up to when each schedule has been handled. */
     public Watermarks watermarks() {
         return watermarks;
