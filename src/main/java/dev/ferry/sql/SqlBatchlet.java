@@ -11,6 +11,10 @@ import jakarta.inject.Named;
 import java.io.IOException;
 import java.sql.Connection;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
 
 /**
  * Runs a SQL script on a named database, e.g. oss_fdw DDL and {@code INSERT ... SELECT} written for the
@@ -19,6 +23,8 @@ import java.util.List;
 @Named("sql")
 @Dependent
 public class SqlBatchlet extends FerryBatchlet {
+
+    private static final Logger LOG = Logger.getLogger(SqlBatchlet.class.getName());
 
     /** The script itself. Either this or {@code scriptFile}. */
     @Inject
@@ -53,9 +59,20 @@ public class SqlBatchlet extends FerryBatchlet {
         String text = scope.resolve(property, scriptText(scope));
         List<SqlStatement> statements = scope.parse(property, text, SqlScript::split);
         long started = System.currentTimeMillis();
+        String label = scope.flow() + "/" + scope.step();
+        // A statement that runs (or waits for a lock) long says so every 5 s, as extracts and loads report their rows.
+        ScheduledExecutorService alive = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "ferry-sql-progress");
+            thread.setDaemon(true);
+            return thread;
+        });
+        alive.scheduleAtFixedRate(() -> LOG.info(() -> label + ": still running after "
+                + (System.currentTimeMillis() - started) / 1000 + " s"), 5, 5, TimeUnit.SECONDS);
         try (Connection connection = connect(scope, name)) {
-            long rows = new ScriptRunner().run(connection, statements, oneTransaction, scope.flow() + "/" + scope.step());
+            long rows = new ScriptRunner().run(connection, statements, oneTransaction, label);
             return new StepReport(rows, 0, 0, System.currentTimeMillis() - started);
+        } finally {
+            alive.shutdownNow();
         }
     }
 
