@@ -67,7 +67,7 @@ public class LoadBatchlet extends FerryBatchlet {
         Progress progress = scope.progress();
         try (Connection connection = connect(scope, name)) {
             Loader.Result result = new Loader(ledger).load(connection, request, progress);
-            LOG.info(() -> scope.flow() + "/" + scope.step() + ": " + request.table() + " (mode " + loadMode.name().toLowerCase(Locale.ROOT)
+            LOG.info(() -> scope.label() + ": " + request.table() + " (mode " + loadMode.name().toLowerCase(Locale.ROOT)
                     + "): deleted " + result.deletedRows() + " row(s), loaded " + result.loadedRows());
             return new StepReport(result.loadedRows(), result.bytes(), result.files(), progress.elapsed().toMillis());
         }

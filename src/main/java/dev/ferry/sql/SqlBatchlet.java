@@ -59,7 +59,7 @@ public class SqlBatchlet extends FerryBatchlet {
         String text = scope.resolve(property, scriptText(scope));
         List<SqlStatement> statements = scope.parse(property, text, SqlScript::split);
         long started = System.currentTimeMillis();
-        String label = scope.flow() + "/" + scope.step();
+        String label = scope.label();
         // A statement that runs (or waits for a lock) long says so every 5 s, as extracts and loads report their rows.
         ScheduledExecutorService alive = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "ferry-sql-progress");

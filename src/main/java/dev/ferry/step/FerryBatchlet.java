@@ -91,14 +91,14 @@ public abstract class FerryBatchlet extends AbstractBatchlet {
             owners.own(jobContext.getExecutionId()); // whoever started it, this process runs it now
             holdClaim(scope);
             if (!scope.selected()) {
-                LOG.info(scope.flow() + "/" + scope.step() + " skipped: not in " + StepScope.STEPS + "="
+                LOG.info(scope.label() + " skipped: not in " + StepScope.STEPS + "="
                         + scope.variables().value(StepScope.STEPS).orElse(""));
                 stepContext.setExitStatus(SKIPPED);
                 return SKIPPED;
             }
             StepReport report = attempts(scope);
             stepContext.setPersistentUserData(report);
-            LOG.info(scope.flow() + "/" + scope.step() + " done: " + report.summary());
+            LOG.info(scope.label() + " done: " + report.summary());
             return BatchStatus.COMPLETED.name();
         } catch (Exception e) {
             StepFailedException failure = scope == null ? asFailure(e) : scope.failure(e);

@@ -97,7 +97,15 @@ public record StepScope(String flow, String step, Variables variables) {
         return "flow " + flow + ", step " + step;
     }
 
+    /**
+     * How the step's log lines begin: {@code rds-to-adb/extract 20240102}, the business date included so
+     * that the lines of a parallel backfill tell their dates apart.
+     */
+    public String label() {
+        return flow + "/" + step + variables.mydate().map(d -> " " + d).orElse("");
+    }
+
     public Progress progress() {
-        return new Progress(flow + "/" + step, Duration.ofSeconds(5));
+        return new Progress(label(), Duration.ofSeconds(5));
     }
 }

@@ -89,7 +89,7 @@ class SqlFlowTest {
         } finally {
             sql.removeHandler(capture);
         }
-        assertThat(logged).contains("waits/wait: still running after 5 s");
+        assertThat(logged).contains("waits/wait 20240107: still running after 5 s");
     }
 
     @Test
