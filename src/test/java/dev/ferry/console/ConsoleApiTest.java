@@ -3,16 +3,12 @@ package dev.ferry.console;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.testing.ConsoleClient;
+import dev.ferry.testing.LogCapture;
 import dev.ferry.testing.RunningConsole;
 import jakarta.json.JsonObject;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
-import java.util.logging.SimpleFormatter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,30 +45,11 @@ class ConsoleApiTest extends ConsoleApiContract {
 
     @Test
     void aUserNameWithALineBreakCannotForgeALineInTheLog() {
-        List<String> logged = new CopyOnWriteArrayList<>();
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                logged.add(new SimpleFormatter().formatMessage(record));
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        Logger consoleLog = Logger.getLogger("dev.ferry.console");
-        consoleLog.addHandler(capture);
-        try {
+        try (LogCapture log = LogCapture.of("dev.ferry.console")) {
             String forged = "mallory\n12:00:00 console login: olga [OPERATOR]\r\u2028";
             assertThat(new ConsoleClient(console.uri()).login(forged, "guess").status()).isEqualTo(401);
-            assertThat(logged).anySatisfy(line -> assertThat(line).contains("mallory\\n12:00:00 console login: olga"));
-            assertThat(logged).allSatisfy(line -> assertThat(line).doesNotContain("\n", "\r", "\u2028"));
-        } finally {
-            consoleLog.removeHandler(capture);
+            assertThat(log.messages()).anySatisfy(line -> assertThat(line).contains("mallory\\n12:00:00 console login: olga"));
+            assertThat(log.messages()).allSatisfy(line -> assertThat(line).doesNotContain("\n", "\r", "\u2028"));
         }
     }
 

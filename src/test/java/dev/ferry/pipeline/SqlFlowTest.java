@@ -3,17 +3,12 @@ package dev.ferry.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.testing.FlowFile;
+import dev.ferry.testing.LogCapture;
 import dev.ferry.testing.Pipeline;
 import dev.ferry.testing.Postgres;
 import dev.ferry.testing.TestFlows;
 import jakarta.batch.runtime.BatchStatus;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
-import java.util.logging.SimpleFormatter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -67,29 +62,10 @@ class SqlFlowTest {
     void aLongStatementSaysEveryFiveSecondsThatItIsStillRunning(@TempDir Path flows) {
         String flow = FlowFile.named("waits").step("wait", "sql", "database", "warehouse", "script", "SELECT pg_sleep(6)")
                 .writeTo(flows).toString();
-        List<String> logged = new CopyOnWriteArrayList<>();
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                logged.add(new SimpleFormatter().formatMessage(record));
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        Logger sql = Logger.getLogger("dev.ferry.sql");
-        sql.addHandler(capture);
-        try {
+        try (LogCapture log = LogCapture.of("dev.ferry.sql")) {
             assertThat(pipeline.run(flow, "20240107").getBatchStatus()).isEqualTo(BatchStatus.COMPLETED);
-        } finally {
-            sql.removeHandler(capture);
+            assertThat(log.messages()).contains("waits/wait 20240107: still running after 5 s");
         }
-        assertThat(logged).contains("waits/wait 20240107: still running after 5 s");
     }
 
     @Test
