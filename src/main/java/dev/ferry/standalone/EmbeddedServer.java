@@ -70,16 +70,29 @@ record EmbeddedServer(Path dir, int port) {
         return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
     }
 
-    /** Whether it answers now. */
+    /**
+     * Whether it answers now. A server on its port whose data directory is another's (the embedded server
+     * of another working directory) is not it, and is not used.
+     *
+     * @throws IllegalStateException when another PostgreSQL holds the port
+     */
     boolean running() {
         Properties login = new Properties();
         login.setProperty("user", "postgres");
         login.setProperty("connectTimeout", "2");
-        try (Connection ignored = DriverManager.getConnection(url("postgres"), login)) {
-            return true;
+        String serving;
+        try (Connection connection = DriverManager.getConnection(url("postgres"), login);
+             var show = connection.createStatement().executeQuery("SHOW data_directory")) {
+            show.next();
+            serving = show.getString(1);
         } catch (SQLException e) {
             return false;
         }
+        if (!Path.of(serving).toAbsolutePath().normalize().equals(dir)) {
+            throw new IllegalStateException("port " + port + " is taken by another PostgreSQL (its data in " + serving + "), not this"
+                    + " working directory's embedded one (" + dir + "); set " + PORT_KEY + " to a free port, or stop that server");
+        }
+        return true;
     }
 
     /** Reuses the server when it runs; otherwise starts it (the first time with initdb) and leaves it running. */

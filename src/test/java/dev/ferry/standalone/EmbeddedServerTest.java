@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,10 +26,14 @@ class EmbeddedServerTest {
 
     /** {@code ferry ARGS} in a JVM of its own, in an empty working directory, with no Ferry configuration but the port. */
     private String ferry(int expectedExit, String... args) throws IOException, InterruptedException {
+        return ferry(workingDir, expectedExit, args);
+    }
+
+    private String ferry(Path in, int expectedExit, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dferry.embedded.port=" + port, "-cp", System.getProperty("java.class.path"), FerryCommand.class.getName()));
         command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(workingDir.toFile()).redirectErrorStream(true);
+        ProcessBuilder builder = new ProcessBuilder(command).directory(in.toFile()).redirectErrorStream(true);
         builder.environment().keySet().removeIf(name -> name.startsWith("FERRY_"));
         Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -59,6 +64,10 @@ class EmbeddedServerTest {
         assertThat(history).as("the server is reused, with the first run's history")
                 .doesNotContain("starting the embedded PostgreSQL").containsPattern("rds-to-adb\\s+20240105\\s+COMPLETED");
         assertThat(ferry(0, "embedded", "status")).contains("running").doesNotContain("not running");
+
+        String elsewhere = ferry(Files.createDirectories(workingDir.resolve("another-project")), 2, "executions");
+        assertThat(elsewhere).as("another folder's embedded server is not used").contains("port " + port + " is taken by another PostgreSQL")
+                .contains(workingDir.resolve("ferry-data/postgres").toString());
 
         ferry(0, "embedded", "stop");
         String again = ferry(0, "executions");
