@@ -1,5 +1,9 @@
 package dev.ferry.console;
 
+import dev.ferry.history.JBeretTables;
+import dev.ferry.history.Page;
+import dev.ferry.history.ExecutionSummary;
+
 import dev.ferry.db.Databases;
 import dev.ferry.flow.FlowDefinitions;
 import dev.ferry.flow.FlowRefusedException;
@@ -64,7 +68,7 @@ public final class Console {
      *
      * @param host recorded with the runs the console starts: {@code console:USER@HOST}
      */
-    public record Parts(RunControl control, ExecutionHistory history, ExecutionOwners owners, Config config, Databases databases,
+    public record Parts(RunControl control, JBeretTables history, ExecutionOwners owners, Config config, Databases databases,
                         ObjectStore store, Executor background, String host, Clock clock) {
     }
 
@@ -113,7 +117,7 @@ public final class Console {
         return new FlowView.ScheduleView(schedule.cron(), schedule.zone().getId(), schedule.misfire().toString(), next);
     }
 
-    public Page<ExecutionSummary> executions(ExecutionHistory.Filter filter, int offset, int limit) {
+    public Page<ExecutionSummary> executions(JBeretTables.Filter filter, int offset, int limit) {
         if (offset < 0 || limit < 1 || limit > 500) {
             throw ConsoleProblem.badRequest("offset must be 0 or more and limit from 1 to 500 (got offset " + offset + ", limit " + limit + ")");
         }
@@ -122,7 +126,7 @@ public final class Console {
     }
 
     /** A page of executions in full: parameters, owner and steps of each. */
-    public Page<ExecutionDetail> executionDetails(ExecutionHistory.Filter filter, int offset, int limit) {
+    public Page<ExecutionDetail> executionDetails(JBeretTables.Filter filter, int offset, int limit) {
         if (limit > MAX_DETAILED) {
             throw ConsoleProblem.badRequest("limit is at most " + MAX_DETAILED + " with detail (got " + limit + "); page with offset");
         }
@@ -152,9 +156,11 @@ public final class Console {
         TreeSet<String> flows = new TreeSet<>(this.flows.names());
         flows.addAll(Schedule.fromConfig(parts.config(), this.flows.names()).keySet());
         cells.forEach(c -> flows.add(c.flow()));
-        List<ExecutionHistory.StepStatus> steps = expand.isEmpty() ? List.of()
+        List<JBeretTables.StepStatus> steps = expand.isEmpty() ? List.of()
                 : sql(() -> parts.history().stepsPerDate(expand.get(), first, last));
-        String newer = last.compareTo(newest) >= 0 ? null : new BusinessDate(min(last.date().plusDays(days), newest.date())).toString();
+        // Today's date is reachable too: a run started for it on purpose (--allow-future) is shown like any other.
+        BusinessDate today = new BusinessDate(newest.date().plusDays(1));
+        String newer = last.compareTo(today) >= 0 ? null : new BusinessDate(min(last.date().plusDays(days), today.date())).toString();
         return new Grid(dates, List.copyOf(flows), cells, expand.orElse(null), steps,
                 new BusinessDate(first.date().minusDays(1)).toString(), newer);
     }

@@ -1,5 +1,6 @@
 package dev.ferry.console;
 
+import dev.ferry.history.JBeretTables;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DefaultValue;
@@ -11,6 +12,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 import java.util.Optional;
 
@@ -29,14 +31,15 @@ public class ExecutionsResource {
      * each execution in full (parameters, owner, steps), as {@code GET api/executions/ID} gives it.
      */
     @GET
-    public Page<?> executions(@QueryParam("flow") String flow, @QueryParam("status") String status,
+    public Response executions(@QueryParam("flow") String flow, @QueryParam("status") String status,
                               @QueryParam("from") String from, @QueryParam("to") String to,
                               @QueryParam("offset") @DefaultValue("0") int offset,
                               @QueryParam("limit") @DefaultValue("50") int limit,
                               @QueryParam("detail") @DefaultValue("false") boolean detail) {
-        ExecutionHistory.Filter filter = new ExecutionHistory.Filter(blankless(flow), blankless(status),
+        JBeretTables.Filter filter = new JBeretTables.Filter(blankless(flow), blankless(status),
                 blankless(from).map(d -> FlowsResource.date("from", d)), blankless(to).map(d -> FlowsResource.date("to", d)));
-        return detail ? console.executionDetails(filter, offset, limit) : console.executions(filter, offset, limit);
+        // One of two page types, so a Response: a Page<?> return type is not one Jersey can resolve.
+        return Response.ok(detail ? console.executionDetails(filter, offset, limit) : console.executions(filter, offset, limit)).build();
     }
 
     @GET

@@ -1,5 +1,7 @@
 package dev.ferry.console;
 
+import dev.ferry.history.ExecutionSummary;
+
 import java.util.List;
 
 /** A flow: its current version, its schedule with the next runs, and its newest execution (null if none). */

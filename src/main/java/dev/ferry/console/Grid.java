@@ -1,5 +1,8 @@
 package dev.ferry.console;
 
+import dev.ferry.history.JBeretTables;
+import dev.ferry.history.ExecutionSummary;
+
 import java.util.List;
 
 /**
@@ -8,5 +11,5 @@ import java.util.List;
  * {@code to} of the neighbouring pages ({@code newer} is null on the newest page).
  */
 public record Grid(List<String> dates, List<String> flows, List<ExecutionSummary> cells, String expanded,
-                   List<ExecutionHistory.StepStatus> steps, String older, String newer) {
+                   List<JBeretTables.StepStatus> steps, String older, String newer) {
 }

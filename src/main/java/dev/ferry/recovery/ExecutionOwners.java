@@ -1,5 +1,6 @@
 package dev.ferry.recovery;
 
+import dev.ferry.history.JBeretTables;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -23,13 +24,13 @@ import javax.sql.DataSource;
 public final class ExecutionOwners {
 
     private static final Logger LOG = Logger.getLogger(ExecutionOwners.class.getName());
-    private static final String RUNNING = "('STARTING', 'STARTED', 'STOPPING')";
 
     /** An execution whose owner is gone, and why it is considered gone. */
     public record Orphan(long executionId, String owner, String reason) {
     }
 
     private final DataSource dataSource;
+    private final JBeretTables jobs;
     private final String ownerId = UUID.randomUUID().toString();
     private final String host;
     private final long pid;
@@ -37,6 +38,7 @@ public final class ExecutionOwners {
 
     public ExecutionOwners(DataSource dataSource, String host, long pid, String role) {
         this.dataSource = dataSource;
+        this.jobs = new JBeretTables(dataSource);
         this.host = host;
         this.pid = pid;
         this.role = role;
@@ -82,18 +84,22 @@ public final class ExecutionOwners {
      * them STOPPING in the repository, and the owner, which holds the running job, carries the stop out.
      */
     public List<Long> stopRequested() throws SQLException {
-        List<Long> ids = new ArrayList<>();
+        List<Long> stopping = jobs.stoppingExecutions();
+        List<Long> mine = new ArrayList<>();
+        if (stopping.isEmpty()) {
+            return mine;
+        }
         try (Connection c = dataSource.getConnection(); PreparedStatement q = c.prepareStatement(
-                "SELECT e.jobexecutionid FROM job_execution e JOIN ferry_execution_owner x ON x.execution_id = e.jobexecutionid"
-                        + " WHERE x.owner_id = ? AND e.batchstatus = 'STOPPING'")) {
+                "SELECT execution_id FROM ferry_execution_owner WHERE owner_id = ? AND execution_id = ANY (?)")) {
             q.setString(1, ownerId);
+            q.setArray(2, c.createArrayOf("bigint", stopping.toArray()));
             try (ResultSet rs = q.executeQuery()) {
                 while (rs.next()) {
-                    ids.add(rs.getLong(1));
+                    mine.add(rs.getLong(1));
                 }
             }
         }
-        return ids;
+        return mine;
     }
 
     /** The owner of an execution, e.g. {@code cli@host:1234}, for history. */
@@ -111,12 +117,15 @@ public final class ExecutionOwners {
     /** Executions still marked running whose owner is gone. */
     public List<Orphan> orphans(Duration staleAfter) throws SQLException {
         List<Orphan> orphans = new ArrayList<>();
+        List<Long> unended = jobs.unendedExecutions();
+        if (unended.isEmpty()) {
+            return orphans;
+        }
         try (Connection c = dataSource.getConnection(); PreparedStatement q = c.prepareStatement(
-                "SELECT e.jobexecutionid, o.role, o.host, o.pid, o.heartbeat, now() FROM job_execution e"
-                        + " JOIN ferry_execution_owner x ON x.execution_id = e.jobexecutionid"
-                        + " JOIN ferry_owner o ON o.owner_id = x.owner_id"
-                        + " WHERE e.batchstatus IN " + RUNNING + " AND o.owner_id <> ?")) {
-            q.setString(1, ownerId);
+                "SELECT x.execution_id, o.role, o.host, o.pid, o.heartbeat, now() FROM ferry_execution_owner x"
+                        + " JOIN ferry_owner o ON o.owner_id = x.owner_id WHERE x.execution_id = ANY (?) AND o.owner_id <> ?")) {
+            q.setArray(1, c.createArrayOf("bigint", unended.toArray()));
+            q.setString(2, ownerId);
             try (ResultSet rs = q.executeQuery()) {
                 while (rs.next()) {
                     String owner = rs.getString(2) + "@" + rs.getString(3) + ":" + rs.getLong(4);
@@ -130,11 +139,6 @@ public final class ExecutionOwners {
                     }
                 }
             }
-        } catch (SQLException e) {
-            if ("42P01".equals(e.getSQLState())) {
-                return orphans; // JBeret has not created its tables yet: nothing ran
-            }
-            throw e;
         }
         return orphans;
     }
@@ -143,26 +147,26 @@ public final class ExecutionOwners {
     public List<Orphan> recover(Duration staleAfter) throws SQLException {
         List<Orphan> orphans = orphans(staleAfter);
         for (Orphan orphan : orphans) {
-            String status = "FAILED: recovered: " + orphan.reason() + "; restart it with ferry restart " + orphan.executionId();
-            try (Connection c = dataSource.getConnection()) {
-                c.setAutoCommit(false);
-                try (PreparedStatement job = c.prepareStatement("UPDATE job_execution SET batchstatus = 'FAILED', exitstatus = ?,"
-                        + " endtime = now(), lastupdatedtime = now() WHERE jobexecutionid = ? AND batchstatus IN " + RUNNING);
-                     PreparedStatement steps = c.prepareStatement("UPDATE step_execution SET batchstatus = 'FAILED', exitstatus = ?,"
-                             + " endtime = now() WHERE jobexecutionid = ? AND batchstatus IN " + RUNNING)) {
-                    for (PreparedStatement update : List.of(job, steps)) {
-                        update.setString(1, status.length() > 500 ? status.substring(0, 500) : status);
-                        update.setLong(2, orphan.executionId());
-                        update.executeUpdate();
-                    }
-                    c.commit();
-                } catch (SQLException e) {
-                    c.rollback();
-                    throw e;
-                }
+            if (jobs.markFailed(orphan.executionId(), "FAILED: recovered: " + orphan.reason() + "; restart it with ferry restart "
+                    + orphan.executionId())) {
+                LOG.warning(() -> "execution " + orphan.executionId() + " marked FAILED: " + orphan.reason());
             }
-            LOG.warning(() -> "execution " + orphan.executionId() + " marked FAILED: " + orphan.reason());
         }
         return orphans;
+    }
+
+    /** Forgets the owners of executions that no longer exist (purged), and processes gone since {@code before} that owned none. */
+    public static void forget(DataSource dataSource, List<Long> executionIds, Instant before) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            try (PreparedStatement s = c.prepareStatement("DELETE FROM ferry_execution_owner WHERE execution_id = ANY (?)")) {
+                s.setArray(1, c.createArrayOf("bigint", executionIds.toArray()));
+                s.executeUpdate();
+            }
+            try (PreparedStatement s = c.prepareStatement("DELETE FROM ferry_owner o WHERE heartbeat < ? AND NOT EXISTS"
+                    + " (SELECT 1 FROM ferry_execution_owner x WHERE x.owner_id = o.owner_id)")) {
+                s.setTimestamp(1, java.sql.Timestamp.from(before));
+                s.executeUpdate();
+            }
+        }
     }
 }

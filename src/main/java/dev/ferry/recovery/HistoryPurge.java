@@ -1,14 +1,12 @@
 package dev.ferry.recovery;
 
+import dev.ferry.history.JBeretTables;
 import dev.ferry.partition.Manifest;
 import dev.ferry.partition.Partition;
 import dev.ferry.store.ObjectStore;
 import dev.ferry.store.StoredObject;
 import java.io.IOException;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -29,37 +27,9 @@ public final class HistoryPurge {
 
     /** @return the number of executions removed */
     public int executionsEndedBefore(Instant cutoff) throws SQLException {
-        Timestamp before = Timestamp.from(cutoff);
-        try (Connection c = repository.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                int removed;
-                // Steps and partitions go with their execution (ON DELETE CASCADE in JBeret's schema).
-                try (PreparedStatement executions = c.prepareStatement("DELETE FROM job_execution WHERE endtime < ?"
-                        + " AND batchstatus NOT IN ('STARTING', 'STARTED', 'STOPPING')")) {
-                    executions.setTimestamp(1, before);
-                    removed = executions.executeUpdate();
-                }
-                try (PreparedStatement s = c.prepareStatement("DELETE FROM job_instance i WHERE NOT EXISTS"
-                        + " (SELECT 1 FROM job_execution e WHERE e.jobinstanceid = i.jobinstanceid)")) {
-                    s.executeUpdate();
-                }
-                try (PreparedStatement s = c.prepareStatement("DELETE FROM ferry_execution_owner x WHERE NOT EXISTS"
-                        + " (SELECT 1 FROM job_execution e WHERE e.jobexecutionid = x.execution_id)")) {
-                    s.executeUpdate();
-                }
-                try (PreparedStatement s = c.prepareStatement("DELETE FROM ferry_owner o WHERE heartbeat < ? AND NOT EXISTS"
-                        + " (SELECT 1 FROM ferry_execution_owner x WHERE x.owner_id = o.owner_id)")) {
-                    s.setTimestamp(1, before);
-                    s.executeUpdate();
-                }
-                c.commit();
-                return removed;
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            }
-        }
+        List<Long> removed = new JBeretTables(repository).deleteEndedBefore(cutoff);
+        ExecutionOwners.forget(repository, removed, cutoff);
+        return removed.size();
     }
 
     /**

@@ -1,8 +1,8 @@
 package dev.ferry.server;
 
 import dev.ferry.flow.FlowDefinitions;
-import dev.ferry.partition.RepositoryLedger;
 import dev.ferry.recovery.ExecutionOwners;
+import dev.ferry.recovery.Node;
 import dev.ferry.run.RunControl;
 import dev.ferry.schedule.Claims;
 import dev.ferry.schedule.MisfirePolicy;
@@ -26,8 +26,6 @@ import jakarta.ejb.Timer;
 import jakarta.ejb.TimerConfig;
 import jakarta.ejb.TimerService;
 import jakarta.inject.Inject;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -78,6 +76,7 @@ public class FlowTimers {
     @Inject
     FlowDefinitions flows;
     private String owner;
+    private Node node;
 
     @PostConstruct
     void arm() {
@@ -86,13 +85,9 @@ public class FlowTimers {
         claims = new Claims(repository);
         watermarks = new Watermarks(repository);
         owner = "timer@" + hostName();
+        node = new Node(repository, owners, BatchRuntime::getJobOperator);
         try {
-            claims.createTableIfAbsent();
-            watermarks.createTableIfAbsent();
-            new RepositoryLedger(repository).createTableIfAbsent();
-            owners.register();
-            // Runs this server started before it went down without finishing them.
-            owners.recover(Duration.ofSeconds(60));
+            node.join(); // and so recovers the runs this server left when it went down without finishing them
         } catch (SQLException e) {
             throw new IllegalStateException("cannot set up Ferry's tables in " + repository + ": " + e.getMessage(), e);
         }
@@ -101,7 +96,7 @@ public class FlowTimers {
                 timer.cancel();
             }
         }
-        timerService.createIntervalTimer(2_000, 2_000, new TimerConfig(HEARTBEAT, false));
+        timerService.createIntervalTimer(Node.BEAT.toMillis(), Node.BEAT.toMillis(), new TimerConfig(HEARTBEAT, false));
         // The flows are known once the web module has started, and caught-up runs are awaited one by one: both
         // on a timer thread of their own, not in deployment.
         timerService.createSingleActionTimer(1_000, new TimerConfig(CATCH_UP, false));
@@ -134,7 +129,7 @@ public class FlowTimers {
     @Timeout
     void fire(Timer timer) {
         if (HEARTBEAT.equals(timer.getInfo())) {
-            beat();
+            node.beat();
             return;
         }
         if (CATCH_UP.equals(timer.getInfo())) {
@@ -222,18 +217,6 @@ public class FlowTimers {
         }
     }
 
-    /** Tells the repository this server is alive, and stops what another process asked to stop. */
-    private void beat() {
-        try {
-            owners.heartbeat();
-            for (long id : owners.stopRequested()) {
-                BatchRuntime.getJobOperator().stop(id);
-            }
-        } catch (SQLException | RuntimeException e) {
-            LOG.warning(() -> "heartbeat to the job repository failed: " + e.getMessage());
-        }
-    }
-
     static ScheduleExpression expression(Schedule schedule) {
         String[] f = schedule.calendarFields();
         return new ScheduleExpression().second(f[0]).minute(f[1]).hour(f[2]).dayOfMonth(f[3]).month(f[4]).dayOfWeek(f[5])
@@ -251,10 +234,6 @@ public class FlowTimers {
     }
 
     static String hostName() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            return "unknown-host";
-        }
+        return Node.hostName();
     }
 }

@@ -2,7 +2,7 @@ package dev.ferry.server;
 
 import dev.ferry.config.Settings;
 import dev.ferry.console.Console;
-import dev.ferry.console.ExecutionHistory;
+import dev.ferry.history.JBeretTables;
 import dev.ferry.console.LoginThrottle;
 import dev.ferry.console.Sessions;
 import dev.ferry.db.Databases;
@@ -99,7 +99,7 @@ public class ServerServices {
     @Produces
     @jakarta.inject.Singleton // a final class: no client proxy
     Console console(RunControl control, ExecutionOwners owners, Databases databases, ObjectStore store) {
-        return new Console(new Console.Parts(control, new ExecutionHistory(FlowTimers.repository(config())), owners, config(), databases,
+        return new Console(new Console.Parts(control, new JBeretTables(FlowTimers.repository(config())), owners, config(), databases,
                 store, executor, FlowTimers.hostName(), Clock.systemUTC()));
     }
 

@@ -2,7 +2,7 @@ package dev.ferry.standalone;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.ferry.console.Console;
-import dev.ferry.console.ExecutionHistory;
+import dev.ferry.history.JBeretTables;
 import dev.ferry.db.DatabaseBootstrap;
 import dev.ferry.db.DatabaseSettings;
 import dev.ferry.db.DatabaseUnavailableException;
@@ -12,34 +12,24 @@ import dev.ferry.extract.ExtractBatchlet;
 import dev.ferry.load.LoadBatchlet;
 import dev.ferry.notify.Webhook;
 import dev.ferry.partition.RepositoryLedger;
+import dev.ferry.history.JBeretTables;
 import dev.ferry.recovery.ExecutionOwners;
+import dev.ferry.recovery.Node;
 import dev.ferry.run.RunControl;
 import dev.ferry.schedule.Claims;
 import dev.ferry.schedule.Watermarks;
 import dev.ferry.sql.SqlBatchlet;
 import dev.ferry.store.ObjectStore;
 import dev.ferry.store.StoreSettings;
-import dev.ferry.variables.BusinessDate;
 import jakarta.batch.operations.JobOperator;
-import jakarta.batch.runtime.BatchStatus;
 import jakarta.batch.runtime.JobExecution;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.ZoneId;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Properties;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -74,10 +64,6 @@ public final class StandaloneRuntime implements AutoCloseable {
     private final Watermarks watermarks;
     private final ExecutionOwners owners;
     private final ScheduledExecutorService heartbeat;
-    private final Set<Long> stopping = ConcurrentHashMap.newKeySet();
-
-    /** Executions whose owner has not been heard of for this long are taken for dead. */
-    static final Duration STALE_AFTER = Duration.ofSeconds(60);
 
     private StandaloneRuntime(Config config, String role) {
         this.config = config;
@@ -105,12 +91,9 @@ public final class StandaloneRuntime implements AutoCloseable {
         JobOperatorContext.setJobOperatorContextSelector(() -> context);
         this.control = new RunControl(operator, claims, flows, databases, config, Clock.systemUTC());
         this.watermarks = new Watermarks(repositoryPool);
+        Node node = new Node(repositoryPool, owners, () -> operator);
         try {
-            claims.createTableIfAbsent();
-            watermarks.createTableIfAbsent();
-            ledger.createTableIfAbsent();
-            owners.register();
-            owners.recover(STALE_AFTER);
+            node.join();
         } catch (SQLException e) {
             throw new DatabaseUnavailableException("cannot set up Ferry's tables in " + repository + ": " + e.getMessage());
         }
@@ -119,22 +102,7 @@ public final class StandaloneRuntime implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        heartbeat.scheduleWithFixedDelay(this::beat, 2, 2, TimeUnit.SECONDS);
-    }
-
-    /** Tells the repository this process is alive, and stops what another process asked to stop. */
-    private void beat() {
-        try {
-            owners.heartbeat();
-            for (long id : owners.stopRequested()) {
-                if (stopping.add(id)) {
-                    LOG.info(() -> "execution " + id + ": stop requested, stopping");
-                    operator.stop(id);
-                }
-            }
-        } catch (SQLException | RuntimeException e) {
-            LOG.warning("heartbeat to the job repository failed: " + e.getMessage());
-        }
+        heartbeat.scheduleWithFixedDelay(node::beat, Node.BEAT.toMillis(), Node.BEAT.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     public static StandaloneRuntime start(Config config) {
@@ -173,11 +141,7 @@ public final class StandaloneRuntime implements AutoCloseable {
     }
 
     static String hostName() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            return "unknown-host";
-        }
+        return Node.hostName();
     }
 
     /** Every start, restart and stop of a run goes through it. */
@@ -197,7 +161,7 @@ public final class StandaloneRuntime implements AutoCloseable {
 
     /** The admin console's view of this runtime; backfills started from it run on {@code background}. */
     public Console console(java.util.concurrent.Executor background, Clock clock) {
-        return new Console(new Console.Parts(control, new ExecutionHistory(repositoryPool), owners, config,
+        return new Console(new Console.Parts(control, new JBeretTables(repositoryPool), owners, config,
                 databases, store, background, hostName(), clock));
     }
 
@@ -233,28 +197,7 @@ public final class StandaloneRuntime implements AutoCloseable {
 
     /** Ids of the newest executions, of one flow or of all, newest first. */
     public List<Long> latestExecutions(Optional<String> flow, int limit) throws SQLException {
-        // JBeret's JobOperator knows only the job names loaded by this process, so ask its tables.
-        String sql = "SELECT e.jobexecutionid FROM job_execution e JOIN job_instance i ON i.jobinstanceid = e.jobinstanceid"
-                + (flow.isPresent() ? " WHERE i.jobname = ?" : "") + " ORDER BY e.jobexecutionid DESC LIMIT ?";
-        try (Connection connection = repositoryPool.getConnection(); PreparedStatement query = connection.prepareStatement(sql)) {
-            int index = 1;
-            if (flow.isPresent()) {
-                query.setString(index++, flow.get());
-            }
-            query.setInt(index, limit);
-            List<Long> ids = new ArrayList<>();
-            try (ResultSet rows = query.executeQuery()) {
-                while (rows.next()) {
-                    ids.add(rows.getLong(1));
-                }
-            }
-            return ids;
-        } catch (SQLException e) {
-            if ("42P01".equals(e.getSQLState())) {
-                return List.of(); // no job has run yet: JBeret creates its tables on first use
-            }
-            throw e;
-        }
+        return new JBeretTables(repositoryPool).latestExecutionIds(flow, limit);
     }
 
     @Override

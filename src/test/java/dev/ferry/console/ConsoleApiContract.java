@@ -5,8 +5,8 @@ import static dev.ferry.testing.RunningConsole.PASSWORD;
 import static dev.ferry.testing.RunningConsole.VIEWER;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ferry.testing.ConsoleClient;
 import dev.ferry.testing.ConsoleClient.Reply;
+import dev.ferry.testing.ConsoleClient;
 import dev.ferry.testing.Postgres;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
@@ -16,6 +16,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -123,10 +125,26 @@ public abstract class ConsoleApiContract {
                 .filter(c -> c.getString("mydate").equals("20190102")).findFirst().orElseThrow();
         assertThat(cell.getJsonNumber("id").longValue()).isEqualTo(id);
         assertThat(cell.getString("status")).isEqualTo("COMPLETED");
+        assertThat(cell.getBoolean("empty")).isFalse();
+        assertThat(cell.getJsonArray("moved").getValuesAs(JsonObject.class)).as("what each step moved, for the cell's rows")
+                .extracting(m -> m.getString("step") + ":" + m.getJsonNumber("rows").longValue())
+                .containsExactly("extract:" + ROWS_PER_DAY, "load:" + ROWS_PER_DAY);
         assertThat(grid.getJsonArray("steps").getValuesAs(JsonObject.class)).filteredOn(s -> s.getString("mydate").equals("20190102"))
                 .extracting(s -> s.getString("step") + ":" + s.getString("status")).containsExactly("extract:COMPLETED", "load:COMPLETED");
         assertThat(grid.getString("older")).isEqualTo("20181231");
         assertThat(grid.getString("newer")).isEqualTo("20190106");
+    }
+
+    @Test
+    void theGridOpensOnTheLatestBusinessDateAndReachesToday() throws Exception {
+        JsonObject latest = viewer.get("api/grid?days=3").json();
+        LocalDate newest = LocalDate.parse(latest.getJsonArray("dates").getString(0), DateTimeFormatter.BASIC_ISO_DATE);
+        String today = newest.plusDays(1).format(DateTimeFormatter.BASIC_ISO_DATE);
+        assertThat(latest.getString("newer")).as("today's date, past the T+1 date the grid opens on").isEqualTo(today);
+
+        JsonObject todays = viewer.get("api/grid?days=3&to=" + today).json();
+        assertThat(todays.getJsonArray("dates").getString(0)).isEqualTo(today);
+        assertThat(todays.containsKey("newer") && !todays.isNull("newer")).as("nothing newer than today").isFalse();
     }
 
     @Test

@@ -110,6 +110,9 @@ class ConsoleBrowserTest {
             By cell = By.cssSelector("td.cell[data-flow='rds-to-adb'][data-mydate='" + mydate + "']");
             wait.until(ExpectedConditions.attributeContains(cell, "class", "status-STARTED"));
             wait.until(ExpectedConditions.attributeContains(cell, "class", "status-COMPLETED"));
+            WebElement done = browser.findElement(cell);
+            assertThat(done.getText()).as("the rows the run loaded, in short").isEqualTo("1.3k");
+            assertThat(done.getAttribute("title")).contains("extract: 1,311 rows", "load: 1,311 rows").containsPattern("\\d+\\.\\d s");
         } finally {
             console.pipeline.releaseLoads();
         }
@@ -117,6 +120,8 @@ class ConsoleBrowserTest {
         wait.until(ExpectedConditions.textToBe(By.cssSelector("#steps tr[data-step='load'] td.rows"), String.format(Locale.US, "%,d", 1200 + 3 * 37)));
         assertThat(browser.findElement(By.cssSelector("#steps tr[data-step='extract'] td.rows")).getText()).isEqualTo(String.format(Locale.US, "%,d", 1200 + 3 * 37));
         assertThat(browser.findElement(By.id("exec-status")).getText()).isEqualTo("COMPLETED");
+        assertThat(browser.findElement(By.id("execution")).getText()).as("times in ISO 8601 with their zone")
+                .containsPattern("Started \\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}[+-]\\d{2}:\\d{2}");
         screenshot("console-execution.png");
     }
 
@@ -130,7 +135,11 @@ class ConsoleBrowserTest {
             logIn(OPERATOR);
             browser.get(console.uri() + "#/executions/" + failed);
             wait.until(ExpectedConditions.textToBe(By.id("exec-status"), "FAILED"));
-            assertThat(browser.findElement(By.id("error")).getText()).contains("step load").contains("t_target");
+            String error = browser.findElement(By.id("error")).getText();
+            assertThat(error).contains("step load").contains("t_target");
+            String reason = error.substring(error.indexOf("step load: ") + "step load: ".length());
+            assertThat(browser.findElement(By.id("execution")).getText().split(java.util.regex.Pattern.quote(reason), -1))
+                    .as("the page shows the error once").hasSize(2);
 
             browser.get(console.uri() + "#/grid");
             wait.until(ExpectedConditions.attributeContains(By.cssSelector("td.cell[data-mydate='" + mydate + "']"), "class", "status-FAILED"));
@@ -153,7 +162,11 @@ class ConsoleBrowserTest {
     void aViewerSeesTheGridAndExecutionsButNoActions() {
         logIn(VIEWER);
         wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("td.cell.status-COMPLETED")));
-        assertThat(browser.findElement(By.id("newer")).isEnabled()).as("the newest page has no newer page").isFalse();
+        assertThat(browser.findElement(By.id("grid-to")).getAttribute("value")).as("the grid opens on the T+1 date")
+                .isEqualTo(TODAY.minusDays(1).toString());
+        browser.findElement(By.id("newer")).click();
+        wait.until(ExpectedConditions.attributeToBe(By.id("grid-to"), "value", TODAY.toString()));
+        assertThat(browser.findElement(By.id("newer")).isEnabled()).as("today's page has no newer page").isFalse();
         assertThat(browser.findElements(By.cssSelector("#grid th.flow"))).hasSizeGreaterThan(1);
         WebElement filter = browser.findElement(By.id("grid-filter"));
         filter.sendKeys("rd");
@@ -180,6 +193,11 @@ class ConsoleBrowserTest {
         setDate("backfill-to", TODAY.minusDays(5).format(YMD));
         browser.findElement(By.id("backfill-form-submit")).click();
         assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("backfill-form-error"))).getText()).isEqualTo("From is after To");
+        WebElement from = browser.findElement(By.id("backfill-from"));
+        from.clear();
+        from.sendKeys("2024-02-30");
+        browser.findElement(By.id("backfill-form-submit")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("backfill-form-error"), "From must be a date written yyyy-MM-dd"));
     }
 
     @Test
@@ -225,10 +243,11 @@ class ConsoleBrowserTest {
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("whoami"), user));
     }
 
-    /** Sets a date input as a user's date picker does (the page reads yyyy-MM-dd). */
+    /** Types a date into a date field as a user does: yyyy-MM-dd, whatever the browser's locale. */
     private void setDate(String id, String mydate) {
-        LocalDate date = LocalDate.parse(mydate, YMD);
-        ((JavascriptExecutor) browser).executeScript("arguments[0].value = arguments[1]", browser.findElement(By.id(id)), date.toString());
+        WebElement field = browser.findElement(By.id(id));
+        field.clear();
+        field.sendKeys(LocalDate.parse(mydate, YMD).toString());
     }
 
     private void screenshot(String name) throws IOException {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ferry.partition.Partition;
 import dev.ferry.store.ObjectStore;
 import dev.ferry.store.ObjectUpload;
+import dev.ferry.testing.PerClassDatabases;
 import dev.ferry.testing.Pipeline;
 import dev.ferry.testing.Postgres;
 import dev.ferry.testing.TestFlows;
@@ -20,15 +21,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Bad input fails with a message that says what and where, runs no SQL, and never half-loads the target. */
+@ExtendWith(PerClassDatabases.class)
 class BadInputTest {
 
     static final String PARTITION = "rds/t3/20240102/";
@@ -36,15 +37,10 @@ class BadInputTest {
     static Path store;
 
     @BeforeAll
-    static void createTables(@TempDir Path dir) {
-        pipeline = new Pipeline(dir);
-        store = dir.resolve("store");
+    static void createTables(Pipeline created) {
+        pipeline = created;
+        store = pipeline.dir().resolve("store");
         pipeline.createReferenceTables(200);
-    }
-
-    @AfterAll
-    static void dropDatabases() {
-        pipeline.close();
     }
 
     @BeforeEach

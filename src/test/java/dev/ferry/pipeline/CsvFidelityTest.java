@@ -2,17 +2,17 @@ package dev.ferry.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ferry.testing.PerClassDatabases;
 import dev.ferry.testing.Pipeline;
 import dev.ferry.testing.Postgres;
 import dev.ferry.testing.TestFlows;
 import jakarta.batch.runtime.BatchStatus;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Every value survives the trip source → CSV in the store → warehouse exactly, NULL and '' kept apart. */
+@ExtendWith(PerClassDatabases.class)
 class CsvFidelityTest {
 
     static Pipeline pipeline;
@@ -22,8 +22,8 @@ class CsvFidelityTest {
             + "jb::text, encode(bin, 'hex'), arr::text, u::text, iv::text";
 
     @BeforeAll
-    static void createTables(@TempDir Path dir) {
-        pipeline = new Pipeline(dir);
+    static void createTables(Pipeline created) {
+        pipeline = created;
         // The warehouse is the source database here, so that EXCEPT can compare the two tables directly.
         pipeline.config.database("warehouse", pipeline.source);
         Postgres.execute(pipeline.source, """
@@ -53,11 +53,6 @@ class CsvFidelityTest {
                 INSERT INTO fidelity (id, bin)
                 SELECT 11, decode(string_agg(lpad(to_hex(i), 2, '0'), '' ORDER BY i), 'hex') FROM generate_series(0, 255) i
                 """, "CREATE TABLE fidelity_copy (LIKE fidelity)");
-    }
-
-    @AfterAll
-    static void dropDatabases() {
-        pipeline.close();
     }
 
     @Test

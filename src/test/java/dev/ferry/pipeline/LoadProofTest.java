@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.standalone.StandaloneRuntime;
 import dev.ferry.testing.FlowFile;
+import dev.ferry.testing.PerClassDatabases;
 import dev.ferry.testing.Pipeline;
 import dev.ferry.testing.Postgres;
 import jakarta.batch.runtime.BatchStatus;
@@ -16,16 +17,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * What the load proves before it commits: the partition is the one its extract published, where and for
  * the date it was published, and in mode replace the rows it loads are exactly the rows it replaces. A load
  * that cannot prove it changes nothing.
  */
+@ExtendWith(PerClassDatabases.class)
 class LoadProofTest {
 
     static Pipeline pipeline;
@@ -33,10 +34,10 @@ class LoadProofTest {
     static Path flows;
 
     @BeforeAll
-    static void setUp(@TempDir Path dir) throws IOException {
-        pipeline = new Pipeline(dir);
-        store = dir.resolve("store");
-        flows = Files.createDirectories(dir.resolve("flows"));
+    static void setUp(Pipeline created) throws IOException {
+        pipeline = created;
+        store = pipeline.dir().resolve("store");
+        flows = Files.createDirectories(pipeline.dir().resolve("flows"));
         pipeline.config.set("ferry.flows.dir", flows.toString());
         Postgres.execute(pipeline.source, "CREATE TABLE t_src (a int, b text, c date)",
                 "INSERT INTO t_src SELECT d * 1000 + i, 'café ' || i, DATE '2024-03-17' + d FROM generate_series(0, 3) d, generate_series(1, 200) i");
@@ -50,11 +51,6 @@ class LoadProofTest {
                 .step("extract", "extract", "database", "source", "query", query, "target", prefix)
                 .step("load", "load", "database", "warehouse", "table", "t_target", "source", prefix, "replaceWhere", replaceWhere)
                 .writeTo(flows);
-    }
-
-    @AfterAll
-    static void tearDown() {
-        pipeline.close();
     }
 
     @Test

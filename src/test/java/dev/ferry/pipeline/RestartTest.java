@@ -5,34 +5,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ferry.partition.Manifest;
 import dev.ferry.partition.Partition;
 import dev.ferry.store.ObjectStore;
+import dev.ferry.testing.PerClassDatabases;
 import dev.ferry.testing.Pipeline;
 import dev.ferry.testing.Postgres;
 import jakarta.batch.runtime.StepExecution;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** A failed load is restarted from the load: the staged partition is used as it is, not extracted again. */
+@ExtendWith(PerClassDatabases.class)
 class RestartTest {
 
     static Pipeline pipeline;
 
     @BeforeAll
-    static void createSourceOnly(@TempDir Path dir) {
-        pipeline = new Pipeline(dir);
+    static void createSourceOnly(Pipeline created) {
+        pipeline = created;
         pipeline.createReferenceTables(300);
         Postgres.execute(pipeline.warehouse, "DROP TABLE t_target");
-    }
-
-    @AfterAll
-    static void dropDatabases() {
-        pipeline.close();
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ferry.partition.Manifest;
 import dev.ferry.partition.Partition;
 import dev.ferry.store.ObjectStore;
+import dev.ferry.testing.PerClassDatabases;
 import dev.ferry.testing.Pipeline;
 import dev.ferry.testing.Postgres;
 import dev.ferry.testing.TestFlows;
@@ -13,23 +14,22 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** A large extract splits into gzip parts at row boundaries, each with its header, and loads back whole. */
+@ExtendWith(PerClassDatabases.class)
 class SplitAndGzipTest {
 
     static Pipeline pipeline;
 
     @BeforeAll
-    static void createTables(@TempDir Path dir) {
-        pipeline = new Pipeline(dir);
+    static void createTables(Pipeline created) {
+        pipeline = created;
         // Notes with line breaks and quotes: a split at a raw newline inside a quoted value would break rows.
         Postgres.execute(pipeline.source,
                 "CREATE TABLE wide (id int, note text, c date)",
@@ -37,11 +37,6 @@ class SplitAndGzipTest {
                         + " DATE '2024-03-10' FROM generate_series(1, 5000) i",
                 "INSERT INTO wide SELECT i, 'other day', DATE '2024-03-11' FROM generate_series(1, 10) i");
         Postgres.execute(pipeline.warehouse, "CREATE TABLE wide_copy (id int, note text, c date)");
-    }
-
-    @AfterAll
-    static void dropDatabases() {
-        pipeline.close();
     }
 
     @Test

@@ -4,32 +4,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.testing.FlowFile;
 import dev.ferry.testing.LogCapture;
+import dev.ferry.testing.PerClassDatabases;
 import dev.ferry.testing.Pipeline;
 import dev.ferry.testing.Postgres;
 import dev.ferry.testing.TestFlows;
 import jakarta.batch.runtime.BatchStatus;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A user's own flow: a SQL script file written for the reference system, run as it is with its variables. */
+@ExtendWith(PerClassDatabases.class)
 class SqlFlowTest {
 
     static Pipeline pipeline;
 
     @BeforeAll
-    static void setUp(@TempDir Path dir) {
-        pipeline = new Pipeline(dir);
+    static void setUp(Pipeline created) {
+        pipeline = created;
         pipeline.createReferenceTables(40);
         Postgres.execute(pipeline.warehouse, "CREATE TABLE t_daily (c date, n bigint, note text)");
         Postgres.execute(pipeline.warehouse, "INSERT INTO t_target SELECT i, 0, DATE '2024-01-05' FROM generate_series(1, 7) i");
-    }
-
-    @AfterAll
-    static void tearDown() {
-        pipeline.close();
     }
 
     @Test

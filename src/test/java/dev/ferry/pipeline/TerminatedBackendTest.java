@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ferry.standalone.StandaloneRuntime;
 import dev.ferry.testing.Await;
 import dev.ferry.testing.FlowFile;
+import dev.ferry.testing.PerClassDatabases;
 import dev.ferry.testing.Pipeline;
 import dev.ferry.testing.Postgres;
 import jakarta.batch.runtime.BatchStatus;
@@ -14,26 +15,26 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A load whose backend is terminated mid-COPY (pg_terminate_backend, a failover): the failure says the
  * connection was lost (not a later "connection is closed" that hides it), counts as transient, and the
  * retry runs on a healthy connection.
  */
+@ExtendWith(PerClassDatabases.class)
 class TerminatedBackendTest {
 
     static Pipeline pipeline;
     static Path flows;
 
     @BeforeAll
-    static void setUp(@TempDir Path dir) throws IOException {
-        pipeline = new Pipeline(dir);
+    static void setUp(Pipeline created) throws IOException {
+        pipeline = created;
         pipeline.createReferenceTables(300);
-        flows = Files.createDirectories(dir.resolve("flows"));
+        flows = Files.createDirectories(pipeline.dir().resolve("flows"));
         pipeline.config.set("ferry.flows.dir", flows.toString());
         for (String retries : new String[] {"0", "2"}) {
             FlowFile.named("load-retries-" + retries)
@@ -43,11 +44,6 @@ class TerminatedBackendTest {
                             "replaceWhere", "c = DATE '${mydate}'", "retries", retries, "retryDelay", "3")
                     .writeTo(flows);
         }
-    }
-
-    @AfterAll
-    static void tearDown() {
-        pipeline.close();
     }
 
     @Test
@@ -76,7 +72,7 @@ class TerminatedBackendTest {
             long id = runtime.start(flow, parameters);
             pipeline.awaitLoadInCopy();
             Postgres.execute(pipeline.warehouse,
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'COPY t_target%'");
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'COPY t_target%' AND datname = current_database()");
             Await.until("the terminated COPY is gone", Duration.ofSeconds(30), () -> pipeline.loadsInCopy() == 0);
             pipeline.releaseLoads(); // before the retry's back-off (3 s) ends
             JobExecution execution = runtime.await(id);

@@ -4,33 +4,28 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.partition.Partition;
 import dev.ferry.store.ObjectStore;
+import dev.ferry.testing.PerClassDatabases;
 import dev.ferry.testing.Pipeline;
 import dev.ferry.testing.Postgres;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Instant;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** ferry backfill: ten dates three at a time, one failing, then resumed; and a reload from staged files. */
+@ExtendWith(PerClassDatabases.class)
 class BackfillTest {
 
     static Pipeline pipeline;
 
     @BeforeAll
-    static void setUp(@TempDir Path dir) {
-        pipeline = new Pipeline(dir);
+    static void setUp(Pipeline created) {
+        pipeline = created;
         Postgres.execute(pipeline.source, "CREATE TABLE t_src (a int, b int, c date)",
                 "INSERT INTO t_src SELECT d * 1000 + i, i, DATE '2024-02-01' + d FROM generate_series(0, 9) d, generate_series(1, 30) i");
         // The warehouse refuses 5 February until the constraint is dropped: that date's load fails.
         Postgres.execute(pipeline.warehouse, "CREATE TABLE t_target (a int, b int, c date CHECK (c <> DATE '2024-02-05'))");
-    }
-
-    @AfterAll
-    static void tearDown() {
-        pipeline.close();
     }
 
     @Test

@@ -2,28 +2,25 @@ package dev.ferry.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ferry.testing.PerClassDatabases;
 import dev.ferry.testing.Pipeline;
 import dev.ferry.testing.Postgres;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** What a new user types first: --help, demo, executions, and a flow that does not exist. */
+@ExtendWith(PerClassDatabases.class)
 class CommandLineTest {
 
     static Pipeline pipeline;
 
     @BeforeAll
-    static void setUp(@TempDir Path dir) {
-        pipeline = new Pipeline(dir);
-    }
-
-    @AfterAll
-    static void tearDown() {
-        pipeline.close();
+    static void setUp(Pipeline created) {
+        pipeline = created;
     }
 
     @Test

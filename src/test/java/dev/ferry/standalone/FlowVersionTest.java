@@ -2,6 +2,7 @@ package dev.ferry.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ferry.testing.PerClassDatabases;
 import dev.ferry.testing.Pipeline;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,25 +11,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Each execution records its flow's version; a restart under a changed flow says so. */
+@ExtendWith(PerClassDatabases.class)
 class FlowVersionTest {
 
     static Pipeline pipeline;
 
     @BeforeAll
-    static void setUp(@TempDir Path dir) {
-        pipeline = new Pipeline(dir);
+    static void setUp(Pipeline created) {
+        pipeline = created;
         pipeline.createReferenceTables(10);
-    }
-
-    @AfterAll
-    static void tearDown() {
-        pipeline.close();
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.ferry.standalone;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.testing.FlowFile;
+import dev.ferry.testing.PerClassDatabases;
 import dev.ferry.testing.Pipeline;
 import dev.ferry.testing.Postgres;
 import jakarta.batch.runtime.BatchStatus;
@@ -12,24 +13,24 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A data engineer's own flows: written into the flows folder with their scripts beside them, checked before
  * anything runs, started once per date whoever starts them, and scheduled next to flows that are broken.
  */
+@ExtendWith(PerClassDatabases.class)
 class OwnFlowsTest {
 
     static Pipeline pipeline;
     static Path flows;
 
     @BeforeAll
-    static void setUp(@TempDir Path dir) throws IOException {
-        pipeline = new Pipeline(dir);
-        flows = Files.createDirectories(dir.resolve("my-flows"));
+    static void setUp(Pipeline created) throws IOException {
+        pipeline = created;
+        flows = Files.createDirectories(pipeline.dir().resolve("my-flows"));
         pipeline.config.set("ferry.flows.dir", flows.toString()).set("ferry.timezone", "UTC");
         Postgres.execute(pipeline.source, "CREATE TABLE t_src (a int, b int, c date)",
                 "INSERT INTO t_src SELECT i, i % 7, DATE '2024-03-01' + i % 3 FROM generate_series(1, 3000) i");
@@ -42,11 +43,6 @@ class OwnFlowsTest {
                 """);
         FlowFile.named("split-typo").step("extract", "extract", "database", "source",
                 "query", "SELECT * FROM t_src WHERE c = DATE '${mydate}'", "target", "typo/${mydate}/", "maxFileByte", "1000").writeTo(flows);
-    }
-
-    @AfterAll
-    static void tearDown() {
-        pipeline.close();
     }
 
     @Test

@@ -2,32 +2,27 @@ package dev.ferry.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ferry.testing.PerClassDatabases;
 import dev.ferry.testing.Pipeline;
 import dev.ferry.testing.Postgres;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** A process killed in the middle of a load: its run is recovered as FAILED, and a restart loads exactly once. */
+@ExtendWith(PerClassDatabases.class)
 class RecoveryTest {
 
     static Pipeline pipeline;
 
     @BeforeAll
-    static void setUp(@TempDir Path dir) {
-        pipeline = new Pipeline(dir);
+    static void setUp(Pipeline created) {
+        pipeline = created;
         pipeline.createReferenceTables(2000);
         Postgres.execute(pipeline.warehouse, "INSERT INTO t_target SELECT a, 0, DATE '2024-01-02' FROM generate_series(1, 5) a");
         pipeline.holdLoads(4);
-    }
-
-    @AfterAll
-    static void tearDown() {
-        pipeline.close();
     }
 
     @Test

@@ -2,10 +2,10 @@ package dev.ferry.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ferry.testing.PerClassDatabases;
 import dev.ferry.testing.Pipeline;
 import dev.ferry.testing.Postgres;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -14,25 +14,20 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** ferry serve and ferry schedule as a user runs them, in processes of their own. */
+@ExtendWith(PerClassDatabases.class)
 class ServeTest {
 
     static Pipeline pipeline;
 
     @BeforeAll
-    static void setUp(@TempDir Path dir) {
-        pipeline = new Pipeline(dir);
+    static void setUp(Pipeline created) {
+        pipeline = created;
         pipeline.config.set("ferry.timezone", "UTC").set("ferry.flow.timer-probe.schedule", "0 3 * * *");
-    }
-
-    @AfterAll
-    static void tearDown() {
-        pipeline.close();
     }
 
     @Test

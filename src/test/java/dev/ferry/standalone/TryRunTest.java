@@ -3,32 +3,27 @@ package dev.ferry.standalone;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.store.ObjectStore;
+import dev.ferry.testing.PerClassDatabases;
 import dev.ferry.testing.Pipeline;
 import dev.ferry.testing.Postgres;
 import dev.ferry.testing.TestFlows;
 import java.io.IOException;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** ferry try-run rehearses a flow, lists every problem at once, and changes nothing. */
+@ExtendWith(PerClassDatabases.class)
 class TryRunTest {
 
     static Pipeline pipeline;
 
     @BeforeAll
-    static void setUp(@TempDir Path dir) {
-        pipeline = new Pipeline(dir);
+    static void setUp(Pipeline created) {
+        pipeline = created;
         pipeline.createReferenceTables(50);
         Postgres.execute(pipeline.warehouse, "CREATE TABLE t_narrow (a int, b int)");
         pipeline.config.set("ferry.db.crm.url", "jdbc:postgresql://127.0.0.1:1/crm").set("ferry.db.crm.connect-timeout", "1");
-    }
-
-    @AfterAll
-    static void tearDown() {
-        pipeline.close();
     }
 
     @Test

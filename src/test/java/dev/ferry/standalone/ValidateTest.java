@@ -2,27 +2,22 @@ package dev.ferry.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ferry.testing.PerClassDatabases;
 import dev.ferry.testing.Pipeline;
 import dev.ferry.testing.TestFlows;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** ferry validate lists every problem of a flow with its line, and passes the reference flow. */
+@ExtendWith(PerClassDatabases.class)
 class ValidateTest {
 
     static Pipeline pipeline;
 
     @BeforeAll
-    static void setUp(@TempDir Path dir) {
-        pipeline = new Pipeline(dir);
-    }
-
-    @AfterAll
-    static void tearDown() {
-        pipeline.close();
+    static void setUp(Pipeline created) {
+        pipeline = created;
     }
 
     @Test

@@ -54,6 +54,11 @@ public final class Pipeline implements AutoCloseable {
         return this;
     }
 
+    /** The folder of this pipeline's store ({@code store/}) and config file. */
+    public Path dir() {
+        return dir;
+    }
+
     public Path configFile() {
         return config.writeTo(dir);
     }
@@ -155,9 +160,10 @@ public final class Pipeline implements AutoCloseable {
         Postgres.execute(warehouse, "DROP TRIGGER hold_load ON t_target");
     }
 
-    /** Loads of t_target in their COPY right now. */
+    /** Loads of this pipeline's t_target in their COPY right now (not another test class's, in another database). */
     public long loadsInCopy() {
-        return Postgres.count(warehouse, "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'COPY t_target%'");
+        return Postgres.count(warehouse, "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'COPY t_target%'"
+                + " AND datname = current_database()");
     }
 
     /** Waits until a load of t_target is in its COPY. */

@@ -10,7 +10,7 @@ function el(tag, attrs, ...children) {
   for (const [key, value] of Object.entries(attrs || {})) {
     if (value === null || value === undefined || value === false) continue;
     if (key.startsWith('on')) node.addEventListener(key.substring(2), value);
-    else if (key === 'dataset') Object.assign(node.dataset, value);
+    else if (key === 'dataset') Object.entries(value).forEach(([k, v]) => { if (v !== null && v !== undefined) node.dataset[k] = v; });
     else node.setAttribute(key, value === true ? '' : value);
   }
   for (const child of children.flat()) {
@@ -34,8 +34,27 @@ async function api(method, path, body) {
 const isOperator = () => state.me && state.me.roles.includes('operator');
 const ymd = (isoDate) => isoDate.replaceAll('-', '');
 const iso = (mydate) => mydate.substring(0, 4) + '-' + mydate.substring(4, 6) + '-' + mydate.substring(6, 8);
-const time = (t) => t ? new Date(t).toLocaleString() : '–';
-const number = (n) => n === null || n === undefined ? '–' : n.toLocaleString();
+const pad = (n) => String(n).padStart(2, '0');
+const localDate = (d) => d.getFullYear() + '-' + pad(d.getMonth() + 1) + '-' + pad(d.getDate());
+// Times in ISO 8601 with the offset of the browser's zone (2024-01-02T02:30:05+08:00), so that a time read
+// off the screen and pasted into a ticket or a log search means one instant.
+function time(t) {
+  if (!t) return '–';
+  const d = new Date(t);
+  const offset = -d.getTimezoneOffset();
+  const zone = (offset >= 0 ? '+' : '-') + pad(Math.floor(Math.abs(offset) / 60)) + ':' + pad(Math.abs(offset) % 60);
+  return localDate(d) + 'T' + pad(d.getHours()) + ':' + pad(d.getMinutes()) + ':' + pad(d.getSeconds()) + zone;
+}
+const number = (n) => n === null || n === undefined ? '–' : n.toLocaleString('en');
+// Rows in a grid cell: 1234 → 1.2k, 2500000 → 2.5M.
+function compact(n) {
+  if (n < 1000) return String(n);
+  const [value, unit] = n < 1e6 ? [n / 1e3, 'k'] : n < 1e9 ? [n / 1e6, 'M'] : [n / 1e9, 'G'];
+  return (value < 10 ? value.toFixed(1) : Math.round(value)) + unit;
+}
+// A date field that reads and shows yyyy-MM-dd whatever the browser's locale (a date picker shows the locale's format).
+const dateInput = (attrs) => el('input', Object.assign({ type: 'text', inputmode: 'numeric', pattern: '\\d{4}-\\d{2}-\\d{2}',
+  placeholder: 'yyyy-MM-dd', maxlength: 10, size: 10, autocomplete: 'off' }, attrs));
 function duration(start, end) {
   if (!start) return '–';
   const ms = (end ? new Date(end) : new Date()) - new Date(start);
@@ -148,11 +167,7 @@ async function gridView() {
     const row = el('tr', {}, el('th', {}, iso(mydate)));
     for (const flow of flows) {
       const cell = cells.get(flow + '/' + mydate);
-      row.append(cell
-        ? el('td', { class: 'cell status-' + cell.status, dataset: { flow, mydate, status: cell.status, execution: cell.id },
-            title: flow + ' ' + iso(mydate) + ': ' + cell.status + ' (execution ' + cell.id + ')',
-            onclick: () => { location.hash = '#/executions/' + cell.id; } }, '')
-        : el('td', { class: 'cell empty', dataset: { flow, mydate } }, ''));
+      row.append(cell ? gridCell(flow, mydate, cell) : el('td', { class: 'cell empty', dataset: { flow, mydate } }, ''));
       if (flow === grid.expanded) {
         stepNames.forEach((step) => {
           const status = steps.get(mydate + '/' + step);
@@ -166,8 +181,8 @@ async function gridView() {
   const pager = el('div', { class: 'pager', id: 'grid-controls' },
     el('button', { id: 'older', onclick: () => { state.gridTo = state.grid.older; gridView(); } }, '← older'),
     el('button', { id: 'newer', onclick: () => { state.gridTo = state.grid.newer; gridView(); } }, 'newer →'),
-    el('label', {}, 'up to ', el('input', { id: 'grid-to', type: 'date', value: iso(grid.dates[0]),
-      onchange: (e) => { if (e.target.value) { state.gridTo = ymd(e.target.value); gridView(); } } })),
+    el('label', {}, 'up to ', dateInput({ id: 'grid-to', value: iso(grid.dates[0]),
+      onchange: (e) => { if (!requireDate(e.target.value, 'the date')) { state.gridTo = ymd(e.target.value); gridView(); } } })),
     el('input', { id: 'grid-filter', type: 'search', placeholder: 'filter flows', value: state.flowFilter,
       onchange: (e) => { state.flowFilter = e.target.value.trim(); gridView(); } }),
     el('label', {}, 'days ', el('select', { id: 'days', onchange: (e) => { state.gridDays = Number(e.target.value); gridView(); } },
@@ -178,6 +193,18 @@ async function gridView() {
   document.getElementById('newer').disabled = !grid.newer;
   const to = document.getElementById('grid-to');
   if (to !== document.activeElement) to.value = iso(grid.dates[0]);
+}
+
+// A cell tells the rows its run moved (the last step that moved any) and, on hover, each step's rows and the duration.
+function gridCell(flow, mydate, cell) {
+  // Only a completed run has rows in its target: a failed load rolled back whatever its extract moved.
+  const rows = cell.status === 'COMPLETED' && cell.moved.length ? cell.moved[cell.moved.length - 1].rows : null;
+  const title = flow + ' ' + iso(mydate) + ': ' + (cell.empty ? 'EMPTY (no rows moved)' : cell.status) + ', execution ' + cell.id
+    + ', ' + duration(cell.start, cell.end) + (cell.moved.length ? '\n' + cell.moved.map((m) => m.step + ': ' + number(m.rows) + ' rows').join('\n') : '');
+  return el('td', { class: 'cell status-' + cell.status + (cell.empty ? ' no-rows' : ''),
+    dataset: { flow, mydate, status: cell.status, execution: cell.id, rows: rows === null ? null : rows, empty: cell.empty || null },
+    title, onclick: () => { location.hash = '#/executions/' + cell.id; } },
+    cell.empty ? 'EMPTY' : rows === null ? '' : compact(rows));
 }
 
 // --- one execution ------------------------------------------------------------------------------------
@@ -198,13 +225,15 @@ async function executionView(id) {
   const stepRows = e.steps.map((s) => el('tr', { dataset: { step: s.name } },
     el('td', {}, s.name), el('td', {}, badge(s.status)), el('td', { class: 'num rows' }, number(s.rows)),
     el('td', { class: 'num' }, bytes(s.bytes)), el('td', { class: 'num' }, s.files === null || s.files === undefined ? '–' : s.files),
-    el('td', { class: 'num' }, duration(s.start, s.end)), el('td', { class: 'error' }, s.error || '')));
+    el('td', { class: 'num' }, duration(s.start, s.end)),
+    // The error that ended the run is shown once, above; a step's row points to it.
+    el('td', { class: 'error' }, !s.error ? '' : e.error === 'step ' + s.name + ': ' + s.error ? 'see the error above' : s.error)));
   render(
     el('h1', {}, 'Execution ' + e.id + ': ' + e.flow + ' for ' + (e.mydate ? iso(e.mydate) : '?')),
     el('div', { id: 'execution' },
       el('p', {}, el('span', { id: 'exec-status' }, badge(e.status)), ' ',
         e.empty ? el('strong', { id: 'exec-empty', class: 'error' }, 'EMPTY: no rows moved ') : '',
-        e.exitStatus && e.exitStatus !== e.status ? e.exitStatus : ''),
+        e.exitStatus && e.exitStatus !== e.status && !e.error ? e.exitStatus : ''),
       e.error ? el('div', { class: 'box error', id: 'error' }, el('strong', {}, 'Error: '), e.error) : null,
       buttons,
       el('table', {}, el('tbody', {},
@@ -228,21 +257,22 @@ async function executionsView() {
   const params = new URLSearchParams({ offset: state.execPage * 50, limit: 50 });
   if (values.flow) params.set('flow', values.flow);
   if (values.status) params.set('status', values.status);
-  if (values.from) params.set('from', ymd(values.from));
-  if (values.to) params.set('to', ymd(values.to));
+  if (values.from && !requireDate(values.from, 'from')) params.set('from', ymd(values.from));
+  if (values.to && !requireDate(values.to, 'to')) params.set('to', ymd(values.to));
   const [page, flows] = await Promise.all([api('GET', 'executions?' + params), api('GET', 'flows')]);
   const filter = el('form', { id: 'filter', class: 'pager', onchange: () => { state.execPage = 0; executionsView(); }, onsubmit: (e) => e.preventDefault() },
     el('select', { name: 'flow' }, el('option', { value: '' }, 'all flows'), flows.map((f) => el('option', { value: f.name, selected: f.name === values.flow }, f.name))),
     el('select', { name: 'status' }, el('option', { value: '' }, 'any status'),
       ['COMPLETED', 'FAILED', 'STARTED', 'STOPPED', 'ABANDONED'].map((s) => el('option', { value: s, selected: s === values.status }, s))),
-    el('label', {}, 'from ', el('input', { type: 'date', name: 'from', value: values.from || null })),
-    el('label', {}, 'to ', el('input', { type: 'date', name: 'to', value: values.to || null })));
+    el('label', {}, 'from ', dateInput({ name: 'from', value: values.from || null })),
+    el('label', {}, 'to ', dateInput({ name: 'to', value: values.to || null })));
   const rows = page.items.map((x) => el('tr', { onclick: () => { location.hash = '#/executions/' + x.id; }, style: 'cursor:pointer' },
-    el('td', { class: 'num' }, x.id), el('td', {}, x.flow), el('td', {}, x.mydate ? iso(x.mydate) : '–'), el('td', {}, badge(x.status)),
+    el('td', { class: 'num' }, x.id), el('td', {}, x.flow), el('td', {}, x.mydate ? iso(x.mydate) : '–'), el('td', {}, badge(x.status), x.empty ? ' EMPTY' : ''),
+    el('td', { class: 'num' }, x.moved.length ? number(x.moved[x.moved.length - 1].rows) : '–'),
     el('td', {}, time(x.start)), el('td', { class: 'num' }, duration(x.start, x.end))));
   const last = Math.max(0, Math.ceil(page.total / 50) - 1);
   renderLive(el('h1', {}, 'Executions'), filter,
-    el('table', { id: 'executions' }, el('thead', {}, el('tr', {}, ['Id', 'Flow', 'Business date', 'Status', 'Started', 'Duration'].map((h) => el('th', {}, h)))),
+    el('table', { id: 'executions' }, el('thead', {}, el('tr', {}, ['Id', 'Flow', 'Business date', 'Status', 'Rows', 'Started', 'Duration'].map((h) => el('th', {}, h)))),
       el('tbody', {}, rows)),
     el('div', { class: 'pager' },
       el('button', { disabled: state.execPage === 0, onclick: () => { state.execPage--; executionsView(); } }, '← newer'),
@@ -272,7 +302,7 @@ async function flowSelect(id) {
 function yesterday() {
   const d = new Date();
   d.setDate(d.getDate() - 1);
-  return d.toISOString().substring(0, 10);
+  return localDate(d);
 }
 
 // A date after yesterday (T+1) has not ended yet: its data may not be complete. The server refuses it unless confirmed.
@@ -300,14 +330,15 @@ function formView(title, id, fields, submitLabel, submit) {
 
 function requireDate(value, name) {
   if (!value) return name + ' is required';
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return name + ' must be a date';
+  const date = /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(value + 'T00:00:00') : null;
+  if (!date || localDate(date) !== value) return name + ' must be a date written yyyy-MM-dd, e.g. ' + yesterday() + ' (got ' + value + ')';
   return null;
 }
 
 async function startView() {
   formView('Start a flow for a business date', 'start-form', {
     nodes: [el('label', { for: 'start-flow' }, 'Flow'), await flowSelect('start-flow'),
-      el('label', { for: 'start-date' }, 'Business date (mydate)'), el('input', { id: 'start-date', name: 'mydate', type: 'date', value: yesterday(), required: true }),
+      el('label', { for: 'start-date' }, 'Business date (mydate)'), dateInput({ id: 'start-date', name: 'mydate', value: yesterday(), required: true }),
       el('label', {}, el('input', { id: 'start-force', name: 'force', type: 'checkbox' }), ' rerun even if this date has run (forced)')],
     validate: (f) => requireDate(f.mydate.value, 'The business date'),
   }, 'Start', async (f) => {
@@ -322,8 +353,8 @@ async function startView() {
 async function backfillView() {
   formView('Backfill a range of business dates', 'backfill-form', {
     nodes: [el('label', { for: 'backfill-flow' }, 'Flow'), await flowSelect('backfill-flow'),
-      el('label', { for: 'backfill-from' }, 'From'), el('input', { id: 'backfill-from', name: 'from', type: 'date', required: true }),
-      el('label', { for: 'backfill-to' }, 'To'), el('input', { id: 'backfill-to', name: 'to', type: 'date', value: yesterday(), required: true }),
+      el('label', { for: 'backfill-from' }, 'From'), dateInput({ id: 'backfill-from', name: 'from', required: true }),
+      el('label', { for: 'backfill-to' }, 'To'), dateInput({ id: 'backfill-to', name: 'to', value: yesterday(), required: true }),
       el('label', { for: 'backfill-parallel' }, 'Dates at a time'),
       el('input', { id: 'backfill-parallel', name: 'parallel', type: 'number', min: 1, max: 8, value: 1 })],
     validate: (f) => requireDate(f.from.value, 'From') || requireDate(f.to.value, 'To')
@@ -343,7 +374,7 @@ async function backfillView() {
 async function tryRunView() {
   formView('Try-run: rehearse a flow, change nothing', 'tryrun-form', {
     nodes: [el('label', { for: 'tryrun-flow' }, 'Flow'), await flowSelect('tryrun-flow'),
-      el('label', { for: 'tryrun-date' }, 'Business date'), el('input', { id: 'tryrun-date', name: 'mydate', type: 'date', value: yesterday(), required: true }),
+      el('label', { for: 'tryrun-date' }, 'Business date'), dateInput({ id: 'tryrun-date', name: 'mydate', value: yesterday(), required: true }),
       el('label', { for: 'tryrun-sample' }, 'Sample rows through a sandbox (0 for none)'),
       el('input', { id: 'tryrun-sample', name: 'sample', type: 'number', min: 0, max: 10000, value: 0 })],
     validate: (f) => requireDate(f.mydate.value, 'The business date'),

@@ -1,4 +1,4 @@
-package dev.ferry.console;
+package dev.ferry.history;
 
 import java.util.List;
 

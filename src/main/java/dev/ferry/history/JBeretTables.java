@@ -1,0 +1,311 @@
+package dev.ferry.history;
+
+import dev.ferry.step.StepReport;
+import dev.ferry.variables.BusinessDate;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.ObjectInputFilter;
+import java.io.ObjectInputStream;
+import java.io.ObjectStreamClass;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+
+/**
+ * The one class that knows JBeret's job repository tables ({@code job_instance}, {@code job_execution},
+ * {@code step_execution}): every SQL statement Ferry runs on them is here, for history, recovery and purge.
+ * Ferry reads them with SQL because JBeret's JobOperator knows only the jobs its own process has loaded,
+ * and cannot filter by business date. The business date is the {@code mydate} job parameter, which JBeret
+ * keeps in {@code job_execution.jobparameters} as {@code key = value} lines.
+ *
+ * <p>Until the first job has run JBeret has not created its tables: reads then find nothing.
+ */
+public final class JBeretTables {
+
+    private static final Logger LOG = Logger.getLogger(JBeretTables.class.getName());
+
+    /** Batch statuses of an execution that has not ended. */
+    private static final String RUNNING = "('STARTING', 'STARTED', 'STOPPING')";
+    /** The business date of an execution, from its job parameters. */
+    private static final String MYDATE = "substring(e.jobparameters from '(?:^|\\n)mydate *= *([0-9]{8})')";
+    private static final String SUMMARY = "SELECT e.jobexecutionid, i.jobname, " + MYDATE + " AS mydate, e.batchstatus,"
+            + " e.exitstatus, e.starttime, e.endtime FROM job_execution e JOIN job_instance i ON i.jobinstanceid = e.jobinstanceid";
+    /** A step's report is its persistent user data, which JBeret stores Java-serialized; nothing else may be read back. */
+    private static final ObjectInputFilter REPORTS_ONLY = ObjectInputFilter.Config.createFilter(
+            StepReport.class.getName() + ";java.lang.Number;java.lang.Long;java.lang.Integer;!*");
+
+    private final DataSource repository;
+
+    public JBeretTables(DataSource repository) {
+        this.repository = repository;
+    }
+
+    /** Which executions to list; empty parts match everything. */
+    public record Filter(Optional<String> flow, Optional<String> status, Optional<BusinessDate> from, Optional<BusinessDate> to) {
+    }
+
+    /** The status of a step of a flow on one business date: the newest execution of the step, across restarts. */
+    public record StepStatus(String mydate, String step, String status) {
+    }
+
+    /**
+     * Indexes the executions by business date, so that a page of the grid reads the executions of its
+     * dates, not the whole history. Done once JBeret has made its tables; until then, and if the index
+     * cannot be made, everything still works, more slowly.
+     *
+     * @return whether the index is there now
+     */
+    public boolean indexBusinessDates() {
+        try (Connection c = repository.getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE INDEX IF NOT EXISTS ferry_execution_mydate ON job_execution (" + MYDATE.replace("e.jobparameters", "jobparameters") + ")");
+            return true;
+        } catch (SQLException e) {
+            if (!"42P01".equals(e.getSQLState())) {
+                LOG.warning(() -> "cannot index the executions by business date (the console's grid is slower without): " + e.getMessage());
+            }
+            return false;
+        }
+    }
+
+    // --- history --------------------------------------------------------------------------------------
+
+    /** One page of executions matching {@code filter}, newest first, with the number of all that match. */
+    public Page<ExecutionSummary> find(Filter filter, int offset, int limit) throws SQLException {
+        List<Object> args = new ArrayList<>();
+        StringBuilder where = new StringBuilder(" WHERE true");
+        filter.flow().ifPresent(f -> { where.append(" AND i.jobname = ?"); args.add(f); });
+        filter.status().ifPresent(s -> { where.append(" AND e.batchstatus = ?"); args.add(s); });
+        filter.from().ifPresent(d -> { where.append(" AND " + MYDATE + " >= ?"); args.add(d.toString()); });
+        filter.to().ifPresent(d -> { where.append(" AND " + MYDATE + " <= ?"); args.add(d.toString()); });
+        long[] total = {0};
+        query("SELECT count(*) FROM job_execution e JOIN job_instance i ON i.jobinstanceid = e.jobinstanceid" + where, args,
+                rows -> total[0] = rows.getLong(1));
+        List<Object> pageArgs = new ArrayList<>(args);
+        pageArgs.add(limit);
+        pageArgs.add(offset);
+        List<ExecutionSummary> items = summaries(SUMMARY + where + " ORDER BY e.jobexecutionid DESC LIMIT ? OFFSET ?", pageArgs);
+        return new Page<>(items, offset, limit, total[0]);
+    }
+
+    /** The newest execution of each (flow, business date) from {@code from} to {@code to}. */
+    public List<ExecutionSummary> latestPerDate(BusinessDate from, BusinessDate to) throws SQLException {
+        return summaries("SELECT DISTINCT ON (jobname, mydate) * FROM (" + SUMMARY + ") x WHERE mydate BETWEEN ? AND ?"
+                + " ORDER BY jobname, mydate, jobexecutionid DESC", List.of(from.toString(), to.toString()));
+    }
+
+    /** The newest execution of each flow. */
+    public List<ExecutionSummary> latestPerFlow() throws SQLException {
+        return summaries(SUMMARY + " WHERE e.jobexecutionid IN (SELECT max(n.jobexecutionid) FROM job_execution n"
+                + " JOIN job_instance m ON m.jobinstanceid = n.jobinstanceid GROUP BY m.jobname) ORDER BY i.jobname", List.of());
+    }
+
+    /** Every step's newest status for one flow, from {@code from} to {@code to}. */
+    public List<StepStatus> stepsPerDate(String flow, BusinessDate from, BusinessDate to) throws SQLException {
+        String sql = "SELECT DISTINCT ON (mydate, s.stepname) mydate, s.stepname, s.batchstatus FROM step_execution s"
+                + " JOIN (" + SUMMARY + " WHERE i.jobname = ?) x ON x.jobexecutionid = s.jobexecutionid"
+                + " WHERE mydate BETWEEN ? AND ? ORDER BY mydate, s.stepname, s.stepexecutionid DESC";
+        List<StepStatus> steps = new ArrayList<>();
+        query(sql, List.of(flow, from.toString(), to.toString()), rows -> steps.add(new StepStatus(rows.getString(1), rows.getString(2), rows.getString(3))));
+        return steps;
+    }
+
+    /** Ids of the newest executions, of one flow or of all, newest first. */
+    public List<Long> latestExecutionIds(Optional<String> flow, int limit) throws SQLException {
+        List<Object> args = new ArrayList<>();
+        flow.ifPresent(args::add);
+        args.add(limit);
+        List<Long> ids = new ArrayList<>();
+        query("SELECT e.jobexecutionid FROM job_execution e JOIN job_instance i ON i.jobinstanceid = e.jobinstanceid"
+                + (flow.isPresent() ? " WHERE i.jobname = ?" : "") + " ORDER BY e.jobexecutionid DESC LIMIT ?", args,
+                rows -> ids.add(rows.getLong(1)));
+        return ids;
+    }
+
+    // --- recovery -------------------------------------------------------------------------------------
+
+    /** Executions that have not ended: starting, running or stopping. */
+    public List<Long> unendedExecutions() throws SQLException {
+        return executionIds("SELECT jobexecutionid FROM job_execution WHERE batchstatus IN " + RUNNING);
+    }
+
+    /** Executions that someone asked to stop ({@code ferry stop}, the console) and that have not stopped yet. */
+    public List<Long> stoppingExecutions() throws SQLException {
+        return executionIds("SELECT jobexecutionid FROM job_execution WHERE batchstatus = 'STOPPING'");
+    }
+
+    /**
+     * Marks an execution that has not ended, and its steps that have not, FAILED with {@code exitStatus}:
+     * for a run whose process is gone.
+     *
+     * @return whether it was still unended
+     */
+    public boolean markFailed(long executionId, String exitStatus) throws SQLException {
+        String status = exitStatus.length() > 500 ? exitStatus.substring(0, 500) : exitStatus;
+        try (Connection c = repository.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement job = c.prepareStatement("UPDATE job_execution SET batchstatus = 'FAILED', exitstatus = ?,"
+                    + " endtime = now(), lastupdatedtime = now() WHERE jobexecutionid = ? AND batchstatus IN " + RUNNING);
+                 PreparedStatement steps = c.prepareStatement("UPDATE step_execution SET batchstatus = 'FAILED', exitstatus = ?,"
+                         + " endtime = now() WHERE jobexecutionid = ? AND batchstatus IN " + RUNNING)) {
+                job.setString(1, status);
+                job.setLong(2, executionId);
+                boolean marked = job.executeUpdate() > 0;
+                steps.setString(1, status);
+                steps.setLong(2, executionId);
+                steps.executeUpdate();
+                c.commit();
+                return marked;
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    // --- purge ----------------------------------------------------------------------------------------
+
+    /**
+     * Deletes executions that ended before {@code cutoff} (their steps and partitions go with them: ON
+     * DELETE CASCADE in JBeret's schema), then the job instances left without one.
+     *
+     * @return the ids deleted
+     */
+    public List<Long> deleteEndedBefore(Instant cutoff) throws SQLException {
+        try (Connection c = repository.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                List<Long> deleted = new ArrayList<>();
+                try (PreparedStatement executions = c.prepareStatement("DELETE FROM job_execution WHERE endtime < ?"
+                        + " AND batchstatus NOT IN " + RUNNING + " RETURNING jobexecutionid")) {
+                    executions.setTimestamp(1, Timestamp.from(cutoff));
+                    try (ResultSet rows = executions.executeQuery()) {
+                        while (rows.next()) {
+                            deleted.add(rows.getLong(1));
+                        }
+                    }
+                }
+                try (Statement s = c.createStatement()) {
+                    s.executeUpdate("DELETE FROM job_instance i WHERE NOT EXISTS"
+                            + " (SELECT 1 FROM job_execution e WHERE e.jobinstanceid = i.jobinstanceid)");
+                }
+                c.commit();
+                return deleted;
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            if ("42P01".equals(e.getSQLState())) {
+                return List.of();
+            }
+            throw e;
+        }
+    }
+
+    // --- reading --------------------------------------------------------------------------------------
+
+    private List<ExecutionSummary> summaries(String sql, List<Object> args) throws SQLException {
+        record Row(long id, String flow, String mydate, String status, String exitStatus, Instant start, Instant end) {
+        }
+        List<Row> found = new ArrayList<>();
+        query(sql, args, rows -> found.add(new Row(rows.getLong("jobexecutionid"), rows.getString("jobname"),
+                rows.getString("mydate"), rows.getString("batchstatus"), rows.getString("exitstatus"),
+                instant(rows.getTimestamp("starttime")), instant(rows.getTimestamp("endtime")))));
+        Map<Long, List<Moved>> moved = stepReports(found.stream().map(Row::id).toList());
+        return found.stream().map(r -> {
+            List<Moved> steps = moved.getOrDefault(r.id(), List.of());
+            boolean empty = "COMPLETED".equals(r.status()) && StepReport.emptyRun(steps.stream().map(Moved::report).toList());
+            return new ExecutionSummary(r.id(), r.flow(), r.mydate(), r.status(), r.exitStatus(), r.start(), r.end(), empty,
+                    steps.stream().map(m -> new ExecutionSummary.StepMoved(m.step(), m.report().rows())).toList());
+        }).toList();
+    }
+
+    private record Moved(String step, StepReport report) {
+    }
+
+    /** The reports of the completed steps of {@code executionIds}, in the order the steps ran. */
+    private Map<Long, List<Moved>> stepReports(Collection<Long> executionIds) throws SQLException {
+        Map<Long, List<Moved>> reports = new HashMap<>();
+        if (executionIds.isEmpty()) {
+            return reports;
+        }
+        try (Connection c = repository.getConnection(); PreparedStatement q = c.prepareStatement(
+                "SELECT jobexecutionid, stepname, persistentuserdata FROM step_execution"
+                        + " WHERE jobexecutionid = ANY (?) AND batchstatus = 'COMPLETED' AND persistentuserdata IS NOT NULL"
+                        + " ORDER BY stepexecutionid")) {
+            Array ids = c.createArrayOf("bigint", executionIds.toArray());
+            q.setArray(1, ids);
+            try (ResultSet rows = q.executeQuery()) {
+                while (rows.next()) {
+                    long id = rows.getLong(1);
+                    String step = rows.getString(2);
+                    report(rows.getBytes(3)).ifPresent(r -> reports.computeIfAbsent(id, k -> new ArrayList<>()).add(new Moved(step, r)));
+                }
+            }
+        } catch (SQLException e) {
+            if (!"42P01".equals(e.getSQLState())) {
+                throw e;
+            }
+        }
+        return reports;
+    }
+
+    private static Optional<StepReport> report(byte[] bytes) {
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes)) {
+            @Override
+            protected Class<?> resolveClass(ObjectStreamClass description) throws IOException, ClassNotFoundException {
+                // The class loader of Ferry's classes, also inside a WAR, not the caller's.
+                return Class.forName(description.getName(), false, StepReport.class.getClassLoader());
+            }
+        }) {
+            in.setObjectInputFilter(REPORTS_ONLY);
+            return in.readObject() instanceof StepReport report ? Optional.of(report) : Optional.empty();
+        } catch (IOException | ClassNotFoundException | RuntimeException e) {
+            return Optional.empty(); // not a step report of Ferry's (another batchlet's data, an older Ferry): nothing to show
+        }
+    }
+
+    private List<Long> executionIds(String sql) throws SQLException {
+        List<Long> ids = new ArrayList<>();
+        query(sql, List.of(), rows -> ids.add(rows.getLong(1)));
+        return ids;
+    }
+
+    private interface RowReader {
+        void read(ResultSet rows) throws SQLException;
+    }
+
+    private void query(String sql, List<Object> args, RowReader reader) throws SQLException {
+        try (Connection c = repository.getConnection(); PreparedStatement q = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.size(); i++) {
+                q.setObject(i + 1, args.get(i));
+            }
+            try (ResultSet rows = q.executeQuery()) {
+                while (rows.next()) {
+                    reader.read(rows);
+                }
+            }
+        } catch (SQLException e) {
+            if (!"42P01".equals(e.getSQLState())) { // JBeret creates its tables when the first job runs
+                throw e;
+            }
+        }
+    }
+
+    private static Instant instant(Timestamp time) {
+        return time == null ? null : time.toInstant();
+    }
+}
