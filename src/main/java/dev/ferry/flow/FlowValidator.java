@@ -1,16 +1,14 @@
 package dev.ferry.flow;
 
-import dev.ferry.extract.ExtractBatchlet;
-import dev.ferry.load.LoadBatchlet;
 import dev.ferry.sql.ScriptFile;
-import dev.ferry.sql.SqlBatchlet;
+import dev.ferry.step.InvalidPropertyException;
+import dev.ferry.step.PropertyValues;
+import dev.ferry.step.StepProperty;
 import dev.ferry.step.StepScope;
 import dev.ferry.variables.Variables;
-import jakarta.batch.api.BatchProperty;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -42,11 +40,6 @@ public final class FlowValidator {
             return "line " + line + ": " + message;
         }
     }
-
-    static final Map<String, Class<?>> BATCHLETS = Map.of("sql", SqlBatchlet.class, "extract", ExtractBatchlet.class,
-            "load", LoadBatchlet.class);
-    static final Map<String, Set<String>> REQUIRED = Map.of("sql", Set.of("database"),
-            "extract", Set.of("database", "query", "target"), "load", Set.of("database", "table", "source"));
 
     private final Predicate<String> knownDatabase;
     private final Map<String, String> parameters;
@@ -84,13 +77,15 @@ public final class FlowValidator {
     }
 
     private void checkStep(FlowStep step, Variables variables, List<Problem> problems) {
-        Class<?> batchlet = BATCHLETS.get(step.ref());
-        if (batchlet == null) {
+        Optional<StepType> type = StepType.of(step.ref());
+        if (type.isEmpty()) {
             problems.add(new Problem(step.line(), "step " + step.id() + ": unknown batchlet '" + step.ref() + "'; Ferry's are "
-                    + new TreeSet<>(BATCHLETS.keySet())));
+                    + new TreeSet<>(StepType.refs())));
             return;
         }
-        Set<String> known = properties(batchlet);
+        Set<String> known = new TreeSet<>();
+        type.get().properties().forEach(p -> known.add(p.name()));
+        int before = problems.size();
         for (Map.Entry<String, FlowStep.Property> entry : step.properties().entrySet()) {
             FlowStep.Property property = entry.getValue();
             if (!known.contains(entry.getKey())) {
@@ -122,13 +117,33 @@ public final class FlowValidator {
                 }
             }
         }
-        for (String required : REQUIRED.get(step.ref())) {
-            if (!step.properties().containsKey(required)) {
-                problems.add(new Problem(step.line(), "step " + step.id() + ": the " + step.ref() + " batchlet needs property '" + required + "'"));
+        for (StepProperty property : type.get().properties()) {
+            if (property.required() && !step.properties().containsKey(property.name())) {
+                problems.add(new Problem(step.line(), "step " + step.id() + ": the " + step.ref() + " batchlet needs property '"
+                        + property.name() + "'"));
             }
         }
-        if (step.ref().equals("sql") && step.properties().containsKey("script") == step.properties().containsKey("scriptFile")) {
-            problems.add(new Problem(step.line(), "step " + step.id() + ": the sql batchlet needs exactly one of 'script' and 'scriptFile'"));
+        if (problems.size() == before) {
+            checkValues(step, type.get(), variables, problems);
+        }
+    }
+
+    /**
+     * Reads the step's values as its batchlet will (a delimiter of two characters, mode upsert, timeout -1...),
+     * unless one is given by a JSR-352 expression ({@code #{jobParameters['x']}}), known only when the flow runs.
+     */
+    private void checkValues(FlowStep step, StepType type, Variables variables, List<Problem> problems) {
+        Map<String, String> given = new HashMap<>();
+        step.properties().forEach((name, property) -> given.put(name, property.value()));
+        if (given.values().stream().anyMatch(v -> v.contains("#{"))) {
+            return;
+        }
+        try {
+            type.read(new PropertyValues(given, type.properties(), new StepScope("validate", step.id(), variables)));
+        } catch (InvalidPropertyException e) {
+            FlowStep.Property property = step.properties().get(e.property());
+            problems.add(new Problem(property == null ? step.line() : property.line(), "step " + step.id() + ", property " + e.property()
+                    + ": " + e.problem()));
         }
     }
 
@@ -155,20 +170,6 @@ public final class FlowValidator {
         } catch (IOException e) {
             return Optional.empty();
         }
-    }
-
-    /** The batch properties a batchlet class declares, its superclasses' included. */
-    static Set<String> properties(Class<?> batchlet) {
-        Set<String> names = new TreeSet<>();
-        for (Class<?> c = batchlet; c != null && c != Object.class; c = c.getSuperclass()) {
-            for (Field field : c.getDeclaredFields()) {
-                BatchProperty property = field.getAnnotation(BatchProperty.class);
-                if (property != null) {
-                    names.add(property.name().isEmpty() ? field.getName() : property.name());
-                }
-            }
-        }
-        return names;
     }
 
     private static String closest(String name, Set<String> known) {

@@ -1,18 +1,22 @@
 package dev.ferry.flow;
 
 import dev.ferry.db.Databases;
+import dev.ferry.extract.ExtractSpec;
 import dev.ferry.extract.Extractor;
 import dev.ferry.load.LoadMode;
+import dev.ferry.load.LoadSpec;
 import dev.ferry.load.Loader;
-import dev.ferry.partition.Compression;
-import dev.ferry.partition.CsvFormat;
 import dev.ferry.partition.ManifestLedger;
 import dev.ferry.partition.MemoryLedger;
 import dev.ferry.partition.Partition;
 import dev.ferry.sql.ScriptFile;
 import dev.ferry.sql.SqlScript;
+import dev.ferry.sql.SqlSpec;
 import dev.ferry.sql.SqlStatement;
+import dev.ferry.step.InvalidPropertyException;
 import dev.ferry.step.Progress;
+import dev.ferry.step.PropertyValues;
+import dev.ferry.step.StepScope;
 import dev.ferry.store.ObjectStore;
 import dev.ferry.store.StoredObject;
 import dev.ferry.variables.Variables;
@@ -73,65 +77,71 @@ public final class TryRun {
             problems.add("store " + store.describe("") + ": " + e.getMessage());
         }
         for (FlowStep step : steps) {
-            Map<String, String> p = new HashMap<>();
+            Object spec;
             try {
-                step.properties().forEach((name, property) -> p.put(name, variables.resolve(property.value())));
+                spec = spec(step, variables);
+            } catch (InvalidPropertyException e) {
+                problems.add("step " + step.id() + ", property " + e.property() + ": " + e.problem());
+                continue;
             } catch (IllegalArgumentException e) {
                 problems.add("step " + step.id() + ": " + e.getMessage());
                 continue;
             }
-            String database = p.get("database");
+            if (spec instanceof ExtractSpec extract) {
+                extractByPrefix.put(extract.target(), step);
+            }
+            String database = spec instanceof ExtractSpec e ? e.database() : spec instanceof LoadSpec l ? l.database() : ((SqlSpec) spec).database();
             out.accept("step " + step.id() + ": " + step.ref() + " on database " + database);
             try (Connection c = connect(database, unreachable, problems)) {
-                switch (String.valueOf(step.ref())) {
-                    case "extract" -> {
-                        String query = p.get("query").strip().replaceAll("[\\s;]+$", "");
-                        CsvFormat format = format(p);
-                        out.accept("  COPY (" + query + ") TO STDOUT WITH " + format.copyOptions());
-                        out.accept("  -> " + store.describe(prefix(p.get("target"))));
-                        if (c != null) {
-                            explain(c, query, step, out, problems);
-                            extractColumns.put(prefix(p.get("target")), columns(c, "SELECT * FROM (" + query + ") q LIMIT 0"));
-                            extractByPrefix.put(prefix(p.get("target")), step);
+                if (spec instanceof ExtractSpec extract) {
+                    out.accept("  COPY (" + extract.query() + ") TO STDOUT WITH " + extract.format().copyOptions());
+                    out.accept("  -> " + store.describe(extract.target()));
+                    if (c != null) {
+                        explain(c, extract.query(), step, out, problems);
+                        extractColumns.put(extract.target(), columns(c, "SELECT * FROM (" + extract.query() + ") q LIMIT 0"));
+                    }
+                } else if (spec instanceof LoadSpec load) {
+                    String source = prefix(load.source());
+                    String columnList = String.join(", ", load.columns());
+                    if (load.mode() == LoadMode.REPLACE) {
+                        out.accept("  DELETE FROM " + load.table() + " WHERE " + load.replaceWhere());
+                    } else if (load.mode() == LoadMode.TRUNCATE) {
+                        out.accept("  TRUNCATE " + load.table());
+                    }
+                    out.accept("  COPY " + load.table() + (columnList.isBlank() ? "" : " (" + columnList + ")") + " FROM STDIN <- "
+                            + store.describe(source));
+                    if (load.mode() == LoadMode.REPLACE) {
+                        out.accept("  before commit: SELECT count(*) FROM " + load.table() + " WHERE " + load.replaceWhere()
+                                + " must equal the partition's rows, or the load rolls back");
+                    }
+                    if (c != null) {
+                        if (load.mode() == LoadMode.REPLACE) {
+                            explain(c, "DELETE FROM " + load.table() + " WHERE " + load.replaceWhere(), step, out, problems);
+                        }
+                        boolean matches = compare(c, step, load.table(), columnList, extractColumns.get(source), extractByPrefix.get(source),
+                                problems);
+                        FlowStep extract = extractByPrefix.get(source);
+                        if (sample > 0 && matches && extract != null) {
+                            sample(step, load, (ExtractSpec) spec(extract, variables), c, sample, out, problems);
                         }
                     }
-                    case "load" -> {
-                        LoadMode mode = LoadMode.parse(p.getOrDefault("mode", "replace"));
-                        String table = p.get("table");
-                        String columnList = p.getOrDefault("columns", "");
-                        if (mode == LoadMode.REPLACE) {
-                            out.accept("  DELETE FROM " + table + " WHERE " + p.get("replaceWhere"));
-                        } else if (mode == LoadMode.TRUNCATE) {
-                            out.accept("  TRUNCATE " + table);
-                        }
-                        out.accept("  COPY " + table + (columnList.isBlank() ? "" : " (" + columnList + ")") + " FROM STDIN <- "
-                                + store.describe(prefix(p.get("source"))));
-                        if (mode == LoadMode.REPLACE) {
-                            out.accept("  before commit: SELECT count(*) FROM " + table + " WHERE " + p.get("replaceWhere")
-                                    + " must equal the partition's rows, or the load rolls back");
-                        }
-                        if (c != null) {
-                            if (mode == LoadMode.REPLACE) {
-                                explain(c, "DELETE FROM " + table + " WHERE " + p.get("replaceWhere"), step, out, problems);
-                            }
-                            boolean matches = compare(c, step, table, columnList, extractColumns.get(prefix(p.get("source"))),
-                                    extractByPrefix.get(prefix(p.get("source"))), problems);
-                            if (sample > 0 && matches && extractByPrefix.containsKey(prefix(p.get("source")))) {
-                                sample(step, p, extractByPrefix.get(prefix(p.get("source"))), variables, c, sample, out, problems);
-                            }
-                        }
-                    }
-                    case "sql" -> {
-                        String script = p.containsKey("script") ? p.get("script") : script(p.get("scriptFile"), variables);
-                        rehearse(c, SqlScript.split(script), step, out, problems);
-                    }
-                    default -> problems.add("step " + step.id() + ": unknown batchlet '" + step.ref() + "'");
+                } else if (spec instanceof SqlSpec sql) {
+                    String script = sql.script() != null ? variables.resolve(sql.script()) : script(sql.scriptFile(), variables);
+                    rehearse(c, SqlScript.split(script), step, out, problems);
                 }
             } catch (Exception e) {
                 problems.add("step " + step.id() + ": " + e.getMessage());
             }
         }
         return problems;
+    }
+
+    /** The step's spec, read from its properties as its batchlet reads them. */
+    private static Object spec(FlowStep step, Variables variables) {
+        StepType type = StepType.of(step.ref()).orElseThrow(() -> new IllegalArgumentException("unknown batchlet '" + step.ref() + "'"));
+        Map<String, String> given = new HashMap<>();
+        step.properties().forEach((name, property) -> given.put(name, property.value()));
+        return type.read(new PropertyValues(given, type.properties(), new StepScope("try-run", step.id(), variables)));
     }
 
     private Connection connect(String database, Map<String, String> unreachable, List<String> problems) {
@@ -240,31 +250,29 @@ public final class TryRun {
     }
 
     /** Extracts a few rows into a sandbox prefix and loads them into a temporary copy of the target. */
-    private void sample(FlowStep load, Map<String, String> p, FlowStep extract, Variables variables, Connection target, int rows,
-                        Consumer<String> out, List<String> problems) {
+    private void sample(FlowStep step, LoadSpec load, ExtractSpec extract, Connection target, int rows, Consumer<String> out,
+                        List<String> problems) {
         Partition sandbox = new Partition(store, "_try-run/" + UUID.randomUUID() + "/");
         ManifestLedger ledger = new MemoryLedger();
         try {
-            Map<String, String> e = new HashMap<>();
-            extract.properties().forEach((name, property) -> e.put(name, variables.resolve(property.value())));
-            String query = e.get("query").strip().replaceAll("[\\s;]+$", "");
-            try (Connection source = databases.connect(e.get("database"))) {
-                new Extractor(ledger).extract(source, new Extractor.Request("try-run", extract.id(), null, e.get("database"),
-                        "SELECT * FROM (" + query + ") q LIMIT " + rows, sandbox, format(e), 0, 0), new Progress("try-run", Duration.ofHours(1)));
+            try (Connection source = databases.connect(extract.database())) {
+                new Extractor(ledger).extract(source, new Extractor.Request("try-run", step.id(), null, extract.database(),
+                        "SELECT * FROM (" + extract.query() + ") q LIMIT " + rows, sandbox, extract.format(), 0, 0),
+                        new Progress("try-run", Duration.ofHours(1)));
             }
             try (Statement s = target.createStatement()) {
-                s.execute("CREATE TEMP TABLE ferry_try_run (LIKE " + p.get("table") + ")");
+                s.execute("CREATE TEMP TABLE ferry_try_run (LIKE " + load.table() + ")");
             }
-            Loader.Result result = new Loader(ledger).load(target, new Loader.Request("ferry_try_run",
-                    Loader.Request.parseColumns(p.getOrDefault("columns", "")), LoadMode.APPEND, null, sandbox, "try-run", null),
+            Loader.Result result = new Loader(ledger).load(target, new Loader.Request("ferry_try_run", load.columns(), LoadMode.APPEND,
+                    null, sandbox, "try-run", null),
                     new Progress("try-run", Duration.ofHours(1)));
             out.accept("  sample: " + result.loadedRows() + " row(s) extracted to " + sandbox.describe() + " and loaded into a temporary copy of "
-                    + p.get("table"));
-            if (LoadMode.parse(p.getOrDefault("mode", "replace")) == LoadMode.REPLACE) {
-                replaceCheck(load, variables.resolve(p.get("replaceWhere")), target, result.loadedRows(), out, problems);
+                    + load.table());
+            if (load.mode() == LoadMode.REPLACE) {
+                replaceCheck(step, load.replaceWhere(), target, result.loadedRows(), out, problems);
             }
         } catch (Exception x) {
-            problems.add("step " + load.id() + ": sample of " + rows + " row(s) failed: " + x.getMessage());
+            problems.add("step " + step.id() + ": sample of " + rows + " row(s) failed: " + x.getMessage());
         } finally {
             try (Statement s = target.createStatement()) {
                 s.execute("DROP TABLE IF EXISTS ferry_try_run"); // the connection goes back to its pool
@@ -294,11 +302,6 @@ public final class TryRun {
                         + " (each run would load them again); make the query select exactly the rows of replaceWhere");
             }
         }
-    }
-
-    private static CsvFormat format(Map<String, String> p) {
-        return new CsvFormat(p.getOrDefault("delimiter", "|"), p.getOrDefault("encoding", "UTF8"),
-                Boolean.parseBoolean(p.getOrDefault("header", "false")), Compression.parse(p.getOrDefault("compression", "none")));
     }
 
     private static String prefix(String prefix) {

@@ -4,6 +4,8 @@ import dev.ferry.partition.ManifestLedger;
 import dev.ferry.partition.Partition;
 import dev.ferry.step.FerryBatchlet;
 import dev.ferry.step.Progress;
+import dev.ferry.step.PropertyValues;
+import dev.ferry.step.StepProperty;
 import dev.ferry.step.StepReport;
 import dev.ferry.step.StepScope;
 import dev.ferry.store.ObjectStore;
@@ -29,45 +31,43 @@ public class LoadBatchlet extends FerryBatchlet {
     @Inject
     ManifestLedger ledger;
 
-    /** Target table, {@code table} or {@code schema.table}. Required. */
+    // Its own properties (LoadSpec.PROPERTIES), which JSR-352 injects into fields.
     @Inject
     @BatchProperty
     String table;
 
-    /** Store prefix of the partition, e.g. {@code rds/t3/${mydate}/}. Required. */
     @Inject
     @BatchProperty
     String source;
 
-    /** Target columns in the files' order, comma-separated. Default: all columns in table order. */
     @Inject
     @BatchProperty
     String columns;
 
-    /** {@code replace} (default), {@code append} or {@code truncate}. */
     @Inject
     @BatchProperty
     String mode;
 
-    /** For mode replace: the condition of the rows this date replaces, e.g. {@code c = DATE '${mydate}'}. */
     @Inject
     @BatchProperty
     String replaceWhere;
 
     @Override
-    protected StepReport run(StepScope scope) throws Exception {
-        String name = databaseName(scope);
-        String tableName = scope.parse("table", scope.required("table", table), Identifiers::table);
-        Partition partition = scope.parse("source", scope.required("source", source), prefix -> new Partition(store, prefix));
-        List<String> columnList = scope.parse("columns", scope.optional("columns", columns, ""), Loader.Request::parseColumns);
-        LoadMode loadMode = scope.parse("mode", scope.optional("mode", mode, "replace"), LoadMode::parse);
-        String where = scope.optional("replaceWhere", replaceWhere, null);
-        Loader.Request request = scope.parse("replaceWhere", tableName, t -> new Loader.Request(t, columnList, loadMode, where, partition,
-                scope.flow(), scope.variables().mydate().map(Object::toString).orElse(null)));
+    protected List<StepProperty> properties() {
+        return LoadSpec.PROPERTIES;
+    }
+
+    @Override
+    protected StepReport run(PropertyValues values) throws Exception {
+        StepScope scope = values.scope();
+        LoadSpec spec = LoadSpec.read(values);
+        Partition partition = values.parse("source", prefix -> new Partition(store, prefix));
+        Loader.Request request = new Loader.Request(spec.table(), spec.columns(), spec.mode(), spec.replaceWhere(), partition,
+                scope.flow(), scope.variables().mydate().map(Object::toString).orElse(null));
         Progress progress = scope.progress();
-        try (Connection connection = connect(scope, name)) {
+        try (Connection connection = connect(scope, spec.database())) {
             Loader.Result result = new Loader(ledger).load(connection, request, progress);
-            LOG.info(() -> scope.label() + ": " + request.table() + " (mode " + loadMode.name().toLowerCase(Locale.ROOT)
+            LOG.info(() -> scope.label() + ": " + request.table() + " (mode " + spec.mode().name().toLowerCase(Locale.ROOT)
                     + "): deleted " + result.deletedRows() + " row(s), loaded " + result.loadedRows());
             return new StepReport(result.loadedRows(), result.bytes(), result.files(), progress.elapsed().toMillis());
         }

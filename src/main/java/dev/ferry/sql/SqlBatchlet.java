@@ -2,6 +2,8 @@ package dev.ferry.sql;
 
 import dev.ferry.flow.FlowDefinitions;
 import dev.ferry.step.FerryBatchlet;
+import dev.ferry.step.PropertyValues;
+import dev.ferry.step.StepProperty;
 import dev.ferry.step.StepReport;
 import dev.ferry.step.StepScope;
 import jakarta.batch.api.BatchProperty;
@@ -26,20 +28,15 @@ public class SqlBatchlet extends FerryBatchlet {
 
     private static final Logger LOG = Logger.getLogger(SqlBatchlet.class.getName());
 
-    /** The script itself. Either this or {@code scriptFile}. */
+    // Its own properties (SqlSpec.PROPERTIES), which JSR-352 injects into fields.
     @Inject
     @BatchProperty
     String script;
 
-    /**
-     * A script file: a path, or a file beside the flow's job XML in the flows folder, or a resource on the
-     * class path such as {@code sql/daily.sql}. Either this or {@code script}.
-     */
     @Inject
     @BatchProperty
     String scriptFile;
 
-    /** {@code single} (default): all statements in one transaction; {@code per-statement}: each commits on its own. */
     @Inject
     @BatchProperty
     String transaction;
@@ -48,15 +45,16 @@ public class SqlBatchlet extends FerryBatchlet {
     FlowDefinitions flows;
 
     @Override
-    protected StepReport run(StepScope scope) throws Exception {
-        String name = databaseName(scope);
-        boolean oneTransaction = switch (scope.optional("transaction", transaction, "single")) {
-            case "single" -> true;
-            case "per-statement" -> false;
-            default -> throw scope.invalid("transaction", "'" + transaction + "' is not one of single, per-statement");
-        };
-        String property = script == null || script.isBlank() ? "scriptFile" : "script";
-        String text = scope.resolve(property, scriptText(scope));
+    protected List<StepProperty> properties() {
+        return SqlSpec.PROPERTIES;
+    }
+
+    @Override
+    protected StepReport run(PropertyValues values) throws Exception {
+        StepScope scope = values.scope();
+        SqlSpec spec = SqlSpec.read(values);
+        String property = spec.script() == null ? "scriptFile" : "script";
+        String text = scope.resolve(property, scriptText(scope, spec));
         List<SqlStatement> statements = scope.parse(property, text, SqlScript::split);
         long started = System.currentTimeMillis();
         String label = scope.label();
@@ -68,25 +66,19 @@ public class SqlBatchlet extends FerryBatchlet {
         });
         alive.scheduleAtFixedRate(() -> LOG.info(() -> label + ": still running after "
                 + (System.currentTimeMillis() - started) / 1000 + " s"), 5, 5, TimeUnit.SECONDS);
-        try (Connection connection = connect(scope, name)) {
-            long rows = new ScriptRunner().run(connection, statements, oneTransaction, label);
+        try (Connection connection = connect(scope, spec.database())) {
+            long rows = new ScriptRunner().run(connection, statements, spec.oneTransaction(), label);
             return new StepReport(rows, 0, 0, System.currentTimeMillis() - started);
         } finally {
             alive.shutdownNow();
         }
     }
 
-    private String scriptText(StepScope scope) throws IOException {
-        boolean inline = script != null && !script.isBlank();
-        boolean file = scriptFile != null && !scriptFile.isBlank();
-        if (inline == file) {
-            throw scope.invalid(inline ? "script" : "script, scriptFile", "set exactly one of script and scriptFile");
+    private String scriptText(StepScope scope, SqlSpec spec) throws IOException {
+        if (spec.script() != null) {
+            return spec.script();
         }
-        if (inline) {
-            return script;
-        }
-        String location = scope.resolve("scriptFile", scriptFile);
-        return ScriptFile.read(location, flows.loader())
-                .orElseThrow(() -> scope.invalid("scriptFile", ScriptFile.notFound(location)));
+        return ScriptFile.read(spec.scriptFile(), flows.loader())
+                .orElseThrow(() -> scope.invalid("scriptFile", ScriptFile.notFound(spec.scriptFile())));
     }
 }

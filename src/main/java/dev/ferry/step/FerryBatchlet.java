@@ -18,7 +18,11 @@ import jakarta.batch.runtime.context.StepContext;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.lang.reflect.Field;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -54,7 +58,7 @@ public abstract class FerryBatchlet extends AbstractBatchlet {
     @Inject
     Claims claims;
 
-    /** Name of the database the step works on: {@code ferry.db.NAME.*} standalone, its datasource in the WAR. Required. */
+    // The properties every step takes (StepProperty.COMMON): JSR-352 injects a batchlet's properties into fields.
     @Inject
     @BatchProperty
     String database;
@@ -66,17 +70,14 @@ public abstract class FerryBatchlet extends AbstractBatchlet {
     private volatile boolean stopping;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    /** Times to run the step again after a transient failure (lost connection, store 5xx, timeout). Default 0. */
     @Inject
     @BatchProperty
     String retries;
 
-    /** Seconds before the first retry; each further retry waits twice as long. Default 5. */
     @Inject
     @BatchProperty
     String retryDelay;
 
-    /** Seconds an attempt may take before its statement or COPY is cancelled; 0 (default) for no limit. */
     @Inject
     @BatchProperty
     String timeout;
@@ -96,7 +97,8 @@ public abstract class FerryBatchlet extends AbstractBatchlet {
                 stepContext.setExitStatus(SKIPPED);
                 return SKIPPED;
             }
-            StepReport report = attempts(scope);
+            PropertyValues values = new PropertyValues(given(), properties(), scope);
+            StepReport report = attempts(values);
             stepContext.setPersistentUserData(report);
             LOG.info(scope.label() + " done: " + report.summary());
             return BatchStatus.COMPLETED.name();
@@ -148,13 +150,12 @@ public abstract class FerryBatchlet extends AbstractBatchlet {
     static final String OUTSIDE = "outside Ferry";
 
     /** Runs the step, again after transient failures as {@code retries} allows, each attempt within {@code timeout}. */
-    private StepReport attempts(StepScope scope) throws Exception {
-        int maxRetries = scope.parse("retries", scope.optional("retries", retries, "0"), Integer::parseInt);
-        long delay = scope.parse("retryDelay", scope.optional("retryDelay", retryDelay, "5"), Long::parseLong);
-        long limit = scope.parse("timeout", scope.optional("timeout", timeout, "0"), Long::parseLong);
-        if (maxRetries < 0 || delay < 0 || limit < 0) {
-            throw scope.invalid(maxRetries < 0 ? "retries" : delay < 0 ? "retryDelay" : "timeout", "must not be negative");
-        }
+    private StepReport attempts(PropertyValues values) throws Exception {
+        StepScope scope = values.scope();
+        Attempts attempts = Attempts.read(values);
+        long maxRetries = attempts.retries();
+        long delay = attempts.retryDelaySeconds();
+        long limit = attempts.timeoutSeconds();
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "ferry-step-timeout");
             thread.setDaemon(true);
@@ -165,7 +166,7 @@ public abstract class FerryBatchlet extends AbstractBatchlet {
                 timedOut = false;
                 ScheduledFuture<?> deadline = limit > 0 ? timer.schedule(this::timeOut, limit, TimeUnit.SECONDS) : null;
                 try {
-                    return run(scope);
+                    return run(values);
                 } catch (Exception e) {
                     discardActive();
                     Exception failure = timedOut ? new StepTimeoutException("timed out after " + limit + " s (timeout)", e) : e;
@@ -205,12 +206,24 @@ public abstract class FerryBatchlet extends AbstractBatchlet {
         cancelActive();
     }
 
-    /** Does the step's work after its properties have been checked; everything it throws is reported with where. */
-    protected abstract StepReport run(StepScope scope) throws Exception;
+    /** Does the step's work; everything it throws is reported with where. */
+    protected abstract StepReport run(PropertyValues values) throws Exception;
 
-    /** The {@code database} property, resolved; checked before any other work. */
-    protected final String databaseName(StepScope scope) {
-        return scope.required("database", database);
+    /** The step type's properties: {@link StepProperty#COMMON} and its own, as its spec declares them. */
+    protected abstract List<StepProperty> properties();
+
+    /** The values JSR-352 injected into this batchlet's {@code @BatchProperty} fields, by property name. */
+    private Map<String, String> given() throws IllegalAccessException {
+        Map<String, String> given = new HashMap<>();
+        for (Class<?> type = getClass(); type != FerryBatchlet.class.getSuperclass(); type = type.getSuperclass()) {
+            for (Field field : type.getDeclaredFields()) {
+                if (field.isAnnotationPresent(BatchProperty.class)) {
+                    field.setAccessible(true);
+                    given.put(field.getName(), (String) field.get(this));
+                }
+            }
+        }
+        return given;
     }
 
     /**

@@ -78,8 +78,8 @@ public record StepScope(String flow, String step, Variables variables) {
         }
     }
 
-    public StepFailedException invalid(String property, String problem) {
-        return new StepFailedException(where() + ", property " + property + ": " + problem, null);
+    public InvalidPropertyException invalid(String property, String problem) {
+        return new InvalidPropertyException(where(), property, problem);
     }
 
     /** Wraps any failure with where it happened, unless it already says so. */

@@ -25,9 +25,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -86,7 +86,9 @@ class ConsoleBrowserTest {
                 "--user-data-dir=" + Files.createTempDirectory(dir, "chromium"));
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File("/usr/bin/chromedriver")).build();
         browser = new ChromeDriver(service, options);
+        // The live views re-render every few seconds: an element found may be replaced before it is read.
         wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+        wait.ignoring(StaleElementReferenceException.class);
     }
 
     @AfterEach
@@ -110,9 +112,8 @@ class ConsoleBrowserTest {
             By cell = By.cssSelector("td.cell[data-flow='rds-to-adb'][data-mydate='" + mydate + "']");
             wait.until(ExpectedConditions.attributeContains(cell, "class", "status-STARTED"));
             wait.until(ExpectedConditions.attributeContains(cell, "class", "status-COMPLETED"));
-            WebElement done = browser.findElement(cell);
-            assertThat(done.getText()).as("the rows the run loaded, in short").isEqualTo("1.3k");
-            assertThat(done.getAttribute("title")).contains("extract: 1,311 rows", "load: 1,311 rows").containsPattern("\\d+\\.\\d s");
+            assertThat(shown(cell, WebElement::getText)).as("the rows the run loaded, in short").isEqualTo("1.3k");
+            assertThat(shown(cell, e -> e.getAttribute("title"))).contains("extract: 1,311 rows", "load: 1,311 rows").containsPattern("\\d+\\.\\d s");
         } finally {
             console.pipeline.releaseLoads();
         }
@@ -162,11 +163,11 @@ class ConsoleBrowserTest {
     void aViewerSeesTheGridAndExecutionsButNoActions() {
         logIn(VIEWER);
         wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("td.cell.status-COMPLETED")));
-        assertThat(browser.findElement(By.id("grid-to")).getAttribute("value")).as("the grid opens on the T+1 date")
+        assertThat(shown(By.id("grid-to"), e -> e.getAttribute("value"))).as("the grid opens on the T+1 date")
                 .isEqualTo(TODAY.minusDays(1).toString());
-        browser.findElement(By.id("newer")).click();
-        wait.until(ExpectedConditions.attributeToBe(By.id("grid-to"), "value", TODAY.toString()));
-        assertThat(browser.findElement(By.id("newer")).isEnabled()).as("today's page has no newer page").isFalse();
+        wait.until(d -> { d.findElement(By.id("newer")).click(); return true; });
+        wait.until(d -> TODAY.toString().equals(d.findElement(By.id("grid-to")).getAttribute("value")));
+        assertThat(shown(By.id("newer"), e -> String.valueOf(e.isEnabled()))).as("today's page has no newer page").isEqualTo("false");
         assertThat(browser.findElements(By.cssSelector("#grid th.flow"))).hasSizeGreaterThan(1);
         WebElement filter = browser.findElement(By.id("grid-filter"));
         filter.sendKeys("rd");
@@ -241,6 +242,11 @@ class ConsoleBrowserTest {
         browser.findElement(By.id("password")).sendKeys(PASSWORD);
         browser.findElement(By.id("login-button")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("whoami"), user));
+    }
+
+    /** What an element of a live view shows, read again if the view re-rendered it meanwhile. */
+    private String shown(By element, java.util.function.Function<WebElement, String> read) {
+        return wait.until(d -> read.apply(d.findElement(element)));
     }
 
     /** Types a date into a date field as a user does: yyyy-MM-dd, whatever the browser's locale. */

@@ -2,9 +2,11 @@ package dev.ferry.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ferry.testing.FlowFile;
 import dev.ferry.testing.PerClassDatabases;
 import dev.ferry.testing.Pipeline;
 import dev.ferry.testing.TestFlows;
+import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -55,5 +57,28 @@ class ValidateTest {
         Pipeline.CliResult with = pipeline.cli("validate", TestFlows.path("sql-script"), "-p", "region=east");
         assertThat(with.exitCode()).isZero();
         assertThat(with.out()).contains("is valid");
+    }
+
+    @Test
+    void aValueTheStepCannotTakeIsFoundBeforeTheFlowRunsWithItsLine() {
+        Path flow = FlowFile.named("bad-values")
+                .step("wide", "extract", "database", "source", "query", "SELECT 1", "target", "t/${mydate}/", "delimiter", "||")
+                .step("upsert", "load", "database", "warehouse", "table", "t_target", "source", "t/${mydate}/", "mode", "upsert")
+                .step("forever", "sql", "database", "warehouse", "script", "SELECT 1", "timeout", "-1")
+                .step("unsure", "extract", "database", "source", "query", "SELECT 1", "target", "u/${mydate}/", "header", "yes")
+                .step("where", "load", "database", "warehouse", "table", "t_target", "source", "u/${mydate}/")
+                .writeTo(pipeline.dir());
+
+        Pipeline.CliResult result = pipeline.cli("validate", flow.toString());
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.out())
+                .containsPattern(":9: step wide, property delimiter: .*one character")
+                .contains(":19: step upsert, property mode: mode 'upsert' is not one of replace, append, truncate")
+                .contains(":28: step forever, property timeout: must be 0 or more (got -1)")
+                .contains(":38: step unsure, property header: 'yes' is not true or false")
+                .contains("step where, property replaceWhere: mode replace needs replaceWhere")
+                .contains("5 problem(s)");
+        assertThat(pipeline.cli("run", flow.toString(), "-d", "20240101").exitCode()).as("refused before it runs").isEqualTo(2);
     }
 }

@@ -1,0 +1,39 @@
+package dev.ferry.extract;
+
+import static dev.ferry.step.StepProperty.optional;
+import static dev.ferry.step.StepProperty.required;
+
+import dev.ferry.partition.Compression;
+import dev.ferry.partition.CsvFormat;
+import dev.ferry.step.PropertyValues;
+import dev.ferry.step.StepProperty;
+import java.util.List;
+
+/** What an extract step is given: where it reads, where it writes, and the files' format. */
+public record ExtractSpec(String database, String query, String target, CsvFormat format, long maxFileBytes, long minRows) {
+
+    public static final List<StepProperty> PROPERTIES = StepProperty.withCommon(
+            required("query", "The SELECT whose rows are extracted, with variables, e.g. SELECT * FROM t WHERE c = DATE '${mydate}'"),
+            required("target", "Store prefix of the partition, e.g. rds/t3/${mydate}/"),
+            optional("delimiter", "|", "Field delimiter, one character"),
+            optional("encoding", "UTF8", "PostgreSQL encoding name of the files"),
+            optional("header", "false", "Whether each file starts with a line of column names"),
+            optional("compression", "none", "none or gzip"),
+            optional("maxFileBytes", "1073741824", "Start a new file part-NNNNN once a file holds this many uncompressed bytes; 0 for one file"),
+            optional("minRows", "0", "Fewest rows a date may have: fewer fail the step and nothing is published"));
+
+    public static ExtractSpec read(PropertyValues values) {
+        return new ExtractSpec(values.text("database"), values.text("query").strip().replaceAll("[\\s;]+$", ""),
+                prefix(values.text("target")), format(values), values.whole("maxFileBytes", 0), values.whole("minRows", 0));
+    }
+
+    /** The files' format as an extract writes it and a load reads it. */
+    static CsvFormat format(PropertyValues values) {
+        return new CsvFormat(values.parse("delimiter", CsvFormat::checkDelimiter), values.parse("encoding", CsvFormat::checkEncoding),
+                values.flag("header"), values.parse("compression", Compression::parse));
+    }
+
+    private static String prefix(String prefix) {
+        return prefix.endsWith("/") ? prefix : prefix + "/";
+    }
+}
