@@ -26,8 +26,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import org.postgresql.PGConnection;
@@ -82,7 +84,6 @@ public abstract class FerryBatchlet extends AbstractBatchlet {
     @BatchProperty
     String timeout;
 
-    private volatile boolean timedOut;
 
     @Override
     public final String process() throws Exception {
@@ -155,40 +156,70 @@ public abstract class FerryBatchlet extends AbstractBatchlet {
         Attempts attempts = Attempts.read(values);
         long maxRetries = attempts.retries();
         long delay = attempts.retryDelaySeconds();
-        long limit = attempts.timeoutSeconds();
-        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "ferry-step-timeout");
-            thread.setDaemon(true);
-            return thread;
-        });
-        try {
-            for (int attempt = 1; ; attempt++) {
-                timedOut = false;
-                ScheduledFuture<?> deadline = limit > 0 ? timer.schedule(this::timeOut, limit, TimeUnit.SECONDS) : null;
-                try {
-                    return run(values);
-                } catch (Exception e) {
-                    discardActive();
-                    Exception failure = timedOut ? new StepTimeoutException("timed out after " + limit + " s (timeout)", e) : e;
-                    if (stopping || attempt > maxRetries || !Transience.isTransient(failure)) {
-                        throw failure;
-                    }
-                    long wait = delay << Math.min(attempt - 1, 16);
-                    int next = attempt + 1;
-                    String where = scope.where();
-                    LOG.warning(() -> where + ": attempt " + (next - 1) + " failed (" + failure.getMessage()
-                            + "); attempt " + next + " of " + (maxRetries + 1) + " in " + wait + " s");
-                    if (stopped.await(wait, TimeUnit.SECONDS)) {
-                        throw failure; // stopped during the back-off: no further attempt
-                    }
-                } finally {
-                    if (deadline != null) {
-                        deadline.cancel(false);
-                    }
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return attempts.timeoutSeconds() > 0 ? within(values, attempts.timeoutSeconds()) : run(values);
+            } catch (Exception e) {
+                discardActive();
+                if (stopping || attempt > maxRetries || !Transience.isTransient(e)) {
+                    throw e;
+                }
+                long wait = delay << Math.min(attempt - 1, 16);
+                int next = attempt + 1;
+                String where = scope.where();
+                LOG.warning(() -> where + ": attempt " + (next - 1) + " failed (" + e.getMessage()
+                        + "); attempt " + next + " of " + (maxRetries + 1) + " in " + wait + " s");
+                if (stopped.await(wait, TimeUnit.SECONDS)) {
+                    throw e; // stopped during the back-off: no further attempt
                 }
             }
+        }
+    }
+
+    /**
+     * One attempt that ends after {@code seconds} whatever it is waiting for: a statement, a COPY, or the
+     * store (a stalled S3 read or upload does not notice a cancelled statement, and a socket read cannot be
+     * interrupted). So the attempt runs on a thread of its own; at the deadline its connection is aborted,
+     * which ends its statement or COPY and rolls back its transaction on the server, and the thread is left to
+     * fail when its store call returns: it can publish nothing, since its database side is gone.
+     */
+    private StepReport within(PropertyValues values, long seconds) throws Exception {
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
+            Thread thread = new Thread(r, "ferry-attempt " + values.scope().label());
+            thread.setDaemon(true);
+            thread.setContextClassLoader(loader); // the WAR's, for JNDI and class loading as on the batch thread
+            return thread;
+        });
+        Future<StepReport> attempt = worker.submit(() -> run(values));
+        try {
+            return attempt.get(seconds, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            abortActive();
+            attempt.cancel(true);
+            throw new StepTimeoutException("timed out after " + seconds + " s (timeout)", null);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
         } finally {
-            timer.shutdownNow();
+            worker.shutdown();
+        }
+    }
+
+    /**
+     * Ends the attempt's statement on the server (a cancel request), then closes its connection at once, so
+     * that the server rolls back without waiting for the abandoned thread.
+     */
+    private void abortActive() {
+        cancelActive();
+        Connection connection = active;
+        active = null;
+        if (connection != null) {
+            try {
+                connection.unwrap(Connection.class).abort(Runnable::run); // the driver's own, under any pool
+            } catch (SQLException | RuntimeException e) {
+                LOG.warning(() -> "could not abort the timed-out attempt's connection: " + e.getMessage());
+            }
+            databases.discard(connection);
         }
     }
 
@@ -199,11 +230,6 @@ public abstract class FerryBatchlet extends AbstractBatchlet {
         if (connection != null) {
             databases.discard(connection);
         }
-    }
-
-    private void timeOut() {
-        timedOut = true;
-        cancelActive();
     }
 
     /** Does the step's work; everything it throws is reported with where. */

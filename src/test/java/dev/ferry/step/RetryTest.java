@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.testing.Await;
 import dev.ferry.testing.FlakyFront;
+import dev.ferry.testing.FlowFile;
 import dev.ferry.testing.Pipeline;
 import dev.ferry.testing.Postgres;
 import dev.ferry.testing.S3Server;
@@ -114,5 +115,45 @@ class RetryTest {
         assertThat(execution.getBatchStatus()).isEqualTo(BatchStatus.FAILED);
         // Three retries of a transient error would wait 5 + 10 + 20 s.
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void aStalledReadOfAStagedFileEndsTheAttemptAtItsTimeoutAndTheRetryLoads() {
+        assertThat(pipeline.run(TestFlows.path("retrying"), "20240103").getBatchStatus()).isEqualTo(BatchStatus.COMPLETED);
+        Postgres.execute(pipeline.warehouse, "DELETE FROM t_target WHERE c = DATE '2024-01-03'");
+        Path flow = FlowFile.named("load-within-3s")
+                .step("load", "load", "database", "warehouse", "table", "t_target", "source", "rds/t3/${mydate}/",
+                        "replaceWhere", "c = DATE '${mydate}'", "timeout", "3", "retries", "1", "retryDelay", "0")
+                .writeTo(pipeline.dir());
+        flaky.stallNextReads(1);
+
+        long started = System.nanoTime();
+        JobExecution load = pipeline.run(flow.toString(), "20240103");
+
+        assertThat(load.getBatchStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("3 s and a retry, not the minute of the stall")
+                .isLessThan(Duration.ofSeconds(20));
+        assertThat(pipeline.targetRows("2024-01-03")).isEqualTo(100);
+    }
+
+    @Test
+    void aStalledUploadEndsTheAttemptAtItsTimeoutAndNothingIsPublished() throws Exception {
+        Path flow = FlowFile.named("extract-within-3s")
+                .step("extract", "extract", "database", "source", "query", "SELECT * FROM t_src WHERE c = DATE '${mydate}'",
+                        "target", "stalled/${mydate}/", "timeout", "3")
+                .writeTo(pipeline.dir());
+        flaky.stallNextUploads(1);
+
+        long started = System.nanoTime();
+        JobExecution extract = pipeline.run(flow.toString(), "20240101");
+
+        assertThat(extract.getBatchStatus()).isEqualTo(BatchStatus.FAILED);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("the 3 s timeout, not the minute of the stall")
+                .isLessThan(Duration.ofSeconds(15));
+        String exitStatus = pipeline.inspect(r -> r.operator().getStepExecutions(extract.getExecutionId()).get(0).getExitStatus());
+        assertThat(exitStatus).contains("timed out after 3 s");
+        try (var store = pipeline.store()) {
+            assertThat(store.list("stalled/")).extracting(o -> o.key()).as("no manifest").noneMatch(k -> k.endsWith("_manifest.json"));
+        }
     }
 }

@@ -10,13 +10,18 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An HTTP front for a real S3 server that answers its first {@code failures} requests with
  * {@code 503 SlowDown}, as a struggling store does, and passes every later request through; on request it
- * also cuts the connection in the middle of the next reads of data files, as a reset network does.
+ * also cuts the connection in the middle of the next reads of data files, as a reset network does, or
+ * stalls the next reads or uploads of data files for a minute, as a hung store or network does.
  */
 public final class FlakyFront implements AutoCloseable {
 
@@ -26,19 +31,29 @@ public final class FlakyFront implements AutoCloseable {
     private final HttpClient client = HttpClient.newHttpClient();
     private final AtomicInteger requests = new AtomicInteger();
     private final AtomicInteger cutsLeft = new AtomicInteger();
+    private final AtomicInteger readStallsLeft = new AtomicInteger();
+    private final AtomicInteger uploadStallsLeft = new AtomicInteger();
+    private final CountDownLatch closed = new CountDownLatch(1);
+    private static final Duration STALL = Duration.ofSeconds(60);
 
     public FlakyFront(String target, int failures) throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", exchange -> {
             try (exchange) {
-                boolean readOfData = exchange.getRequestMethod().equals("GET") && exchange.getRequestURI().getPath().contains("/part-");
+                boolean data = exchange.getRequestURI().getPath().contains("/part-");
+                boolean readOfData = data && exchange.getRequestMethod().equals("GET");
+                boolean uploadOfData = data && exchange.getRequestMethod().equals("PUT");
                 if (requests.incrementAndGet() <= failures) {
                     respond(exchange, 503, "<Error><Code>SlowDown</Code><Message>try again</Message></Error>".getBytes(StandardCharsets.UTF_8));
+                } else if (uploadOfData && take(uploadStallsLeft)) {
+                    exchange.getRequestBody().readAllBytes();
+                    stall(); // the body arrived; the answer does not
                 } else {
-                    forward(exchange, target, readOfData && cutsLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0);
+                    forward(exchange, target, readOfData && take(cutsLeft), readOfData && take(readStallsLeft));
                 }
             }
         });
+        server.setExecutor(Executors.newCachedThreadPool()); // a stalled exchange must not hold up the others
         server.start();
     }
 
@@ -55,7 +70,29 @@ public final class FlakyFront implements AutoCloseable {
         cutsLeft.set(reads);
     }
 
-    private void forward(HttpExchange exchange, String target, boolean cut) throws IOException {
+    /** The next {@code reads} reads of a data file send half the body, then nothing for a minute. */
+    public void stallNextReads(int reads) {
+        readStallsLeft.set(reads);
+    }
+
+    /** The next {@code uploads} uploads of a data file (or a part of one) get no answer for a minute. */
+    public void stallNextUploads(int uploads) {
+        uploadStallsLeft.set(uploads);
+    }
+
+    private static boolean take(AtomicInteger left) {
+        return left.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
+    }
+
+    private void stall() {
+        try {
+            closed.await(STALL.toSeconds(), TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void forward(HttpExchange exchange, String target, boolean cut, boolean stall) throws IOException {
         byte[] body = exchange.getRequestBody().readAllBytes();
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(target + exchange.getRequestURI()))
                 .method(exchange.getRequestMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody()
@@ -72,11 +109,14 @@ public final class FlakyFront implements AutoCloseable {
                     exchange.getResponseHeaders().put(name, values);
                 }
             });
-            if (cut && response.statusCode() == 200 && response.body().length > 1) {
+            if ((cut || stall) && response.statusCode() == 200 && response.body().length > 1) {
                 exchange.sendResponseHeaders(200, response.body().length);
                 OutputStream out = exchange.getResponseBody();
                 out.write(response.body(), 0, response.body().length / 2);
                 out.flush();
+                if (stall) {
+                    stall();
+                }
                 return; // the exchange closes with half the promised bytes sent: the client sees the connection end early
             }
             respond(exchange, response.statusCode(), response.body());
@@ -98,6 +138,7 @@ public final class FlakyFront implements AutoCloseable {
 
     @Override
     public void close() {
+        closed.countDown();
         server.stop(0);
     }
 }

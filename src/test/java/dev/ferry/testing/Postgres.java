@@ -50,6 +50,16 @@ public final class Postgres implements AutoCloseable {
         }
     }
 
+    /** The first column of the first row of {@code query}, as text. */
+    public static String text(String url, String query) {
+        try (Connection c = connect(url); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
+            rs.next();
+            return rs.getString(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
     public static boolean tableExists(String url, String table) {
         return count(url, "SELECT count(*) FROM pg_tables WHERE tablename = '" + table + "'") > 0;
     }
