@@ -219,6 +219,14 @@ class WildFlyIT {
                 .as("the key that decrypts the secrets").isEqualTo("rw-------");
     }
 
+    @Test
+    void theDeploymentStartsWithoutWarningsOfItsOwn() throws IOException {
+        List<String> warnings = Files.readAllLines(JBOSS_HOME.resolve("standalone/log/server.log")).stream()
+                .filter(line -> line.contains(" WARN ") && line.contains("ferry")).filter(line -> line.contains("WFLYSRV0059")
+                        || line.contains("not resolvable") || line.contains("Class-Path")).toList();
+        assertThat(warnings).as("deployment warnings about the WAR's own jars and classes").isEmpty();
+    }
+
     // --- jboss-cli, as a user runs it
 
     private static long startJob(String flow, String mydate) throws Exception {
