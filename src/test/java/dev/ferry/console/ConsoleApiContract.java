@@ -6,6 +6,7 @@ import static dev.ferry.testing.RunningConsole.VIEWER;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.testing.ConsoleClient.Reply;
+import dev.ferry.testing.Await;
 import dev.ferry.testing.ConsoleClient;
 import dev.ferry.testing.Postgres;
 import jakarta.json.JsonArray;
@@ -72,14 +73,8 @@ public abstract class ConsoleApiContract {
     }
 
     static JsonObject awaitEnd(ConsoleClient client, long id) throws InterruptedException {
-        for (int i = 0; i < 600; i++) {
-            JsonObject execution = client.get("api/executions/" + id).json();
-            if (List.of("COMPLETED", "FAILED", "STOPPED", "ABANDONED").contains(execution.getString("status"))) {
-                return execution;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("execution " + id + " did not end within 60 s");
+        return Await.until("execution " + id + " ends", Duration.ofSeconds(60), () -> client.get("api/executions/" + id).json(),
+                execution -> List.of("COMPLETED", "FAILED", "STOPPED", "ABANDONED").contains(execution.getString("status")));
     }
 
     static long start(String flow, String mydate, boolean force) {
@@ -176,10 +171,7 @@ public abstract class ConsoleApiContract {
     @Test
     void anOperatorStopsARunningExecution() throws Exception {
         long id = start("sleepy", "20190105", false);
-        for (int i = 0; i < 100 && Postgres.count(warehouse, SLEEPING) == 0; i++) {
-            Thread.sleep(100);
-        }
-        assertThat(Postgres.count(warehouse, SLEEPING)).as("sleepy's statement runs").isEqualTo(1);
+        Await.until("sleepy's statement runs", Duration.ofSeconds(10), () -> Postgres.count(warehouse, SLEEPING) == 1);
         assertThat(operator.get("api/executions/" + id).json().getString("status")).isEqualTo("STARTED");
         assertThat(operator.get("api/executions/" + id).json().getJsonArray("actions").toString()).contains("stop");
         assertThat(viewer.post("api/executions/" + id + "/stop", "").status()).isEqualTo(403);
@@ -196,13 +188,8 @@ public abstract class ConsoleApiContract {
         Reply accepted = operator.post("api/flows/rds-to-adb/backfill", "{\"from\": \"20190201\", \"to\": \"20190203\", \"parallel\": 2}");
         assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
         assertThat(accepted.json().getInt("dates")).isEqualTo(3);
-        for (int i = 0; i < 600; i++) {
-            var page = operator.get("api/executions?flow=rds-to-adb&from=20190201&to=20190203&status=COMPLETED").json();
-            if (page.getInt("total") == 3) {
-                break;
-            }
-            Thread.sleep(100);
-        }
+        Await.until("three completed dates", Duration.ofSeconds(60), () -> operator.get(
+                "api/executions?flow=rds-to-adb&from=20190201&to=20190203&status=COMPLETED").json().getInt("total") == 3);
         assertThat(targetRows("2019-02-01") + targetRows("2019-02-02")
                 + targetRows("2019-02-03")).isEqualTo(3 * ROWS_PER_DAY);
     }

@@ -5,6 +5,7 @@ import static dev.ferry.testing.RunningConsole.PASSWORD;
 import static dev.ferry.testing.RunningConsole.VIEWER;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ferry.testing.Await;
 import dev.ferry.testing.ConsoleClient;
 import dev.ferry.testing.Postgres;
 import dev.ferry.testing.RunningConsole;
@@ -67,10 +68,8 @@ class ConsoleBrowserTest {
         String to = TODAY.minusDays(6).format(YMD);
         assertThat(operatorApi.post("api/flows/rds-to-adb/backfill", "{\"from\": \"" + from + "\", \"to\": \"" + to + "\", \"parallel\": 2}").status())
                 .isEqualTo(202);
-        for (int i = 0; i < 1200 && operatorApi.get("api/executions?status=COMPLETED&limit=1").json().getInt("total") < 16; i++) {
-            Thread.sleep(100);
-        }
-        assertThat(operatorApi.get("api/executions?status=COMPLETED&limit=1").json().getInt("total")).as("backfilled dates").isEqualTo(16);
+        Await.until("16 backfilled dates", Duration.ofSeconds(120),
+                () -> operatorApi.get("api/executions?status=COMPLETED&limit=1").json().getInt("total") == 16);
     }
 
     @AfterAll

@@ -6,6 +6,7 @@ import dev.ferry.partition.Manifest;
 import dev.ferry.partition.Partition;
 import dev.ferry.store.ObjectStore;
 import dev.ferry.store.StoreSettings;
+import dev.ferry.testing.Await;
 import dev.ferry.testing.Postgres;
 import dev.ferry.testing.S3Server;
 import dev.ferry.variables.BusinessDate;
@@ -196,10 +197,7 @@ class WildFlyIT {
         // Each claim is committed as it is taken and attached right after its start, while the catch-up goes on.
         String claimed = "SELECT c.mydate FROM ferry_claim c JOIN job_execution e ON e.jobexecutionid = c.execution_id"
                 + " WHERE c.flow = 'timer-catchup' ORDER BY e.starttime";
-        for (int i = 0; i < 50 && query(claimed).size() < 3; i++) {
-            Thread.sleep(100);
-        }
-        assertThat(query(claimed)).isEqualTo(missed);
+        assertThat(Await.until("three claims", Duration.ofSeconds(5), () -> query(claimed), c -> c.size() >= 3)).isEqualTo(missed);
         assertThat(query("SELECT 1 FROM ferry_claim a JOIN job_execution ea ON ea.jobexecutionid = a.execution_id"
                 + " JOIN ferry_claim b ON b.flow = a.flow AND b.mydate > a.mydate JOIN job_execution eb ON eb.jobexecutionid = b.execution_id"
                 + " WHERE a.flow = 'timer-catchup' AND eb.starttime < ea.endtime")).as("one after the other").isEmpty();
@@ -252,28 +250,15 @@ class WildFlyIT {
     // --- what the job repository holds
 
     private static String awaitEnd(long executionId) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            String status = query("SELECT batchstatus FROM job_execution WHERE jobexecutionid = " + executionId).stream()
-                    .findFirst().orElse("");
-            if (List.of("COMPLETED", "FAILED", "STOPPED", "ABANDONED").contains(status)) {
-                return status;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("execution " + executionId + " did not end within 60 s");
+        return Await.until("execution " + executionId + " ends", Duration.ofSeconds(60),
+                () -> query("SELECT batchstatus FROM job_execution WHERE jobexecutionid = " + executionId).stream().findFirst().orElse(""),
+                status -> List.of("COMPLETED", "FAILED", "STOPPED", "ABANDONED").contains(status));
     }
 
     private static List<Long> awaitExecutions(String flow, int atLeast, Duration within) throws Exception {
-        long deadline = System.nanoTime() + within.toNanos();
-        while (true) {
-            List<Long> ids = query("SELECT e.jobexecutionid FROM job_execution e JOIN job_instance i ON i.jobinstanceid = e.jobinstanceid"
-                    + " WHERE i.jobname = '" + flow + "' ORDER BY 1").stream().map(Long::parseLong).toList();
-            if (ids.size() >= atLeast || System.nanoTime() > deadline) {
-                return ids;
-            }
-            Thread.sleep(250);
-        }
+        return Await.until(atLeast + " execution(s) of " + flow, within,
+                () -> query("SELECT e.jobexecutionid FROM job_execution e JOIN job_instance i ON i.jobinstanceid = e.jobinstanceid"
+                        + " WHERE i.jobname = '" + flow + "' ORDER BY 1").stream().map(Long::parseLong).toList(), ids -> ids.size() >= atLeast);
     }
 
     private static List<String> exitStatuses(long executionId) throws SQLException {
@@ -300,23 +285,13 @@ class WildFlyIT {
     }
 
     private static void awaitStatement(String text) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (Postgres.count(WAREHOUSE, "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%" + text + "%' AND pid <> pg_backend_pid()") == 0) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("no statement with " + text + " started");
-            }
-            Thread.sleep(200);
-        }
+        Await.until("a statement with " + text + " runs", Duration.ofSeconds(30), () -> Postgres.count(WAREHOUSE,
+                "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%" + text + "%' AND pid <> pg_backend_pid()") > 0);
     }
 
     private static void awaitLog(String text, Duration within) throws Exception {
-        long deadline = System.nanoTime() + within.toNanos();
-        while (!Files.readString(JBOSS_HOME.resolve("standalone/log/server.log")).contains(text)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("server.log does not say: " + text);
-            }
-            Thread.sleep(500);
-        }
+        Await.until("server.log says: " + text, within,
+                () -> Files.readString(JBOSS_HOME.resolve("standalone/log/server.log")).contains(text));
     }
 
     private static ObjectStore store() {

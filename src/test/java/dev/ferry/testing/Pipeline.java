@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.function.Consumer;
 
 /**
  * A source database, a warehouse database and a job repository of their own, a store (a folder, or a
@@ -168,13 +167,7 @@ public final class Pipeline implements AutoCloseable {
 
     /** Waits until a load of t_target is in its COPY. */
     public void awaitLoadInCopy() throws InterruptedException {
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
-        while (loadsInCopy() == 0) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("no load of t_target reached its COPY within 60 s");
-            }
-            Thread.sleep(100);
-        }
+        Await.until("a load of t_target in its COPY", java.time.Duration.ofSeconds(60), () -> loadsInCopy() > 0);
     }
 
     public long targetRows(String date) {
