@@ -99,10 +99,14 @@ public final class Console {
         names.addAll(schedules.keySet());
         names.addAll(last.keySet());
         List<FlowView> views = new ArrayList<>();
+        BusinessDate latest = latestBusinessDate();
         for (String name : names) {
             Schedule schedule = schedules.get(name);
+            // Flows that only ran once (a job XML path, a flow since removed) are history, not broken.
+            Optional<String> problem = schedule != null ? parts.control().problem(schedule)
+                    : flows.names().contains(name) ? parts.control().problem(name, latest) : Optional.empty();
             views.add(new FlowView(name, flows.version(name).orElse(null),
-                    schedule == null ? null : scheduleView(schedule), last.get(name)));
+                    schedule == null ? null : scheduleView(schedule), last.get(name), problem.orElse(null)));
         }
         return views;
     }

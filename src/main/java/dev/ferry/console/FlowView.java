@@ -4,8 +4,12 @@ import dev.ferry.history.ExecutionSummary;
 
 import java.util.List;
 
-/** A flow: its current version, its schedule with the next runs, and its newest execution (null if none). */
-public record FlowView(String name, String version, ScheduleView schedule, ExecutionSummary last) {
+/**
+ * A flow: its current version, its schedule with the next runs, its newest execution (null if none), and
+ * {@code problem}: why it cannot be started now (not found, or what {@code validate} reports), null when it can.
+ * A scheduled flow with a problem is not served; the other flows keep their schedules.
+ */
+public record FlowView(String name, String version, ScheduleView schedule, ExecutionSummary last, String problem) {
 
     /** When the flow runs: cron, zone, misfire policy, and the next fire times with the business date each loads. */
     public record ScheduleView(String cron, String zone, String misfire, List<NextRun> next) {

@@ -111,6 +111,25 @@ public final class RunControl {
         return definition(flow, parameters).name();
     }
 
+    /** Why {@code flow} cannot be started for {@code mydate} (not found, or a problem {@code validate} reports), or empty. */
+    public Optional<String> problem(String flow, BusinessDate mydate) {
+        try {
+            check(flow, Map.of(Variables.MYDATE, mydate.toString()));
+            return Optional.empty();
+        } catch (RuntimeException e) {
+            return Optional.of(e.getMessage());
+        }
+    }
+
+    /**
+     * Why a scheduled flow cannot run at its next fire time, or empty: such a flow is left out by {@code serve}
+     * and the WAR's timers (the others keep their schedules) and shown as broken by the console.
+     */
+    public Optional<String> problem(Schedule schedule) {
+        ZonedDateTime next = schedule.nextFireAfter(ZonedDateTime.now(clock.withZone(schedule.zone())));
+        return problem(schedule.flow(), schedule.businessDateFor(next));
+    }
+
     /** Refuses a date later than the flow's T+1 date in its zone, unless allowed. */
     public void checkDate(String flowName, BusinessDate mydate, boolean allowFuture) {
         ZoneId zone = Schedule.zoneOf(config, flowName);

@@ -10,7 +10,6 @@ import dev.ferry.schedule.Schedule;
 import dev.ferry.schedule.Scheduler;
 import dev.ferry.schedule.Watermarks;
 import dev.ferry.variables.BusinessDate;
-import dev.ferry.variables.Variables;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
 import jakarta.batch.runtime.BatchRuntime;
@@ -175,13 +174,9 @@ public class FlowTimers {
     private Map<String, Schedule> servable(Map<String, Schedule> configured) {
         Map<String, Schedule> servable = new TreeMap<>();
         for (Schedule schedule : configured.values()) {
-            try {
-                BusinessDate next = schedule.businessDateFor(schedule.nextFireAfter(ZonedDateTime.now(schedule.zone())));
-                control.check(schedule.flow(), Map.of(Variables.MYDATE, next.toString()));
-                servable.put(schedule.flow(), schedule);
-            } catch (RuntimeException e) {
-                LOG.severe(() -> "flow " + schedule.flow() + " is NOT scheduled: " + e.getMessage());
-            }
+            control.problem(schedule).ifPresentOrElse(
+                    problem -> LOG.severe(() -> "flow " + schedule.flow() + " is NOT scheduled: " + problem),
+                    () -> servable.put(schedule.flow(), schedule));
         }
         return servable;
     }

@@ -4,7 +4,6 @@ import dev.ferry.run.RunControl;
 import dev.ferry.schedule.Schedule;
 import dev.ferry.schedule.Scheduler;
 import dev.ferry.variables.BusinessDate;
-import dev.ferry.variables.Variables;
 import jakarta.batch.runtime.BatchStatus;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -71,13 +70,9 @@ final class ServeCommand implements Callable<Integer> {
     private static Map<String, Schedule> servable(StandaloneRuntime runtime, Map<String, Schedule> configured) {
         Map<String, Schedule> servable = new TreeMap<>();
         for (Schedule schedule : configured.values()) {
-            try {
-                BusinessDate next = schedule.businessDateFor(schedule.nextFireAfter(ZonedDateTime.now(schedule.zone())));
-                runtime.control().check(schedule.flow(), Map.of(Variables.MYDATE, next.toString()));
-                servable.put(schedule.flow(), schedule);
-            } catch (RuntimeException e) {
-                System.out.printf("NOT serving %s: %s%n", schedule.flow(), e.getMessage());
-            }
+            runtime.control().problem(schedule).ifPresentOrElse(
+                    problem -> System.out.printf("NOT serving %s: %s%n", schedule.flow(), problem),
+                    () -> servable.put(schedule.flow(), schedule));
         }
         return servable;
     }

@@ -1,8 +1,10 @@
 package dev.ferry.standalone;
 
+import static java.nio.file.Files.createDirectories;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.testing.ConsoleClient;
+import dev.ferry.testing.FlowFile;
 import dev.ferry.testing.PerClassDatabases;
 import dev.ferry.testing.Pipeline;
 import jakarta.json.JsonObject;
@@ -11,6 +13,7 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,9 +27,14 @@ class ConsoleServeTest {
     static Pipeline pipeline;
 
     @BeforeAll
-    static void setUp(Pipeline created) {
+    static void setUp(Pipeline created) throws java.io.IOException {
         pipeline = created;
         pipeline.config.set("ferry.timezone", "UTC").set("ferry.flow.timer-probe.schedule", "0 3 * * *");
+        // A flow of the user's own with a value its load cannot take, scheduled beside the others.
+        Path flows = pipeline.dir().resolve("flows");
+        FlowFile.named("upserting").step("load", "load", "database", "warehouse", "table", "t_target", "source", "x/${mydate}/",
+                "mode", "upsert").writeTo(createDirectories(flows));
+        pipeline.config.set("ferry.flows.dir", flows.toString()).set("ferry.flow.upserting.schedule", "0 4 * * *");
     }
 
     @Test
@@ -45,9 +53,13 @@ class ConsoleServeTest {
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(serve.getInputStream(), StandardCharsets.UTF_8));
             String line;
+            List<String> printed = new java.util.ArrayList<>();
             while ((line = out.readLine()) != null && !line.startsWith("console at ")) {
-                System.out.println(line);
+                printed.add(line);
             }
+            assertThat(printed).as("a broken flow is reported and left out; the others are served")
+                    .anyMatch(l -> l.startsWith("NOT serving upserting: ") && l.contains("mode 'upsert' is not one of"))
+                    .noneMatch(l -> l.startsWith("NOT serving timer-probe"));
             assertThat(line).as("ferry serve prints where its console is").isNotNull();
             ConsoleClient client = new ConsoleClient(URI.create(line.substring("console at ".length())));
             assertThat(client.login("ops", "wrong").status()).isEqualTo(401);
@@ -58,6 +70,10 @@ class ConsoleServeTest {
             assertThat(schedule.getString("cron")).isEqualTo("0 3 * * *");
             assertThat(schedule.getJsonArray("next")).hasSize(3);
             assertThat(schedule.getJsonArray("next").getJsonObject(0).getString("at")).endsWith("T03:00Z");
+            assertThat(probe.containsKey("problem")).as("a flow that can run has no problem").isFalse();
+            JsonObject broken = client.get("api/flows").structure().asJsonArray().getValuesAs(JsonObject.class).stream()
+                    .filter(f -> f.getString("name").equals("upserting")).findFirst().orElseThrow();
+            assertThat(broken.getString("problem")).contains("step load, property mode: mode 'upsert' is not one of");
         } finally {
             serve.destroy();
             serve.waitFor(30, TimeUnit.SECONDS);

@@ -283,8 +283,9 @@ async function executionsView() {
 // --- flows and schedules --------------------------------------------------------------------------------
 async function flowsView() {
   const flows = await api('GET', 'flows');
-  const rows = flows.map((f) => el('tr', { dataset: { flow: f.name } },
-    el('td', {}, f.name), el('td', {}, f.version || '–'),
+  const rows = flows.map((f) => el('tr', { dataset: { flow: f.name, broken: f.problem ? 'true' : null } },
+    el('td', {}, f.name, f.problem ? el('div', { class: 'error problem' }, 'BROKEN' + (f.schedule ? ', not served' : '') + ': ' + f.problem) : null),
+    el('td', {}, f.version || '–'),
     el('td', {}, f.schedule ? f.schedule.cron + ' (' + f.schedule.zone + ', misfire ' + f.schedule.misfire + ')' : 'not scheduled'),
     el('td', {}, f.schedule ? f.schedule.next.map((n) => el('div', {}, time(n.at) + ' → ' + iso(n.mydate))) : '–'),
     el('td', {}, f.last ? el('a', { href: '#/executions/' + f.last.id }, badge(f.last.status), ' ', f.last.mydate ? iso(f.last.mydate) : '') : '–')));
