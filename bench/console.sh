@@ -3,7 +3,7 @@
 #
 #   bench/console.sh [FLOWS] [DAYS]       default: 40 flows x 365 business dates
 #
-# Needs the local PostgreSQL (127.0.0.1:5432, user postgres) and target/ferry.jar (built if absent). It
+# Needs the local PostgreSQL (127.0.0.1:5432, user postgres) and target/ferry (built if absent). It
 # makes a job repository bench_console_repo, lets Ferry create JBeret's tables in it, fills them with one
 # completed execution (two steps) per flow and date, every 10th failed, starts `ferry serve` with a console
 # user, and times with curl (20 requests each, median and worst): the grid page of 14 and of 62 dates, the
@@ -16,7 +16,7 @@ DAYS=${2:-365}
 WORK=/tmp/ferry-bench-console
 PORT=18189
 PG="psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -U postgres"
-[ -f target/ferry.jar ] || mvn -q -B package -DskipTests
+[ -x target/ferry ] || mvn -q -B package -DskipTests
 
 cleanup() {
   [ -n "${SERVE_PID:-}" ] && kill "$SERVE_PID" 2>/dev/null && wait "$SERVE_PID" 2>/dev/null || true
@@ -27,7 +27,7 @@ trap cleanup EXIT
 rm -rf "$WORK" && mkdir -p "$WORK"
 $PG -d postgres -c "DROP DATABASE IF EXISTS bench_console_repo WITH (FORCE)" -c "CREATE DATABASE bench_console_repo"
 
-HASH=$(echo "bench-password" | java -jar target/ferry.jar hash-password)
+HASH=$(echo "bench-password" | target/ferry hash-password)
 cat > "$WORK/ferry.properties" <<PROPS
 ferry.repository.url=jdbc:postgresql://127.0.0.1:5432/bench_console_repo
 ferry.repository.user=postgres
@@ -38,7 +38,7 @@ ferry.console.user.bench.password-hash=$HASH
 ferry.console.user.bench.role=viewer
 PROPS
 # Any command creates JBeret's tables; then a year of history goes straight into them.
-java -jar target/ferry.jar executions --config "$WORK/ferry.properties" >/dev/null
+target/ferry executions --config "$WORK/ferry.properties" >/dev/null
 START=$(date -u -d "$DAYS days ago" +%F)
 $PG -d bench_console_repo <<SQL
 INSERT INTO job_instance (jobinstanceid, version, jobname, applicationname)

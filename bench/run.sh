@@ -3,7 +3,7 @@
 #
 #   bench/run.sh [ROWS ...]       default: 2000000; e.g. bench/run.sh 2000000 10000000 to see RSS stay flat
 #
-# Needs the local PostgreSQL (127.0.0.1:5432, user postgres) and a built target/ferry.jar (built if absent).
+# Needs the local PostgreSQL (127.0.0.1:5432, user postgres) and a built target/ferry (built if absent).
 # For each size it makes a wide `orders` table (15 columns, one business date), then times:
 #   psql pipe   psql -c "COPY (...) TO STDOUT" | psql -c "COPY orders FROM STDIN"
 #   ferry file  ferry run bench/wide.xml with the store in a local folder
@@ -20,7 +20,7 @@ SIZES=("${@:-2000000}")
 S3_PORT=18089
 
 command -v /usr/bin/time >/dev/null || apt-get install -y time >/dev/null
-[ -f target/ferry.jar ] || mvn -q -B package -DskipTests
+[ -x target/ferry ] || mvn -q -B package -DskipTests
 S3PROXY_JAR=target/bench/s3proxy-3.0.0-jar-with-dependencies.jar
 [ -f "$S3PROXY_JAR" ] || mvn -q -B dependency:copy -Dartifact=org.gaul:s3proxy:3.0.0:jar:jar-with-dependencies \
   -DoutputDirectory=target/bench
@@ -103,7 +103,7 @@ for ROWS in "${SIZES[@]}"; do
   for store in file s3; do
     $PG -d bench_dst -c "TRUNCATE orders"
     # --force: every measurement reruns the same business date on purpose
-    timed "ferry-$store" java -jar target/ferry.jar run bench/wide.xml -d $DATE --force --config "$WORK/$store.properties"
+    timed "ferry-$store" target/ferry run bench/wide.xml -d $DATE --force --config "$WORK/$store.properties"
     LOADED=$($PG -d bench_dst -At -c "SELECT count(*) FROM orders")
     [ "$LOADED" = "$ROWS" ] || { echo "ferry $store loaded $LOADED of $ROWS rows"; cat "$WORK/ferry-$store.log"; exit 1; }
     report "ferry $store"

@@ -1,0 +1,27 @@
+#!/bin/sh
+# Makes TARGET/ferry.jsa, the class-data archive that TARGET/ferry starts Ferry with, and installs that
+# launcher. The training run is `ferry demo` on an embedded PostgreSQL of its own (in TARGET/cds-training,
+# on a free port, stopped afterwards), so the archive holds the classes a run, `executions` and `validate`
+# load. Without the archive Ferry works the same, only slower to start: a failed training is reported and
+# does not fail the build.
+set -u
+target=$(readlink -f "$1")
+source=$(dirname "$(readlink -f "$0")")
+work="$target/cds-training"
+rm -rf "$work" "$target/ferry.jsa"
+mkdir -p "$work/flows"
+cp "$source/ferry" "$target/ferry" && chmod +x "$target/ferry"
+port=$(( 20000 + $(od -An -N2 -tu2 /dev/urandom) % 30000 ))
+settings="-Dferry.embedded.port=$port -Dferry.embedded.dir=$work/data -Dferry.flows.dir=$work/flows"
+cd "$work" || exit 0
+# shellcheck disable=SC2086
+if java -XX:ArchiveClassesAtExit="$target/ferry.jsa" $settings -jar "$target/ferry.jar" demo --days 1 --rows-per-day 100 \
+        > training.log 2>&1; then
+    echo "class-data archive for target/ferry: $(du -h "$target/ferry.jsa" | cut -f1)"
+else
+    rm -f "$target/ferry.jsa"
+    echo "no class-data archive (target/ferry starts without it, more slowly): the training run failed, see $work/training.log"
+fi
+# shellcheck disable=SC2086
+java $settings -jar "$target/ferry.jar" embedded stop > /dev/null 2>&1
+exit 0
