@@ -61,6 +61,10 @@ public class ExtractBatchlet extends FerryBatchlet {
     @BatchProperty
     String minRows;
 
+    @Inject
+    @BatchProperty
+    String parallel;
+
     @Override
     protected List<StepProperty> properties() {
         return ExtractSpec.PROPERTIES;
@@ -73,10 +77,10 @@ public class ExtractBatchlet extends FerryBatchlet {
         Partition partition = values.parse("target", prefix -> new Partition(store, prefix));
         String mydate = scope.variables().mydate().map(Object::toString).orElse(null);
         Extractor.Request request = new Extractor.Request(scope.flow(), scope.step(), mydate, spec.database(), spec.query(), partition,
-                spec.format(), spec.maxFileBytes(), spec.minRows());
+                spec.format(), spec.maxFileBytes(), spec.minRows(), spec.parallel());
         Progress progress = scope.progress();
         try (Connection connection = connect(scope, spec.database())) {
-            Manifest manifest = new Extractor(ledger).extract(connection, request, progress);
+            Manifest manifest = new Extractor(ledger).extract(connection, () -> connect(scope, spec.database()), request, progress);
             return new StepReport(manifest.rows(), manifest.bytes(), manifest.files().size(), progress.elapsed().toMillis());
         }
     }

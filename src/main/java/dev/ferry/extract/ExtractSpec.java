@@ -10,7 +10,8 @@ import dev.ferry.step.StepProperty;
 import java.util.List;
 
 /** What an extract step is given: where it reads, where it writes, and the files' format. */
-public record ExtractSpec(String database, String query, String target, CsvFormat format, long maxFileBytes, long minRows) {
+public record ExtractSpec(String database, String query, String target, CsvFormat format, long maxFileBytes, long minRows,
+                          int parallel) {
 
     public static final List<StepProperty> PROPERTIES = StepProperty.withCommon(
             required("query", "The SELECT whose rows are extracted, with variables, e.g. SELECT * FROM t WHERE c = DATE '${mydate}'"),
@@ -20,11 +21,32 @@ public record ExtractSpec(String database, String query, String target, CsvForma
             optional("header", "false", "Whether each file starts with a line of column names"),
             optional("compression", "none", "none or gzip"),
             optional("maxFileBytes", "1073741824", "Start a new file part-NNNNN once a file holds this many uncompressed bytes; 0 for one file"),
-            optional("minRows", "0", "Fewest rows a date may have: fewer fail the step and nothing is published"));
+            optional("minRows", "0", "Fewest rows a date may have: fewer fail the step and nothing is published"),
+            optional("parallel", "auto", "Streams that read the query at once, in one snapshot, each a range of the table's pages:"
+                    + " a number from 1 to 16, or auto (one per 256 MB of the table, at most 4); a query that is not a scan of one"
+                    + " table runs as one stream"));
 
     public static ExtractSpec read(PropertyValues values) {
         return new ExtractSpec(values.text("database"), values.text("query").strip().replaceAll("[\\s;]+$", ""),
-                prefix(values.text("target")), format(values), values.whole("maxFileBytes", 0), values.whole("minRows", 0));
+                prefix(values.text("target")), format(values), values.whole("maxFileBytes", 0), values.whole("minRows", 0),
+                values.parse("parallel", ExtractSpec::streams));
+    }
+
+    /** {@code auto} is 0: the extract chooses by the table's size. */
+    private static int streams(String value) {
+        if (value.strip().equals("auto")) {
+            return 0;
+        }
+        int streams;
+        try {
+            streams = Integer.parseInt(value.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + value + "' is not auto or a number of streams from 1 to 16");
+        }
+        if (streams < 1 || streams > 16) {
+            throw new IllegalArgumentException(streams + " is not auto or a number of streams from 1 to 16");
+        }
+        return streams;
     }
 
     /** The files' format as an extract writes it and a load reads it. */

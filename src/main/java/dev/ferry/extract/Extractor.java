@@ -12,9 +12,17 @@ import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Logger;
 import java.util.stream.Collectors;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyOut;
@@ -36,10 +44,23 @@ public final class Extractor {
      *
      * @param maxFileBytes start a new file after this many uncompressed bytes; 0 for one file
      * @param minRows      fewer rows than this are refused and nothing is published
+     * @param parallel     streams to read the query with; 0 to choose by the table's size ({@link #AUTO_BYTES_PER_STREAM})
      */
     public record Request(String flow, String step, String mydate, String database, String query,
-                          Partition partition, CsvFormat format, long maxFileBytes, long minRows) {
+                          Partition partition, CsvFormat format, long maxFileBytes, long minRows, int parallel) {
     }
+
+    /** More connections to the source, for the streams after the first. */
+    @FunctionalInterface
+    public interface Connections {
+        Connection open() throws SQLException;
+    }
+
+    /** With parallel 0, a stream per this many bytes of the table, at most {@link #AUTO_MAX_STREAMS}. */
+    static final long AUTO_BYTES_PER_STREAM = 256L * 1024 * 1024;
+    static final int AUTO_MAX_STREAMS = 4;
+
+    private static final Logger LOG = Logger.getLogger(Extractor.class.getName());
 
     private final ManifestLedger ledger;
 
@@ -48,34 +69,43 @@ public final class Extractor {
         this.ledger = ledger;
     }
 
+    /** Extracts with one stream, on {@code connection}. */
     public Manifest extract(Connection connection, Request request, Progress progress) throws SQLException, IOException {
+        return extract(connection, () -> {
+            throw new SQLException("one stream only");
+        }, request, progress);
+    }
+
+    /**
+     * Extracts on {@code connection}, and, when the request asks for several streams and the query can be
+     * split (see {@link ScanSplit}), on more connections from {@code more}, all reading one snapshot.
+     */
+    public Manifest extract(Connection connection, Connections more, Request request, Progress progress) throws SQLException, IOException {
         Instant started = Instant.now();
         Partition partition = request.partition();
         String query = TRAILING_SEMICOLONS.matcher(request.query().strip()).replaceAll("");
         String copy = "COPY (" + query + ") TO STDOUT WITH " + request.format().copyOptions();
 
         partition.deleteManifest();
-        List<ManifestFile> files;
-        long copiedRows;
-        try (PartitionWriter writer = new PartitionWriter(partition, request.format(), request.maxFileBytes(), progress)) {
-            CopyOut out = connection.unwrap(PGConnection.class).getCopyAPI().copyOut(copy);
-            // This thread only reads the socket; scanning, digesting and storing run on the write-behind thread.
-            WriteBehind behind = new WriteBehind(writer, WRITE_BEHIND_BUFFER, WRITE_BEHIND_DEPTH, "ferry-extract-writer");
-            try {
-                byte[] chunk;
-                while ((chunk = out.readFromCopy()) != null) {
-                    behind.write(chunk);
-                }
-                copiedRows = out.getHandledRowCount();
-                behind.close();
-            } finally {
-                behind.abandon(); // after close() a no-op; after a failure, stops the writer before the parts are discarded
-                if (out.isActive()) {
-                    out.cancelCopy(); // the store failed mid-stream: free the connection for the pool
+        AtomicInteger fileNumbers = new AtomicInteger();
+        Streams streams = streams(connection, more, request, query);
+        List<ManifestFile> files = new ArrayList<>();
+        long copiedRows = 0;
+        try {
+            if (streams.connections().size() == 1) {
+                Copied one = copy(connection, copy, request, partition, fileNumbers, progress);
+                files.addAll(one.files());
+                copiedRows = one.rows();
+            } else {
+                for (Copied stream : copyInParallel(streams.connections(), copy, request, partition, fileNumbers, progress)) {
+                    files.addAll(stream.files());
+                    copiedRows += stream.rows();
                 }
             }
-            files = writer.finish();
+        } finally {
+            streams.close(connection);
         }
+        files.sort(Comparator.comparing(ManifestFile::name));
         long rows = files.stream().mapToLong(ManifestFile::rows).sum();
         if (rows != copiedRows) {
             throw new IOException("PostgreSQL sent " + copiedRows + " rows but " + rows + " were written to "
@@ -93,6 +123,168 @@ public final class Extractor {
                 files.stream().mapToLong(ManifestFile::bytes).sum(), files, started, Instant.now());
         partition.writeManifest(manifest, ledger);
         return manifest;
+    }
+
+    /** The connections to read with, each prepared for its range of one snapshot; just {@code first} for one stream. */
+    private record Streams(List<Connection> connections) {
+        /** Ends the streams' transactions (dropping their views) and returns the extra connections. */
+        void close(Connection first) throws SQLException {
+            if (connections.size() == 1) {
+                return;
+            }
+            SQLException failure = null;
+            for (Connection c : connections) {
+                try {
+                    c.rollback();
+                    c.setAutoCommit(true);
+                    if (c != first) {
+                        c.close();
+                    }
+                } catch (SQLException e) {
+                    failure = failure == null ? e : failure;
+                }
+            }
+            if (failure != null) {
+                throw failure;
+            }
+        }
+
+        /** After a failed set-up: back to one stream on {@code first}, in autocommit as it came. */
+        void closeQuietly(Connection first) {
+            for (Connection c : connections) {
+                try {
+                    c.rollback();
+                    c.setAutoCommit(true);
+                    if (c != first) {
+                        c.close();
+                    }
+                } catch (SQLException e) {
+                    // a connection that cannot be rolled back is closed by its pool's validation
+                }
+            }
+        }
+    }
+
+    private Streams streams(Connection first, Connections more, Request request, String query) throws SQLException {
+        if (request.parallel() == 1) {
+            return new Streams(List.of(first));
+        }
+        ScanSplit.Plan plan = ScanSplit.of(first, query);
+        if (plan instanceof ScanSplit.Unsplittable no) {
+            if (request.parallel() > 1) {
+                LOG.info(() -> request.flow() + "/" + request.step() + ": one stream, not " + request.parallel() + ": the query cannot be split: "
+                        + no.reason());
+            }
+            return new Streams(List.of(first));
+        }
+        ScanSplit split = ((ScanSplit.Splittable) plan).split();
+        int n = request.parallel() > 0 ? request.parallel()
+                : (int) Math.min(AUTO_MAX_STREAMS, Math.max(1, (split.tableBytes() + AUTO_BYTES_PER_STREAM - 1) / AUTO_BYTES_PER_STREAM));
+        if (n == 1) {
+            return new Streams(List.of(first));
+        }
+        List<Connection> connections = new ArrayList<>(List.of(first));
+        try {
+            String snapshot = ScanSplit.exportSnapshot(first).orElseThrow(() -> new SQLException("no snapshot exported"));
+            for (int i = 1; i < n; i++) {
+                connections.add(more.open());
+            }
+            for (int i = 0; i < n; i++) {
+                // The first connection keeps the snapshot it exported and joins as a stream with a view of its own.
+                Connection stream = connections.get(i);
+                boolean restricted = i == 0 ? split.restrict(stream, query, 0, n) : split.prepare(stream, snapshot, query, i, n);
+                if (!restricted) {
+                    throw new SQLException("the query does not read " + split.table() + " by name (schema-qualified?)");
+                }
+            }
+            int streams = n;
+            LOG.info(() -> request.flow() + "/" + request.step() + ": " + streams + " streams over " + split.pages() + " pages of "
+                    + split.schema() + "." + split.table() + ", one snapshot");
+            return new Streams(connections);
+        } catch (SQLException e) {
+            new Streams(connections).closeQuietly(first);
+            LOG.info(() -> request.flow() + "/" + request.step() + ": one stream: the query cannot be split here: " + e.getMessage());
+            return new Streams(List.of(first));
+        }
+    }
+
+    /** Rows PostgreSQL sent on one stream and the files they went to. */
+    private record Copied(long rows, List<ManifestFile> files) {
+    }
+
+    private static Copied copy(Connection connection, String copy, Request request, Partition partition, AtomicInteger fileNumbers,
+                               Progress progress) throws SQLException, IOException {
+        try (PartitionWriter writer = new PartitionWriter(partition, request.format(), request.maxFileBytes(), fileNumbers, progress)) {
+            CopyOut out = connection.unwrap(PGConnection.class).getCopyAPI().copyOut(copy);
+            long copied;
+            // This thread only reads the socket; scanning, digesting and storing run on the write-behind thread.
+            WriteBehind behind = new WriteBehind(writer, WRITE_BEHIND_BUFFER, WRITE_BEHIND_DEPTH, "ferry-extract-writer");
+            try {
+                byte[] chunk;
+                while ((chunk = out.readFromCopy()) != null) {
+                    behind.write(chunk);
+                }
+                copied = out.getHandledRowCount();
+                behind.close();
+            } finally {
+                behind.abandon(); // after close() a no-op; after a failure, stops the writer before the parts are discarded
+                if (out.isActive()) {
+                    out.cancelCopy(); // the store failed mid-stream: free the connection for the pool
+                }
+            }
+            return new Copied(copied, writer.finish());
+        }
+    }
+
+    /** Each stream on a thread of its own; the first failure cancels the others' COPY and is thrown. */
+    private static List<Copied> copyInParallel(List<Connection> connections, String copy, Request request, Partition partition,
+                                               AtomicInteger fileNumbers, Progress progress) throws SQLException, IOException {
+        ExecutorService threads = Executors.newFixedThreadPool(connections.size(), r -> {
+            Thread thread = new Thread(r, "ferry-extract-stream");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            ExecutorCompletionService<Copied> done = new ExecutorCompletionService<>(threads);
+            for (Connection c : connections) {
+                done.submit(() -> copy(c, copy, request, partition, fileNumbers, progress));
+            }
+            List<Copied> copied = new ArrayList<>();
+            for (int i = 0; i < connections.size(); i++) {
+                try {
+                    copied.add(done.take().get());
+                } catch (ExecutionException e) {
+                    for (Connection c : connections) {
+                        try {
+                            c.unwrap(PGConnection.class).cancelQuery();
+                        } catch (SQLException ignored) {
+                            // the stream has ended already
+                        }
+                    }
+                    for (int rest = i + 1; rest < connections.size(); rest++) {
+                        try {
+                            done.take();
+                        } catch (InterruptedException x) {
+                            Thread.currentThread().interrupt();
+                            break;
+                        }
+                    }
+                    if (e.getCause() instanceof SQLException sql) {
+                        throw sql;
+                    }
+                    if (e.getCause() instanceof IOException io) {
+                        throw io;
+                    }
+                    throw new IOException(e.getCause().getMessage(), e.getCause());
+                }
+            }
+            return copied;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while the streams ran", e);
+        } finally {
+            threads.shutdownNow();
+        }
     }
 
     /**

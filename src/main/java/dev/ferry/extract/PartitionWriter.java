@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Receives COPY's CSV output and writes it into the partition's data files, starting a new file at the
@@ -26,7 +27,10 @@ final class PartitionWriter extends OutputStream {
     private final CsvFormat format;
     private final long maxFileBytes;
     private final Progress progress;
+    /** Numbers the files of every stream of one extract: part-00000, part-00001, ... */
+    private final AtomicInteger fileNumbers;
     private final List<ManifestFile> files = new ArrayList<>();
+    private String fileName;
 
     private ByteArrayOutputStream header; // the header line while it is being read
     private byte[] headerLine;
@@ -38,8 +42,9 @@ final class PartitionWriter extends OutputStream {
     private long fileRawBytes;
     private long fileRows;
 
-    PartitionWriter(Partition partition, CsvFormat format, long maxFileBytes, Progress progress) {
+    PartitionWriter(Partition partition, CsvFormat format, long maxFileBytes, AtomicInteger fileNumbers, Progress progress) {
         this.partition = partition;
+        this.fileNumbers = fileNumbers;
         this.format = format;
         this.maxFileBytes = maxFileBytes;
         this.progress = progress;
@@ -95,7 +100,8 @@ final class PartitionWriter extends OutputStream {
     }
 
     private void startFile() throws IOException {
-        upload = partition.store().create(partition.key(format.compression().fileName(files.size())));
+        fileName = format.compression().fileName(fileNumbers.getAndIncrement());
+        upload = partition.store().create(partition.key(fileName));
         digest = new FileDigest();
         out = new BufferedOutputStream(format.compression().compress(digest.watch(upload)), BUFFER);
         fileRawBytes = 0;
@@ -110,7 +116,7 @@ final class PartitionWriter extends OutputStream {
         out.close(); // flushes and finishes gzip; the upload itself stays open until commit
         upload.commit();
         upload.close();
-        files.add(new ManifestFile(format.compression().fileName(files.size()), digest.bytes(), fileRows, digest.sha256()));
+        files.add(new ManifestFile(fileName, digest.bytes(), fileRows, digest.sha256()));
         upload = null;
         out = null;
         fileRawBytes = 0; // the next row starts the next file's count, not a file of its own

@@ -23,6 +23,8 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -68,7 +70,8 @@ public abstract class FerryBatchlet extends AbstractBatchlet {
     /** The exit status of a step left out by the {@code ferry.steps} job parameter. */
     public static final String SKIPPED = "SKIPPED";
 
-    private volatile Connection active;
+    /** The connections of the attempt in flight (an extract in parallel streams has several). */
+    private final Set<Connection> active = ConcurrentHashMap.newKeySet();
     private volatile boolean stopping;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
@@ -157,6 +160,7 @@ public abstract class FerryBatchlet extends AbstractBatchlet {
         long maxRetries = attempts.retries();
         long delay = attempts.retryDelaySeconds();
         for (int attempt = 1; ; attempt++) {
+            active.clear(); // the previous attempt's were discarded
             try {
                 return attempts.timeoutSeconds() > 0 ? within(values, attempts.timeoutSeconds()) : run(values);
             } catch (Exception e) {
@@ -211,9 +215,8 @@ public abstract class FerryBatchlet extends AbstractBatchlet {
      */
     private void abortActive() {
         cancelActive();
-        Connection connection = active;
-        active = null;
-        if (connection != null) {
+        for (Connection connection : List.copyOf(active)) {
+            active.remove(connection);
             try {
                 connection.unwrap(Connection.class).abort(Runnable::run); // the driver's own, under any pool
             } catch (SQLException | RuntimeException e) {
@@ -223,11 +226,10 @@ public abstract class FerryBatchlet extends AbstractBatchlet {
         }
     }
 
-    /** The connection of a failed attempt is not handed out again: the next attempt gets a healthy one. */
+    /** The connections of a failed attempt are not handed out again: the next attempt gets healthy ones. */
     private void discardActive() {
-        Connection connection = active;
-        active = null;
-        if (connection != null) {
+        for (Connection connection : List.copyOf(active)) {
+            active.remove(connection);
             databases.discard(connection);
         }
     }
@@ -259,7 +261,7 @@ public abstract class FerryBatchlet extends AbstractBatchlet {
     protected final Connection connect(StepScope scope, String name) {
         try {
             Connection connection = databases.connect(name);
-            active = connection;
+            active.add(connection);
             return connection;
         } catch (UnknownDatabaseException e) {
             throw scope.invalid("database", e.getMessage());
@@ -274,8 +276,7 @@ public abstract class FerryBatchlet extends AbstractBatchlet {
     }
 
     private void cancelActive() {
-        Connection connection = active;
-        if (connection != null) {
+        for (Connection connection : active) {
             try {
                 connection.unwrap(PGConnection.class).cancelQuery();
             } catch (SQLException e) {

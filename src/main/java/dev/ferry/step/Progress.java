@@ -24,7 +24,8 @@ public final class Progress {
         this.intervalNanos = interval.toNanos();
     }
 
-    public void add(long moreRows, long moreBytes) {
+    /** Called by each stream of a parallel extract. */
+    public synchronized void add(long moreRows, long moreBytes) {
         rows += moreRows;
         bytes += moreBytes;
         long now = System.nanoTime();
@@ -34,11 +35,11 @@ public final class Progress {
         }
     }
 
-    public long rows() {
+    public synchronized long rows() {
         return rows;
     }
 
-    public long bytes() {
+    public synchronized long bytes() {
         return bytes;
     }
 
@@ -47,7 +48,7 @@ public final class Progress {
     }
 
     /** {@code 1,234,567 rows, 120.3 MB in 6.2 s (199,123 rows/s, 19.4 MB/s)} */
-    public String summary() {
+    public synchronized String summary() {
         return describe(rows, bytes, elapsed());
     }
 
