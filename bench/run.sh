@@ -6,8 +6,10 @@
 # Needs the local PostgreSQL (127.0.0.1:5432, user postgres) and a built target/ferry (built if absent).
 # For each size it makes a wide `orders` table (15 columns, one business date), then times:
 #   psql pipe   psql -c "COPY (...) TO STDOUT" | psql -c "COPY orders FROM STDIN"
-#   ferry file  ferry run bench/wide.xml with the store in a local folder
-#   ferry s3    the same with the store in a bucket of S3Proxy (filesystem-backed, its own process)
+#   ferry file  ferry run bench/wide.xml with the store in a local folder (parallel extract: auto)
+#   file p=1    the same with one extract stream (-p parallel=1)
+#   ferry s3    the same as ferry file with the store in a bucket of S3Proxy (filesystem-backed, its own process)
+# then the fixed costs an operator meets every day: ferry validate, ferry executions, ferry --help.
 # and prints elapsed, rows/s, MB/s (of CSV), peak RSS and the ratio to the pipe. Everything it creates
 # (databases bench_*, /tmp/ferry-bench) is removed at the end.
 set -euo pipefail
@@ -100,15 +102,25 @@ for ROWS in "${SIZES[@]}"; do
   }
   report "psql pipe"
 
-  for store in file s3; do
+  for mode in file file-p1 s3; do
+    store=${mode%-p1}
+    streams=auto; [ "$mode" = file-p1 ] && streams=1
     $PG -d bench_dst -c "TRUNCATE orders"
     # --force: every measurement reruns the same business date on purpose
-    timed "ferry-$store" target/ferry run bench/wide.xml -d $DATE --force --config "$WORK/$store.properties"
+    timed "ferry-$mode" target/ferry run bench/wide.xml -d $DATE --force -p parallel=$streams --config "$WORK/$store.properties"
     LOADED=$($PG -d bench_dst -At -c "SELECT count(*) FROM orders")
-    [ "$LOADED" = "$ROWS" ] || { echo "ferry $store loaded $LOADED of $ROWS rows"; cat "$WORK/ferry-$store.log"; exit 1; }
-    report "ferry $store"
-    grep -E "^  (extract|load) " "$WORK/ferry-$store.log" | sed "s/^/             /"
+    [ "$LOADED" = "$ROWS" ] || { echo "ferry $mode loaded $LOADED of $ROWS rows"; cat "$WORK/ferry-$mode.log"; exit 1; }
+    report "ferry $mode"
+    grep -E "^  (extract|load) |streams over|one stream" "$WORK/ferry-$mode.log" | sed "s/^/             /"
   done
+done
+
+printf '\n%-28s %8s %10s\n' "fixed cost" "sec" "peakRSS"
+for command in "validate bench/wide.xml --config $WORK/file.properties" "executions --config $WORK/file.properties" "--help"; do
+  # shellcheck disable=SC2086
+  timed fixed target/ferry $command
+  command=${command%% --config*}
+  awk -v c="ferry $command" -v s="$SECONDS_TAKEN" -v rss="$RSS_KB" 'BEGIN { printf "%-28s %8.2f %8.0fMB\n", c, s, rss / 1024 }'
 done
 echo
 echo "MB/s counts the rows' text size ($MB MB for the last size); ratio = seconds / psql pipe seconds."
