@@ -8,6 +8,7 @@
 #   psql pipe   psql -c "COPY (...) TO STDOUT" | psql -c "COPY orders FROM STDIN"
 #   ferry file  ferry run bench/wide.xml with the store in a local folder (parallel extract: auto)
 #   file p=1    the same with one extract stream (-p parallel=1)
+#   overlap     bench/wide-overlap.xml: the load follows the extract (64 MB files), store in a folder
 #   ferry s3    the same as ferry file with the store in a bucket of S3Proxy (filesystem-backed, its own process)
 # then the fixed costs an operator meets every day: ferry validate, ferry executions, ferry --help.
 # and prints elapsed, rows/s, MB/s (of CSV), peak RSS and the ratio to the pipe. Everything it creates
@@ -102,12 +103,13 @@ for ROWS in "${SIZES[@]}"; do
   }
   report "psql pipe"
 
-  for mode in file file-p1 s3; do
-    store=${mode%-p1}
+  for mode in file file-p1 overlap s3; do
+    store=${mode%-p1}; [ "$mode" = overlap ] && store=file
     streams=auto; [ "$mode" = file-p1 ] && streams=1
+    flow=bench/wide.xml; [ "$mode" = overlap ] && flow=bench/wide-overlap.xml
     $PG -d bench_dst -c "TRUNCATE orders"
     # --force: every measurement reruns the same business date on purpose
-    timed "ferry-$mode" target/ferry run bench/wide.xml -d $DATE --force -p parallel=$streams --config "$WORK/$store.properties"
+    timed "ferry-$mode" target/ferry run $flow -d $DATE --force -p parallel=$streams --config "$WORK/$store.properties"
     LOADED=$($PG -d bench_dst -At -c "SELECT count(*) FROM orders")
     [ "$LOADED" = "$ROWS" ] || { echo "ferry $mode loaded $LOADED of $ROWS rows"; cat "$WORK/ferry-$mode.log"; exit 1; }
     report "ferry $mode"

@@ -3,9 +3,12 @@ package dev.ferry.extract;
 import dev.ferry.partition.Manifest;
 import dev.ferry.partition.ManifestLedger;
 import dev.ferry.partition.Partition;
+import dev.ferry.partition.PartitionFeed;
+import dev.ferry.partition.PartitionFeeds;
 import dev.ferry.step.FerryBatchlet;
 import dev.ferry.step.Progress;
 import dev.ferry.step.PropertyValues;
+import dev.ferry.step.StepFailedException;
 import dev.ferry.step.StepProperty;
 import dev.ferry.step.StepReport;
 import dev.ferry.step.StepScope;
@@ -16,6 +19,7 @@ import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import java.sql.Connection;
 import java.util.List;
+import java.util.Optional;
 
 /** Extracts one business date's rows from a database into a partition of the object store, as CSV files. */
 @Named("extract")
@@ -27,6 +31,9 @@ public class ExtractBatchlet extends FerryBatchlet {
 
     @Inject
     ManifestLedger ledger;
+
+    @Inject
+    PartitionFeeds feeds;
 
     // Its own properties (ExtractSpec.PROPERTIES), which JSR-352 injects into fields.
     @Inject
@@ -80,8 +87,28 @@ public class ExtractBatchlet extends FerryBatchlet {
                 spec.format(), spec.maxFileBytes(), spec.minRows(), spec.parallel());
         Progress progress = scope.progress();
         try (Connection connection = connect(scope, spec.database())) {
-            Manifest manifest = new Extractor(ledger).extract(connection, () -> connect(scope, spec.database()), request, progress);
+            Manifest manifest = new Extractor(ledger).extract(connection, () -> connect(scope, spec.database()), request,
+                    feeds.feed(executionId(), partition.prefix()), progress);
             return new StepReport(manifest.rows(), manifest.bytes(), manifest.files().size(), progress.elapsed().toMillis());
+        }
+    }
+
+    @Override
+    protected void skipped(StepScope scope) {
+        feed(scope).ifPresent(PartitionFeed::skipped);
+    }
+
+    @Override
+    protected void failed(StepScope scope, StepFailedException failure) {
+        feed(scope).ifPresent(feed -> feed.failed(failure.getMessage()));
+    }
+
+    /** The feed of this step's partition, for a load that follows it; none when its target cannot be resolved. */
+    private Optional<PartitionFeed> feed(StepScope scope) {
+        try {
+            return Optional.of(feeds.feed(executionId(), scope.required("target", target)));
+        } catch (RuntimeException e) {
+            return Optional.empty(); // a load that follows this step notices it ended without publishing
         }
     }
 }

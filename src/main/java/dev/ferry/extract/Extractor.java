@@ -5,6 +5,7 @@ import dev.ferry.partition.Manifest;
 import dev.ferry.partition.ManifestLedger;
 import dev.ferry.partition.ManifestFile;
 import dev.ferry.partition.Partition;
+import dev.ferry.partition.PartitionFeed;
 import dev.ferry.partition.WriteBehind;
 import dev.ferry.step.Progress;
 import dev.ferry.store.StoredObject;
@@ -73,31 +74,33 @@ public final class Extractor {
     public Manifest extract(Connection connection, Request request, Progress progress) throws SQLException, IOException {
         return extract(connection, () -> {
             throw new SQLException("one stream only");
-        }, request, progress);
+        }, request, new PartitionFeed(), progress);
     }
 
     /**
      * Extracts on {@code connection}, and, when the request asks for several streams and the query can be
      * split (see {@link ScanSplit}), on more connections from {@code more}, all reading one snapshot.
      */
-    public Manifest extract(Connection connection, Connections more, Request request, Progress progress) throws SQLException, IOException {
+    public Manifest extract(Connection connection, Connections more, Request request, PartitionFeed feed, Progress progress)
+            throws SQLException, IOException {
         Instant started = Instant.now();
         Partition partition = request.partition();
         String query = TRAILING_SEMICOLONS.matcher(request.query().strip()).replaceAll("");
         String copy = "COPY (" + query + ") TO STDOUT WITH " + request.format().copyOptions();
 
         partition.deleteManifest();
+        feed.begun(request.format());
         AtomicInteger fileNumbers = new AtomicInteger();
         Streams streams = streams(connection, more, request, query);
         List<ManifestFile> files = new ArrayList<>();
         long copiedRows = 0;
         try {
             if (streams.connections().size() == 1) {
-                Copied one = copy(connection, copy, request, partition, fileNumbers, progress);
+                Copied one = copy(connection, copy, request, partition, fileNumbers, feed, progress);
                 files.addAll(one.files());
                 copiedRows = one.rows();
             } else {
-                for (Copied stream : copyInParallel(streams.connections(), copy, request, partition, fileNumbers, progress)) {
+                for (Copied stream : copyInParallel(streams.connections(), copy, request, partition, fileNumbers, feed, progress)) {
                     files.addAll(stream.files());
                     copiedRows += stream.rows();
                 }
@@ -122,6 +125,7 @@ public final class Extractor {
                 request.format().header(), request.format().compression().toString(), rows,
                 files.stream().mapToLong(ManifestFile::bytes).sum(), files, started, Instant.now());
         partition.writeManifest(manifest, ledger);
+        feed.published(manifest);
         return manifest;
     }
 
@@ -213,8 +217,8 @@ public final class Extractor {
     }
 
     private static Copied copy(Connection connection, String copy, Request request, Partition partition, AtomicInteger fileNumbers,
-                               Progress progress) throws SQLException, IOException {
-        try (PartitionWriter writer = new PartitionWriter(partition, request.format(), request.maxFileBytes(), fileNumbers, progress)) {
+                               PartitionFeed feed, Progress progress) throws SQLException, IOException {
+        try (PartitionWriter writer = new PartitionWriter(partition, request.format(), request.maxFileBytes(), fileNumbers, feed, progress)) {
             CopyOut out = connection.unwrap(PGConnection.class).getCopyAPI().copyOut(copy);
             long copied;
             // This thread only reads the socket; scanning, digesting and storing run on the write-behind thread.
@@ -238,7 +242,8 @@ public final class Extractor {
 
     /** Each stream on a thread of its own; the first failure cancels the others' COPY and is thrown. */
     private static List<Copied> copyInParallel(List<Connection> connections, String copy, Request request, Partition partition,
-                                               AtomicInteger fileNumbers, Progress progress) throws SQLException, IOException {
+                                               AtomicInteger fileNumbers, PartitionFeed feed, Progress progress)
+            throws SQLException, IOException {
         ExecutorService threads = Executors.newFixedThreadPool(connections.size(), r -> {
             Thread thread = new Thread(r, "ferry-extract-stream");
             thread.setDaemon(true);
@@ -247,7 +252,7 @@ public final class Extractor {
         try {
             ExecutorCompletionService<Copied> done = new ExecutorCompletionService<>(threads);
             for (Connection c : connections) {
-                done.submit(() -> copy(c, copy, request, partition, fileNumbers, progress));
+                done.submit(() -> copy(c, copy, request, partition, fileNumbers, feed, progress));
             }
             List<Copied> copied = new ArrayList<>();
             for (int i = 0; i < connections.size(); i++) {

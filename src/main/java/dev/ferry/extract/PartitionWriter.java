@@ -4,6 +4,7 @@ import dev.ferry.partition.CsvFormat;
 import dev.ferry.partition.FileDigest;
 import dev.ferry.partition.ManifestFile;
 import dev.ferry.partition.Partition;
+import dev.ferry.partition.PartitionFeed;
 import dev.ferry.step.Progress;
 import dev.ferry.store.ObjectUpload;
 import java.io.BufferedOutputStream;
@@ -29,6 +30,8 @@ final class PartitionWriter extends OutputStream {
     private final Progress progress;
     /** Numbers the files of every stream of one extract: part-00000, part-00001, ... */
     private final AtomicInteger fileNumbers;
+    /** Told of each file once it is committed, for a load that follows the extract. */
+    private final PartitionFeed feed;
     private final List<ManifestFile> files = new ArrayList<>();
     private String fileName;
 
@@ -42,8 +45,10 @@ final class PartitionWriter extends OutputStream {
     private long fileRawBytes;
     private long fileRows;
 
-    PartitionWriter(Partition partition, CsvFormat format, long maxFileBytes, AtomicInteger fileNumbers, Progress progress) {
+    PartitionWriter(Partition partition, CsvFormat format, long maxFileBytes, AtomicInteger fileNumbers, PartitionFeed feed,
+                    Progress progress) {
         this.partition = partition;
+        this.feed = feed;
         this.fileNumbers = fileNumbers;
         this.format = format;
         this.maxFileBytes = maxFileBytes;
@@ -116,7 +121,9 @@ final class PartitionWriter extends OutputStream {
         out.close(); // flushes and finishes gzip; the upload itself stays open until commit
         upload.commit();
         upload.close();
-        files.add(new ManifestFile(fileName, digest.bytes(), fileRows, digest.sha256()));
+        ManifestFile file = new ManifestFile(fileName, digest.bytes(), fileRows, digest.sha256());
+        files.add(file);
+        feed.committed(file);
         upload = null;
         out = null;
         fileRawBytes = 0; // the next row starts the next file's count, not a file of its own

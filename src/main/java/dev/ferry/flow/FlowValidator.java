@@ -73,6 +73,7 @@ public final class FlowValidator {
             checkStep(step, variables, problems);
         }
         checkSelectedSteps(steps, problems);
+        checkFollowedSteps(steps, problems);
         return sorted(problems);
     }
 
@@ -160,6 +161,20 @@ public final class FlowValidator {
             if (!ids.contains(step)) {
                 problems.add(new Problem(0, "the flow has no step '" + step + "' (job parameter " + StepScope.STEPS + ", --steps)"
                         + closest(step, ids) + "; its steps are " + ids));
+            }
+        }
+    }
+
+    /** A load's {@code follow} names an extract step of the same flow. */
+    private static void checkFollowedSteps(List<FlowStep> steps, List<Problem> problems) {
+        Map<String, String> refs = new HashMap<>();
+        steps.forEach(s -> refs.put(s.id(), s.ref()));
+        for (FlowStep step : steps) {
+            FlowStep.Property follow = step.properties().get("follow");
+            if (follow != null && !"extract".equals(refs.get(follow.value().strip()))) {
+                problems.add(new Problem(follow.line(), "step " + step.id() + ", property follow: the flow has no extract step '"
+                        + follow.value().strip() + "'; its extract steps are " + steps.stream().filter(s -> "extract".equals(s.ref()))
+                        .map(FlowStep::id).toList()));
             }
         }
     }

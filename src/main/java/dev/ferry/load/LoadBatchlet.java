@@ -2,6 +2,7 @@ package dev.ferry.load;
 
 import dev.ferry.partition.ManifestLedger;
 import dev.ferry.partition.Partition;
+import dev.ferry.partition.PartitionFeeds;
 import dev.ferry.step.FerryBatchlet;
 import dev.ferry.step.Progress;
 import dev.ferry.step.PropertyValues;
@@ -10,6 +11,10 @@ import dev.ferry.step.StepReport;
 import dev.ferry.step.StepScope;
 import dev.ferry.store.ObjectStore;
 import jakarta.batch.api.BatchProperty;
+import jakarta.batch.operations.JobOperator;
+import jakarta.batch.runtime.BatchRuntime;
+import jakarta.batch.runtime.BatchStatus;
+import jakarta.batch.runtime.JobExecution;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
@@ -30,6 +35,12 @@ public class LoadBatchlet extends FerryBatchlet {
 
     @Inject
     ManifestLedger ledger;
+
+    @Inject
+    PartitionFeeds feeds;
+
+    /** Whether an attempt of this step has followed its extract already: a retry loads what was published. */
+    private boolean followed;
 
     // Its own properties (LoadSpec.PROPERTIES), which JSR-352 injects into fields.
     @Inject
@@ -52,6 +63,10 @@ public class LoadBatchlet extends FerryBatchlet {
     @BatchProperty
     String replaceWhere;
 
+    @Inject
+    @BatchProperty
+    String follow;
+
     @Override
     protected List<StepProperty> properties() {
         return LoadSpec.PROPERTIES;
@@ -66,10 +81,53 @@ public class LoadBatchlet extends FerryBatchlet {
                 scope.flow(), scope.variables().mydate().map(Object::toString).orElse(null));
         Progress progress = scope.progress();
         try (Connection connection = connect(scope, spec.database())) {
-            Loader.Result result = new Loader(ledger).load(connection, request, progress);
+            Loader.Result result = spec.follow() == null ? new Loader(ledger).load(connection, request, progress)
+                    : following(connection, spec.follow(), request, progress);
             LOG.info(() -> scope.label() + ": " + request.table() + " (mode " + spec.mode().name().toLowerCase(Locale.ROOT)
                     + "): deleted " + result.deletedRows() + " row(s), loaded " + result.loadedRows());
             return new StepReport(result.loadedRows(), result.bytes(), result.files(), progress.elapsed().toMillis());
         }
+    }
+
+    /**
+     * The load of a flow whose extract runs beside it ({@code follow}): the first attempt reads the files as the
+     * extract writes them. When that extract completed in an earlier execution (a restart after a failed load),
+     * or this is a retry, the load reads what the extract published, as any load does, once it has.
+     */
+    private Loader.Result following(Connection connection, String extractStep, Loader.Request request, Progress progress)
+            throws Exception {
+        JobOperator operator = BatchRuntime.getJobOperator();
+        long execution = executionId();
+        String prefix = request.partition().prefix();
+        try {
+            if (!followed && !completedEarlier(operator, execution, extractStep)) {
+                followed = true;
+                return new Loader(ledger).loadFollowing(connection, request, feeds.feed(execution, prefix),
+                        () -> ended(operator, execution, extractStep), progress);
+            }
+            while (!ended(operator, execution, extractStep) && !completedEarlier(operator, execution, extractStep)) {
+                Thread.sleep(500);
+            }
+            return new Loader(ledger).load(connection, request, progress);
+        } finally {
+            feeds.forget(execution, prefix);
+        }
+    }
+
+    /** Whether {@code step} completed in an execution of this job instance before this one. */
+    private static boolean completedEarlier(JobOperator operator, long execution, String step) {
+        for (JobExecution earlier : operator.getJobExecutions(operator.getJobInstance(execution))) {
+            if (earlier.getExecutionId() != execution && operator.getStepExecutions(earlier.getExecutionId()).stream()
+                    .anyMatch(s -> s.getStepName().equals(step) && s.getBatchStatus() == BatchStatus.COMPLETED)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether {@code step} has run and ended in this execution. */
+    private static boolean ended(JobOperator operator, long execution, String step) {
+        return operator.getStepExecutions(execution).stream().anyMatch(s -> s.getStepName().equals(step)
+                && s.getBatchStatus() != BatchStatus.STARTING && s.getBatchStatus() != BatchStatus.STARTED);
     }
 }

@@ -7,6 +7,7 @@ import dev.ferry.partition.Manifest;
 import dev.ferry.partition.ManifestLedger;
 import dev.ferry.partition.ManifestFile;
 import dev.ferry.partition.Partition;
+import dev.ferry.partition.PartitionFeed;
 import dev.ferry.step.Progress;
 import dev.ferry.store.StoreUnavailableException;
 import dev.ferry.store.StoredObject;
@@ -17,9 +18,13 @@ import java.io.OutputStream;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.logging.Logger;
@@ -85,11 +90,8 @@ public final class Loader {
         verifyIdentity(partition, manifest, request); // first: a copied partition is told as such, not as an edited one
         verifyDigest(partition, published);
         verifyListing(partition, manifest);
-        CsvFormat format = new CsvFormat(manifest.delimiter(), manifest.encoding(), manifest.header(),
-                Compression.parse(manifest.compression()));
-        String copy = "COPY " + request.table()
-                + (request.columns().isEmpty() ? "" : " (" + String.join(", ", request.columns()) + ")")
-                + " FROM STDIN WITH " + format.copyOptions();
+        CsvFormat format = formatOf(manifest);
+        String copy = copyStatement(request, format);
 
         boolean autoCommit = connection.getAutoCommit();
         connection.setAutoCommit(false);
@@ -119,6 +121,104 @@ public final class Loader {
         }
         restoreAutoCommit(connection, autoCommit, null);
         return result;
+    }
+
+    /**
+     * Loads the partition while its extract publishes it (overlap), in one transaction as {@link #load}
+     * does: each file as soon as the extract has committed it, checked against the size and SHA-256 the
+     * extract computed; an attempt of the extract that starts over rolls back what its earlier attempt's
+     * files loaded. The transaction commits only after the extract has published the manifest and that
+     * manifest passes every check of {@link #load} and lists exactly the files loaded. When the extract
+     * fails, or ends without publishing, the load rolls back and the target is as it was.
+     *
+     * @param extractEnded whether the followed extract step has ended, for an extract that could not even
+     *                     tell its feed it failed
+     */
+    public Result loadFollowing(Connection connection, Request request, PartitionFeed feed, BooleanSupplier extractEnded,
+                                Progress progress) throws SQLException, IOException, InterruptedException {
+        Partition partition = request.partition();
+        boolean autoCommit = connection.getAutoCommit();
+        connection.setAutoCommit(false);
+        Result result;
+        try {
+            long deleted = clearTarget(connection, request);
+            CopyManager copyManager = connection.unwrap(PGConnection.class).getCopyAPI();
+            Savepoint beforeFiles = connection.setSavepoint();
+            CsvFormat format = null;
+            String copy = null;
+            List<ManifestFile> files = new ArrayList<>();
+            long loaded = 0;
+            Manifest manifest = null;
+            while (manifest == null) {
+                Optional<PartitionFeed.Event> next = feed.next(Duration.ofSeconds(1));
+                if (next.isEmpty()) {
+                    if (extractEnded.getAsBoolean() && (next = feed.next(Duration.ofSeconds(1))).isEmpty()) {
+                        throw new LoadRefusedException("the extract that writes " + partition.describe() + " ended without publishing"
+                                + " it; rolled back, " + request.table() + " is unchanged");
+                    }
+                    if (next.isEmpty()) {
+                        continue;
+                    }
+                }
+                PartitionFeed.Event event = next.get();
+                if (event instanceof PartitionFeed.Begun begun) {
+                    if (format != null) { // an earlier attempt of the extract failed: its files are void
+                        connection.rollback(beforeFiles);
+                        beforeFiles = connection.setSavepoint();
+                        files.clear();
+                        loaded = 0;
+                    }
+                    format = begun.format();
+                    copy = copyStatement(request, format);
+                } else if (event instanceof PartitionFeed.FileCommitted committed) {
+                    loaded += copyFile(copyManager, copy, partition, committed.file(), format, progress);
+                    files.add(committed.file());
+                } else if (event instanceof PartitionFeed.Published published) {
+                    manifest = published.manifest();
+                } else if (event instanceof PartitionFeed.Failed failed) {
+                    throw new LoadRefusedException("the extract that writes " + partition.describe() + " failed (" + failed.reason()
+                            + "); rolled back, " + request.table() + " is unchanged");
+                } else {
+                    throw new LoadRefusedException("the extract that writes " + partition.describe() + " was left out of this run;"
+                            + " rolled back, " + request.table() + " is unchanged");
+                }
+            }
+            // What the store holds now must be what was loaded: the same checks as a load of a published partition.
+            Partition.Published stored = partition.readPublished().orElseThrow(() -> new LoadRefusedException("the extract said it"
+                    + " published " + partition.describe() + " but there is no " + Partition.MANIFEST + "; rolled back"));
+            verifyIdentity(partition, stored.manifest(), request);
+            verifyDigest(partition, stored);
+            verifyListing(partition, stored.manifest());
+            if (!stored.manifest().files().equals(manifest.files()) || !new java.util.HashSet<>(files).equals(new java.util.HashSet<>(manifest.files()))
+                    || !formatOf(stored.manifest()).equals(format)) {
+                throw new LoadRefusedException("the files loaded from " + partition.describe() + " are not those its manifest lists; rolled"
+                        + " back, " + request.table() + " is unchanged");
+            }
+            if (loaded != manifest.rows()) {
+                throw new LoadRefusedException("loaded " + loaded + " rows from " + partition.describe() + " but its manifest says "
+                        + manifest.rows() + "; rolled back, " + request.table() + " is unchanged");
+            }
+            if (request.mode() == LoadMode.REPLACE) {
+                verifyReplaced(connection, request, loaded);
+            }
+            connection.commit();
+            result = new Result(deleted, loaded, manifest.bytes(), manifest.files().size());
+        } catch (SQLException | IOException | RuntimeException | InterruptedException e) {
+            rollback(connection, e);
+            restoreAutoCommit(connection, autoCommit, e);
+            throw e;
+        }
+        restoreAutoCommit(connection, autoCommit, null);
+        return result;
+    }
+
+    private static CsvFormat formatOf(Manifest manifest) {
+        return new CsvFormat(manifest.delimiter(), manifest.encoding(), manifest.header(), Compression.parse(manifest.compression()));
+    }
+
+    private static String copyStatement(Request request, CsvFormat format) {
+        return "COPY " + request.table() + (request.columns().isEmpty() ? "" : " (" + String.join(", ", request.columns()) + ")")
+                + " FROM STDIN WITH " + format.copyOptions();
     }
 
     /** The manifest is byte for byte the one its extract published: its format, rows and files can be trusted. */

@@ -11,6 +11,7 @@ import dev.ferry.flow.FlowDefinitions;
 import dev.ferry.flow.FlowsFolder;
 import dev.ferry.notify.Webhook;
 import dev.ferry.partition.ManifestLedger;
+import dev.ferry.partition.PartitionFeeds;
 import dev.ferry.partition.RepositoryLedger;
 import dev.ferry.recovery.ExecutionOwners;
 import dev.ferry.run.RunControl;
@@ -79,6 +80,13 @@ public class ServerServices {
     @jakarta.inject.Singleton
     ManifestLedger ledger() {
         return new RepositoryLedger(FlowTimers.repository(config()));
+    }
+
+    /** The extracts in flight in this server, for the loads that follow them. */
+    @Produces
+    @jakarta.inject.Singleton
+    PartitionFeeds feeds() {
+        return new PartitionFeeds(Clock.systemUTC());
     }
 
     /** The flows of this deployment, and where their script files are found. */

@@ -4,6 +4,7 @@ import dev.ferry.db.Databases;
 import dev.ferry.flow.FlowDefinitions;
 import dev.ferry.notify.Webhook;
 import dev.ferry.partition.ManifestLedger;
+import dev.ferry.partition.PartitionFeeds;
 import dev.ferry.recovery.ExecutionOwners;
 import dev.ferry.schedule.Claims;
 import dev.ferry.store.ObjectStore;
@@ -11,8 +12,9 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.spi.AfterBeanDiscovery;
 import jakarta.enterprise.inject.spi.Extension;
 import jakarta.inject.Singleton;
+import java.time.Clock;
 
-/** Makes this runtime's databases, store, failure webhook, execution owners, flows, manifest ledger and claims injectable into the batch artifacts, as the WAR's producers do there. */
+/** Makes this runtime's databases, store, failure webhook, execution owners, flows, manifest ledger, claims and partition feeds injectable into the batch artifacts, as the WAR's producers do there. */
 final class StandaloneServices implements Extension {
 
     private final Databases databases;
@@ -22,6 +24,7 @@ final class StandaloneServices implements Extension {
     private final FlowDefinitions flows;
     private final ManifestLedger ledger;
     private final Claims claims;
+    private final PartitionFeeds feeds = new PartitionFeeds(Clock.systemUTC());
 
     StandaloneServices(Databases databases, ObjectStore store, Webhook webhook, ExecutionOwners owners, FlowDefinitions flows,
                        ManifestLedger ledger, Claims claims) {
@@ -42,5 +45,6 @@ final class StandaloneServices implements Extension {
         event.addBean().types(FlowDefinitions.class, Object.class).scope(Singleton.class).createWith(c -> flows);
         event.addBean().types(ManifestLedger.class, Object.class).scope(Singleton.class).createWith(c -> ledger);
         event.addBean().types(Claims.class, Object.class).scope(Singleton.class).createWith(c -> claims);
+        event.addBean().types(PartitionFeeds.class, Object.class).scope(Singleton.class).createWith(c -> feeds);
     }
 }

@@ -99,6 +99,7 @@ public abstract class FerryBatchlet extends AbstractBatchlet {
                 LOG.info(scope.label() + " skipped: not in " + StepScope.STEPS + "="
                         + scope.variables().value(StepScope.STEPS).orElse(""));
                 stepContext.setExitStatus(SKIPPED);
+                skipped(scope);
                 return SKIPPED;
             }
             PropertyValues values = new PropertyValues(given(), properties(), scope);
@@ -113,6 +114,9 @@ public abstract class FerryBatchlet extends AbstractBatchlet {
             }
             stepContext.setExitStatus(failure.exitStatus());
             jobContext.setExitStatus(failure.exitStatus());
+            if (scope != null) {
+                failed(scope, failure);
+            }
             webhook.failed(new FailureNotice(jobContext.getJobName(), stepContext.getStepName(), jobContext.getExecutionId(),
                     scope == null ? null : scope.variables().mydate().map(Object::toString).orElse(null), failure.getMessage(),
                     Instant.now()));
@@ -232,6 +236,19 @@ public abstract class FerryBatchlet extends AbstractBatchlet {
             active.remove(connection);
             databases.discard(connection);
         }
+    }
+
+    /** Called when {@code ferry.steps} leaves the step out of this run. */
+    protected void skipped(StepScope scope) {
+    }
+
+    /** Called when the step has failed for good (every attempt), before the failure is reported. */
+    protected void failed(StepScope scope, StepFailedException failure) {
+    }
+
+    /** The job execution this step runs in. */
+    protected final long executionId() {
+        return jobContext.getExecutionId();
     }
 
     /** Does the step's work; everything it throws is reported with where. */
