@@ -4,8 +4,15 @@ import java.io.ByteArrayInputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import dev.ferry.config.Secret;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -24,12 +31,22 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 public final class S3ObjectStore implements ObjectStore {
 
     static final int DEFAULT_PART_SIZE = 8 * 1024 * 1024;
+    /** Parts of one upload that go up at once. */
+    static final int PARTS_IN_FLIGHT = 2;
+    private static final int READ_AHEAD_CHUNK = 1024 * 1024;
+    private static final int READ_AHEAD_CHUNKS = 8;
 
     private final S3Client s3;
     private final String bucket;
     private final String keyPrefix;
     private final int partSize;
     private final Secret secretKey;
+    /** Where parts go up, for every upload of this store. */
+    private final ExecutorService uploads = Executors.newCachedThreadPool(r -> {
+        Thread thread = new Thread(r, "ferry-s3-upload");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     S3ObjectStore(S3Client s3, String bucket, String keyPrefix, int partSize, Secret secretKey) {
         this.s3 = s3;
@@ -47,7 +64,9 @@ public final class S3ObjectStore implements ObjectStore {
     @Override
     public InputStream open(String key) throws IOException {
         try {
-            return s3.getObject(b -> b.bucket(bucket).key(fullKey(key)));
+            // The next bytes come over the network while the caller (a load's COPY) sends the ones it has.
+            return new ReadAhead(s3.getObject(b -> b.bucket(bucket).key(fullKey(key))), READ_AHEAD_CHUNK, READ_AHEAD_CHUNKS,
+                    "ferry-s3-read");
         } catch (NoSuchKeyException e) {
             throw new FileNotFoundException("no object " + describe(key));
         } catch (SdkException e) {
@@ -95,6 +114,7 @@ public final class S3ObjectStore implements ObjectStore {
 
     @Override
     public void close() {
+        uploads.shutdownNow();
         s3.close();
     }
 
@@ -118,11 +138,22 @@ public final class S3ObjectStore implements ObjectStore {
         return mayPass ? new StoreUnavailableException(message) : new IOException(message);
     }
 
+    /**
+     * An upload in parts of {@code partSize}: while one part goes up (up to {@link #PARTS_IN_FLIGHT} at once,
+     * on the store's upload threads) the next is filled, so the extract does not wait for each round trip;
+     * memory stays at {@code PARTS_IN_FLIGHT + 1} parts whatever the object's size.
+     */
     private final class MultipartUpload extends ObjectUpload {
+        private record Pending(Future<CompletedPart> part, byte[] buffer) {
+        }
+
         private final String key;
-        private final byte[] buffer = new byte[partSize];
         private final List<CompletedPart> parts = new ArrayList<>();
+        private final Deque<Pending> inFlight = new ArrayDeque<>();
+        private final Deque<byte[]> free = new ArrayDeque<>();
+        private byte[] buffer = new byte[partSize];
         private int filled;
+        private int nextPart = 1;
         private String uploadId;
         private boolean done;
 
@@ -157,16 +188,40 @@ public final class S3ObjectStore implements ObjectStore {
                 if (uploadId == null) {
                     uploadId = s3.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
                 }
-                int number = parts.size() + 1;
-                String etag = s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(number), body()).eTag();
-                parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
-                filled = 0;
             } catch (SdkException e) {
                 throw failure("upload s3://" + bucket + "/" + key, e);
             }
+            int number = nextPart++;
+            byte[] full = buffer;
+            int length = filled;
+            String id = uploadId;
+            inFlight.add(new Pending(uploads.submit(() -> CompletedPart.builder().partNumber(number).eTag(s3.uploadPart(
+                    b -> b.bucket(bucket).key(key).uploadId(id).partNumber(number),
+                    RequestBody.fromInputStream(new ByteArrayInputStream(full, 0, length), length)).eTag()).build()), full));
+            if (inFlight.size() >= PARTS_IN_FLIGHT) {
+                awaitOldest();
+            }
+            buffer = free.isEmpty() ? new byte[partSize] : free.pop();
+            filled = 0;
         }
 
-        /** The buffered bytes without a copy: the buffer is reused once the request is done. */
+        private void awaitOldest() throws IOException {
+            Pending oldest = inFlight.poll();
+            try {
+                parts.add(oldest.part().get());
+                free.push(oldest.buffer());
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof SdkException sdk) {
+                    throw failure("upload s3://" + bucket + "/" + key, sdk);
+                }
+                throw new IOException("cannot upload s3://" + bucket + "/" + key + ": " + e.getCause().getMessage(), e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while uploading s3://" + bucket + "/" + key);
+            }
+        }
+
+        /** The buffered bytes without a copy. */
         private RequestBody body() {
             return RequestBody.fromInputStream(new ByteArrayInputStream(buffer, 0, filled), filled);
         }
@@ -179,6 +234,9 @@ public final class S3ObjectStore implements ObjectStore {
                 } else {
                     if (filled > 0) {
                         flushPart();
+                    }
+                    while (!inFlight.isEmpty()) {
+                        awaitOldest();
                     }
                     s3.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)
                             .multipartUpload(CompletedMultipartUpload.builder().parts(parts).build()));
@@ -193,6 +251,8 @@ public final class S3ObjectStore implements ObjectStore {
         public void close() throws IOException {
             if (!done && uploadId != null) {
                 done = true;
+                inFlight.forEach(p -> p.part().cancel(true));
+                inFlight.clear();
                 try {
                     s3.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId));
                 } catch (SdkException e) {
