@@ -10,6 +10,8 @@
 #   file p=1    the same with one extract stream (-p parallel=1)
 #   overlap     bench/wide-overlap.xml: the load follows the extract (64 MB files), store in a folder
 #   ferry s3    the same as ferry file with the store in a bucket of S3Proxy (filesystem-backed, its own process)
+#   s3cmd pipe  by hand through the same bucket: psql COPY TO | s3cmd put -, then s3cmd get - | psql COPY FROM
+#               (Debian's s3cmd, installed when missing)
 # then the fixed costs an operator meets every day: ferry validate, ferry executions, ferry --help.
 # and prints elapsed, rows/s, MB/s (of CSV), peak RSS and the ratio to the pipe. Everything it creates
 # (databases bench_*, /tmp/ferry-bench) is removed at the end.
@@ -23,6 +25,7 @@ SIZES=("${@:-2000000}")
 S3_PORT=18089
 
 command -v /usr/bin/time >/dev/null || apt-get install -y time >/dev/null
+command -v s3cmd >/dev/null || apt-get install -y s3cmd >/dev/null
 [ -x target/ferry ] || mvn -q -B package -DskipTests
 S3PROXY_JAR=target/bench/s3proxy-3.0.0-jar-with-dependencies.jar
 [ -f "$S3PROXY_JAR" ] || mvn -q -B dependency:copy -Dartifact=org.gaul:s3proxy:3.0.0:jar:jar-with-dependencies \
@@ -102,6 +105,15 @@ for ROWS in "${SIZES[@]}"; do
       'BEGIN { printf "%-12s %10d %8.1f %12.0f %8.1f %8.0fMB %7.2fx\n", m, r, s, r / s, mb / s, rss / 1024, s / p }'
   }
   report "psql pipe"
+
+  $PG -d bench_dst -c "TRUNCATE orders"
+  S3CMD="s3cmd --no-ssl --host=127.0.0.1:$S3_PORT --host-bucket=127.0.0.1:$S3_PORT --access_key=bench-access --secret_key=bench-secret --region=us-east-1 -q"
+  timed s3cmd bash -c "$PG -d bench_src -c \"COPY (SELECT * FROM orders WHERE biz_date = DATE '2024-03-15') TO STDOUT (FORMAT csv, DELIMITER '|')\" \
+    | $S3CMD put - s3://bench-bucket/by-hand/orders.csv && $S3CMD get s3://bench-bucket/by-hand/orders.csv - \
+    | $PG -d bench_dst -c \"COPY orders FROM STDIN (FORMAT csv, DELIMITER '|')\""
+  LOADED=$($PG -d bench_dst -At -c "SELECT count(*) FROM orders")
+  [ "$LOADED" = "$ROWS" ] || { echo "s3cmd pipe loaded $LOADED of $ROWS rows"; cat "$WORK/s3cmd.log"; exit 1; }
+  report "s3cmd pipe"
 
   for mode in file file-p1 overlap s3; do
     store=${mode%-p1}; [ "$mode" = overlap ] && store=file

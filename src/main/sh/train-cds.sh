@@ -2,7 +2,8 @@
 # Makes TARGET/ferry.jsa, the class-data archive that TARGET/ferry starts Ferry with, and installs that
 # launcher. The training run is `ferry demo` on an embedded PostgreSQL of its own (in TARGET/cds-training,
 # on a free port, stopped afterwards), so the archive holds the classes a run, `executions` and `validate`
-# load. Without the archive Ferry works the same, only slower to start: a failed training is reported and
+# load, with the launcher's default JVM options (an archive is used only with the collector it was made with).
+# Without the archive Ferry works the same, only slower to start: a failed training is reported and
 # does not fail the build.
 set -u
 target=$(readlink -f "$1")
@@ -15,7 +16,7 @@ port=$(( 20000 + $(od -An -N2 -tu2 /dev/urandom) % 30000 ))
 settings="-Dferry.embedded.port=$port -Dferry.embedded.dir=$work/data -Dferry.flows.dir=$work/flows"
 cd "$work" || exit 0
 # shellcheck disable=SC2086
-if java -XX:ArchiveClassesAtExit="$target/ferry.jsa" $settings -jar "$target/ferry.jar" demo --days 1 --rows-per-day 100 \
+if java -XX:+UseSerialGC -Xmx384m -XX:ArchiveClassesAtExit="$target/ferry.jsa" $settings -jar "$target/ferry.jar" demo --days 1 --rows-per-day 100 \
         > training.log 2>&1; then
     echo "class-data archive for target/ferry: $(du -h "$target/ferry.jsa" | cut -f1)"
 else

@@ -17,7 +17,7 @@ class LauncherIT {
         assertThat(Path.of("target/ferry.jsa")).as("made by mvn package").exists();
 
         ProcessBuilder launcher = new ProcessBuilder("target/ferry", "validate", "rds-to-adb").redirectErrorStream(true);
-        launcher.environment().put("FERRY_JAVA_OPTS", "-Xlog:class+load=info");
+        launcher.environment().put("FERRY_JAVA_OPTS", "-XX:+UseSerialGC -Xmx384m -Xlog:class+load=info"); // the defaults, and a log of where classes come from
         String output = run(launcher);
 
         assertThat(output).contains("flow rds-to-adb is valid");
