@@ -2,8 +2,8 @@ package dev.ferry.extract;
 
 import dev.ferry.partition.CsvFormat;
 import dev.ferry.partition.Manifest;
-import dev.ferry.partition.ManifestLedger;
 import dev.ferry.partition.ManifestFile;
+import dev.ferry.partition.ManifestLedger;
 import dev.ferry.partition.Partition;
 import dev.ferry.partition.PartitionFeed;
 import dev.ferry.partition.WriteBehind;
@@ -17,13 +17,13 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyOut;
@@ -131,16 +131,15 @@ public final class Extractor {
 
     /** The connections to read with, each prepared for its range of one snapshot; just {@code first} for one stream. */
     private record Streams(List<Connection> connections) {
-        /** Ends the streams' transactions (dropping their views) and returns the extra connections. */
+        /** Ends the streams' transactions (dropping their views) and returns the extra connections to their pool. */
         void close(Connection first) throws SQLException {
-            if (connections.size() == 1) {
-                return;
-            }
             SQLException failure = null;
             for (Connection c : connections) {
                 try {
-                    c.rollback();
-                    c.setAutoCommit(true);
+                    if (!c.getAutoCommit()) {
+                        c.rollback();
+                        c.setAutoCommit(true);
+                    }
                     if (c != first) {
                         c.close();
                     }
@@ -155,16 +154,10 @@ public final class Extractor {
 
         /** After a failed set-up: back to one stream on {@code first}, in autocommit as it came. */
         void closeQuietly(Connection first) {
-            for (Connection c : connections) {
-                try {
-                    c.rollback();
-                    c.setAutoCommit(true);
-                    if (c != first) {
-                        c.close();
-                    }
-                } catch (SQLException e) {
-                    // a connection that cannot be rolled back is closed by its pool's validation
-                }
+            try {
+                close(first);
+            } catch (SQLException e) {
+                // a connection that cannot be rolled back is closed by its pool's validation
             }
         }
     }

@@ -4,8 +4,8 @@ import dev.ferry.partition.Compression;
 import dev.ferry.partition.CsvFormat;
 import dev.ferry.partition.FileDigest;
 import dev.ferry.partition.Manifest;
-import dev.ferry.partition.ManifestLedger;
 import dev.ferry.partition.ManifestFile;
+import dev.ferry.partition.ManifestLedger;
 import dev.ferry.partition.Partition;
 import dev.ferry.partition.PartitionFeed;
 import dev.ferry.step.Progress;
@@ -23,10 +23,11 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.function.BooleanSupplier;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
 import java.util.logging.Logger;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyManager;
@@ -105,14 +106,7 @@ public final class Loader {
                 loaded += copyFile(copyManager, copy, partition, file, format, progress);
                 bytes += file.bytes();
             }
-            if (loaded != manifest.rows()) {
-                throw new LoadRefusedException("loaded " + loaded + " rows from " + partition.describe() + " but its manifest says "
-                        + manifest.rows() + "; rolled back, " + request.table() + " is unchanged");
-            }
-            if (request.mode() == LoadMode.REPLACE) {
-                verifyReplaced(connection, request, loaded);
-            }
-            connection.commit();
+            commitIfComplete(connection, request, manifest, loaded);
             result = new Result(deleted, loaded, bytes, manifest.files().size());
         } catch (SQLException | IOException | RuntimeException e) {
             rollback(connection, e);
@@ -189,19 +183,12 @@ public final class Loader {
             verifyIdentity(partition, stored.manifest(), request);
             verifyDigest(partition, stored);
             verifyListing(partition, stored.manifest());
-            if (!stored.manifest().files().equals(manifest.files()) || !new java.util.HashSet<>(files).equals(new java.util.HashSet<>(manifest.files()))
+            if (!stored.manifest().files().equals(manifest.files()) || !Set.copyOf(files).equals(Set.copyOf(manifest.files()))
                     || !formatOf(stored.manifest()).equals(format)) {
                 throw new LoadRefusedException("the files loaded from " + partition.describe() + " are not those its manifest lists; rolled"
                         + " back, " + request.table() + " is unchanged");
             }
-            if (loaded != manifest.rows()) {
-                throw new LoadRefusedException("loaded " + loaded + " rows from " + partition.describe() + " but its manifest says "
-                        + manifest.rows() + "; rolled back, " + request.table() + " is unchanged");
-            }
-            if (request.mode() == LoadMode.REPLACE) {
-                verifyReplaced(connection, request, loaded);
-            }
-            connection.commit();
+            commitIfComplete(connection, request, manifest, loaded);
             result = new Result(deleted, loaded, manifest.bytes(), manifest.files().size());
         } catch (SQLException | IOException | RuntimeException | InterruptedException e) {
             rollback(connection, e);
@@ -210,6 +197,18 @@ public final class Loader {
         }
         restoreAutoCommit(connection, autoCommit, null);
         return result;
+    }
+
+    /** Commits once the rows loaded are the manifest's and, in mode replace, exactly the rows of replaceWhere. */
+    private static void commitIfComplete(Connection connection, Request request, Manifest manifest, long loaded) throws SQLException {
+        if (loaded != manifest.rows()) {
+            throw new LoadRefusedException("loaded " + loaded + " rows from " + request.partition().describe() + " but its manifest says "
+                    + manifest.rows() + "; rolled back, " + request.table() + " is unchanged");
+        }
+        if (request.mode() == LoadMode.REPLACE) {
+            verifyReplaced(connection, request, loaded);
+        }
+        connection.commit();
     }
 
     private static CsvFormat formatOf(Manifest manifest) {
