@@ -72,6 +72,10 @@ public class ExtractBatchlet extends FerryBatchlet {
     @BatchProperty
     String parallel;
 
+    @Inject
+    @BatchProperty
+    String splitBy;
+
     @Override
     protected List<StepProperty> properties() {
         return ExtractSpec.PROPERTIES;
@@ -84,7 +88,7 @@ public class ExtractBatchlet extends FerryBatchlet {
         Partition partition = values.parse("target", prefix -> new Partition(store, prefix));
         String mydate = scope.variables().mydate().map(Object::toString).orElse(null);
         Extractor.Request request = new Extractor.Request(scope.flow(), scope.step(), mydate, spec.database(), spec.query(), partition,
-                spec.format(), spec.maxFileBytes(), spec.minRows(), spec.parallel());
+                spec.format(), spec.maxFileBytes(), spec.minRows(), spec.parallel(), spec.splitBy());
         Progress progress = scope.progress();
         try (Connection connection = connect(scope, spec.database())) {
             Manifest manifest = new Extractor(ledger).extract(connection, () -> connect(scope, spec.database()), request,

@@ -8,10 +8,13 @@ import dev.ferry.partition.CsvFormat;
 import dev.ferry.step.PropertyValues;
 import dev.ferry.step.StepProperty;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /** What an extract step is given: where it reads, where it writes, and the files' format. */
 public record ExtractSpec(String database, String query, String target, CsvFormat format, long maxFileBytes, long minRows,
-                          int parallel) {
+                          int parallel, String splitBy) {
+
+    private static final Pattern COLUMN = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]*|\"([^\"]|\"\")+\"");
 
     public static final List<StepProperty> PROPERTIES = StepProperty.withCommon(
             required("query", "The SELECT whose rows are extracted, with variables, e.g. SELECT * FROM t WHERE c = DATE '${mydate}'"),
@@ -24,12 +27,21 @@ public record ExtractSpec(String database, String query, String target, CsvForma
             optional("minRows", "0", "Fewest rows a date may have: fewer fail the step and nothing is published"),
             optional("parallel", "auto", "Streams that read the query at once, in one snapshot, each a range of the table's pages:"
                     + " a number from 1 to 16, or auto (one per 256 MB of the table, at most 4); a query that is not a scan of one"
-                    + " table runs as one stream"));
+                    + " table runs as one stream unless splitBy names a column"),
+            optional("splitBy", null, "A column of the query's result (integer, numeric, date or timestamp) whose value ranges the"
+                    + " parallel streams read, for a query that is not a scan of one table (a join); best with an index on it"));
 
     public static ExtractSpec read(PropertyValues values) {
         return new ExtractSpec(values.text("database"), values.text("query").strip().replaceAll("[\\s;]+$", ""),
                 prefix(values.text("target")), format(values), values.whole("maxFileBytes", 0), values.whole("minRows", 0),
-                values.parse("parallel", ExtractSpec::streams));
+                values.parse("parallel", ExtractSpec::streams), values.isSet("splitBy") ? values.parse("splitBy", ExtractSpec::column) : null);
+    }
+
+    private static String column(String name) {
+        if (!COLUMN.matcher(name.strip()).matches()) {
+            throw new IllegalArgumentException("'" + name + "' is not a column name (a plain or double-quoted identifier)");
+        }
+        return name.strip();
     }
 
     /** {@code auto} is 0: the extract chooses by the table's size. */

@@ -11,7 +11,9 @@ import dev.ferry.step.Progress;
 import dev.ferry.store.StoredObject;
 import java.io.IOException;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -46,9 +48,11 @@ public final class Extractor {
      * @param maxFileBytes start a new file after this many uncompressed bytes; 0 for one file
      * @param minRows      fewer rows than this are refused and nothing is published
      * @param parallel     streams to read the query with; 0 to choose by the table's size ({@link #AUTO_BYTES_PER_STREAM})
+     * @param splitBy      a column of the query's result whose value ranges the streams read, instead of ranges
+     *                     of the table's pages; null for pages
      */
     public record Request(String flow, String step, String mydate, String database, String query,
-                          Partition partition, CsvFormat format, long maxFileBytes, long minRows, int parallel) {
+                          Partition partition, CsvFormat format, long maxFileBytes, long minRows, int parallel, String splitBy) {
     }
 
     /** More connections to the source, for the streams after the first. */
@@ -91,16 +95,16 @@ public final class Extractor {
         partition.deleteManifest();
         feed.begun(request.format());
         AtomicInteger fileNumbers = new AtomicInteger();
-        Streams streams = streams(connection, more, request, query);
+        Streams streams = streams(connection, more, request, query, copy);
         List<ManifestFile> files = new ArrayList<>();
         long copiedRows = 0;
         try {
             if (streams.connections().size() == 1) {
-                Copied one = copy(connection, copy, request, partition, fileNumbers, feed, progress);
+                Copied one = copy(connection, streams.copies().get(0), request, partition, fileNumbers, feed, progress);
                 files.addAll(one.files());
                 copiedRows = one.rows();
             } else {
-                for (Copied stream : copyInParallel(streams.connections(), copy, request, partition, fileNumbers, feed, progress)) {
+                for (Copied stream : copyInParallel(streams, request, partition, fileNumbers, feed, progress)) {
                     files.addAll(stream.files());
                     copiedRows += stream.rows();
                 }
@@ -130,7 +134,11 @@ public final class Extractor {
     }
 
     /** The connections to read with, each prepared for its range of one snapshot; just {@code first} for one stream. */
-    private record Streams(List<Connection> connections) {
+    private record Streams(List<Connection> connections, List<String> copies) {
+        static Streams one(Connection first, String copy) {
+            return new Streams(List.of(first), List.of(copy));
+        }
+
         /** Ends the streams' transactions (dropping their views) and returns the extra connections to their pool. */
         void close(Connection first) throws SQLException {
             SQLException failure = null;
@@ -162,23 +170,26 @@ public final class Extractor {
         }
     }
 
-    private Streams streams(Connection first, Connections more, Request request, String query) throws SQLException {
+    private Streams streams(Connection first, Connections more, Request request, String query, String copy) throws SQLException {
         if (request.parallel() == 1) {
-            return new Streams(List.of(first));
+            return Streams.one(first, copy);
+        }
+        if (request.splitBy() != null) {
+            return columnStreams(first, more, request, query);
         }
         ScanSplit.Plan plan = ScanSplit.of(first, query);
         if (plan instanceof ScanSplit.Unsplittable no) {
             if (request.parallel() > 1) {
                 LOG.info(() -> request.flow() + "/" + request.step() + ": one stream, not " + request.parallel() + ": the query cannot be split: "
-                        + no.reason());
+                        + no.reason() + "; name a column to split by with splitBy");
             }
-            return new Streams(List.of(first));
+            return Streams.one(first, copy);
         }
         ScanSplit split = ((ScanSplit.Splittable) plan).split();
         int n = request.parallel() > 0 ? request.parallel()
                 : (int) Math.min(AUTO_MAX_STREAMS, Math.max(1, (split.tableBytes() + AUTO_BYTES_PER_STREAM - 1) / AUTO_BYTES_PER_STREAM));
         if (n == 1) {
-            return new Streams(List.of(first));
+            return Streams.one(first, copy);
         }
         List<Connection> connections = new ArrayList<>(List.of(first));
         try {
@@ -197,12 +208,68 @@ public final class Extractor {
             int streams = n;
             LOG.info(() -> request.flow() + "/" + request.step() + ": " + streams + " streams over " + split.pages() + " pages of "
                     + split.schema() + "." + split.table() + ", one snapshot");
-            return new Streams(connections);
+            return new Streams(connections, java.util.Collections.nCopies(n, copy));
         } catch (SQLException e) {
-            new Streams(connections).closeQuietly(first);
+            new Streams(connections, List.of()).closeQuietly(first);
             LOG.info(() -> request.flow() + "/" + request.step() + ": one stream: the query cannot be split here: " + e.getMessage());
-            return new Streams(List.of(first));
+            return Streams.one(first, copy);
         }
+    }
+
+    /**
+     * Streams that each read one range of the {@code splitBy} column's values, in one snapshot: the ranges
+     * divide min..max of the column evenly (integers, numerics, dates, timestamps), the first also takes the
+     * rows where it is NULL. Any query can be split this way; each stream runs the whole query with its
+     * range as a condition, so it pays off when that condition can use an index of the column's table.
+     */
+    private Streams columnStreams(Connection first, Connections more, Request request, String query) throws SQLException {
+        int n = request.parallel() > 0 ? request.parallel() : AUTO_MAX_STREAMS;
+        String column = request.splitBy();
+        List<Connection> connections = new ArrayList<>(List.of(first));
+        try {
+            String snapshot = ScanSplit.exportSnapshot(first).orElseThrow(() -> new SQLException("no snapshot exported"));
+            List<String> bounds = new ArrayList<>();
+            String type;
+            try (Statement s = first.createStatement(); ResultSet rs = s.executeQuery("SELECT (m.lo + (m.hi - m.lo) * i / " + n
+                    + ")::text, pg_typeof(m.lo)::text FROM (SELECT min(q." + column + ") lo, max(q." + column + ") hi FROM (" + query
+                    + ") q) m, generate_series(1, " + (n - 1) + ") i ORDER BY i")) {
+                type = null;
+                while (rs.next()) {
+                    bounds.add(rs.getString(1));
+                    type = rs.getString(2);
+                }
+            }
+            if (type == null || bounds.contains(null)) {
+                throw new SQLException("the query has no rows with a " + column);
+            }
+            List<String> copies = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                String atLeast = i == 0 ? null : "q." + column + " >= CAST(" + literal(bounds.get(i - 1)) + " AS " + type + ")";
+                String below = i == n - 1 ? null : "q." + column + " < CAST(" + literal(bounds.get(i)) + " AS " + type + ")";
+                String where = i == 0 ? "q." + column + " IS NULL OR " + below : below == null ? atLeast : atLeast + " AND " + below;
+                copies.add("COPY (SELECT q.* FROM (" + query + ") q WHERE " + where + ") TO STDOUT WITH " + request.format().copyOptions());
+            }
+            for (int i = 1; i < n; i++) {
+                Connection stream = more.open();
+                connections.add(stream);
+                stream.setAutoCommit(false);
+                try (Statement s = stream.createStatement()) {
+                    s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+                    s.execute("SET TRANSACTION SNAPSHOT '" + snapshot.replace("'", "''") + "'");
+                }
+            }
+            String ranges = n + " streams over ranges of " + column + " (" + type + "), one snapshot";
+            LOG.info(() -> request.flow() + "/" + request.step() + ": " + ranges);
+            return new Streams(connections, copies);
+        } catch (SQLException e) {
+            new Streams(connections, List.of()).closeQuietly(first);
+            LOG.info(() -> request.flow() + "/" + request.step() + ": one stream: cannot split by " + column + ": " + e.getMessage());
+            return Streams.one(first, "COPY (" + query + ") TO STDOUT WITH " + request.format().copyOptions());
+        }
+    }
+
+    private static String literal(String value) {
+        return "'" + value.replace("'", "''") + "'";
     }
 
     /** Rows PostgreSQL sent on one stream and the files they went to. */
@@ -234,9 +301,9 @@ public final class Extractor {
     }
 
     /** Each stream on a thread of its own; the first failure cancels the others' COPY and is thrown. */
-    private static List<Copied> copyInParallel(List<Connection> connections, String copy, Request request, Partition partition,
-                                               AtomicInteger fileNumbers, PartitionFeed feed, Progress progress)
-            throws SQLException, IOException {
+    private static List<Copied> copyInParallel(Streams streams, Request request, Partition partition, AtomicInteger fileNumbers,
+                                               PartitionFeed feed, Progress progress) throws SQLException, IOException {
+        List<Connection> connections = streams.connections();
         ExecutorService threads = Executors.newFixedThreadPool(connections.size(), r -> {
             Thread thread = new Thread(r, "ferry-extract-stream");
             thread.setDaemon(true);
@@ -244,7 +311,9 @@ public final class Extractor {
         });
         try {
             ExecutorCompletionService<Copied> done = new ExecutorCompletionService<>(threads);
-            for (Connection c : connections) {
+            for (int i = 0; i < connections.size(); i++) {
+                Connection c = connections.get(i);
+                String copy = streams.copies().get(i);
                 done.submit(() -> copy(c, copy, request, partition, fileNumbers, feed, progress));
             }
             List<Copied> copied = new ArrayList<>();

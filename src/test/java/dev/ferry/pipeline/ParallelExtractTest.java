@@ -112,13 +112,37 @@ class ParallelExtractTest {
     }
 
     @Test
+    void aJoinIsSplitByTheColumnItNamesAndStillGivesOneSnapshotsRows() throws Exception {
+        Postgres.execute(pipeline.source, "CREATE TABLE owners (id int, name text)",
+                "INSERT INTO owners SELECT i, 'owner ' || i FROM generate_series(1, " + ACCOUNTS + ") i",
+                "CREATE TABLE owned (id int, v int, pad text, name text)");
+        Path flow = FlowFile.named("owned")
+                .step("extract", "extract", "database", "source", "query",
+                        "SELECT a.id, a.v, a.pad, o.name FROM accounts a JOIN owners o ON o.id = a.id", "target", "owned/${mydate}/",
+                        "parallel", "3", "splitBy", "id")
+                .step("load", "load", "database", "warehouse", "table", "owned", "source", "owned/${mydate}/", "mode", "truncate")
+                .writeTo(pipeline.dir());
+
+        try (LogCapture log = LogCapture.of("dev.ferry.extract")) {
+            assertThat(pipeline.run(flow.toString(), "20240101").getBatchStatus()).isEqualTo(BatchStatus.COMPLETED);
+            assertThat(log.messages()).anyMatch(m -> m.contains("3 streams over ranges of id (integer)"));
+        }
+
+        assertThat(Postgres.count(pipeline.source, "SELECT count(*) FROM owned")).isEqualTo(ACCOUNTS);
+        assertThat(Postgres.count(pipeline.source, "SELECT count(*) FROM ((SELECT a.id, a.v, a.pad, o.name FROM accounts a"
+                + " JOIN owners o ON o.id = a.id EXCEPT ALL SELECT * FROM owned) UNION ALL (SELECT * FROM owned EXCEPT ALL"
+                + " SELECT a.id, a.v, a.pad, o.name FROM accounts a JOIN owners o ON o.id = a.id)) d")).isZero();
+    }
+
+    @Test
     void aQueryThatIsNotAScanOfOneTableRunsAsOneStreamAndSaysWhy() throws Exception {
         Path flow = flow("joined", "SELECT a.* FROM accounts a JOIN accounts b ON b.id = a.id WHERE a.id <= 1000",
                 "joined/${mydate}/", "accounts_copy", "4");
 
         try (LogCapture log = LogCapture.of("dev.ferry.extract")) {
             assertThat(pipeline.run(flow.toString(), "20240101").getBatchStatus()).isEqualTo(BatchStatus.COMPLETED);
-            assertThat(log.messages()).anyMatch(m -> m.contains("one stream, not 4: the query cannot be split: its plan has a"));
+            assertThat(log.messages()).anyMatch(m -> m.contains("one stream, not 4: the query cannot be split: its plan has a")
+                    && m.contains("splitBy"));
         }
         assertThat(Postgres.count(pipeline.source, "SELECT count(*) FROM accounts_copy")).isEqualTo(1000);
     }
