@@ -23,6 +23,12 @@ public interface Databases extends AutoCloseable {
      */
     void discard(Connection connection);
 
+    /**
+     * How many more connections to {@code name} can be had now without waiting for one to be returned: an
+     * extract takes no more parallel streams than that, rather than waiting out the pool's timeout.
+     */
+    int spare(String name);
+
     /** The names that are configured, for error messages. */
     Set<String> names();
 

@@ -56,6 +56,12 @@ public final class JndiDatabases implements Databases {
         }
     }
 
+    /** The server's pool decides; its size is set on the datasource (WildFly's default maximum is 20). */
+    @Override
+    public int spare(String name) {
+        return Integer.MAX_VALUE;
+    }
+
     @Override
     public Set<String> names() {
         Set<String> names = new TreeSet<>();

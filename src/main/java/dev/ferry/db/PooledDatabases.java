@@ -104,6 +104,15 @@ public final class PooledDatabases implements Databases {
     }
 
     @Override
+    public int spare(String name) {
+        HikariDataSource pool = pools.get(name);
+        if (pool == null || pool.getHikariPoolMXBean() == null) {
+            return 0;
+        }
+        return pool.getMaximumPoolSize() - pool.getHikariPoolMXBean().getActiveConnections();
+    }
+
+    @Override
     public Set<String> names() {
         return names;
     }

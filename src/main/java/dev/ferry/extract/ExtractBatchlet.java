@@ -91,8 +91,19 @@ public class ExtractBatchlet extends FerryBatchlet {
                 spec.format(), spec.maxFileBytes(), spec.minRows(), spec.parallel(), spec.splitBy());
         Progress progress = scope.progress();
         try (Connection connection = connect(scope, spec.database())) {
-            Manifest manifest = new Extractor(ledger).extract(connection, () -> connect(scope, spec.database()), request,
-                    feeds.feed(executionId(), partition.prefix()), progress);
+            Extractor.Connections more = new Extractor.Connections() {
+                @Override
+                public Connection open() {
+                    return connect(scope, spec.database());
+                }
+
+                @Override
+                public int spare() {
+                    return databases().spare(spec.database());
+                }
+            };
+            Manifest manifest = new Extractor(ledger).extract(connection, more, request, feeds.feed(executionId(), partition.prefix()),
+                    progress);
             return new StepReport(manifest.rows(), manifest.bytes(), manifest.files().size(), progress.elapsed().toMillis());
         }
     }

@@ -56,9 +56,11 @@ public final class Extractor {
     }
 
     /** More connections to the source, for the streams after the first. */
-    @FunctionalInterface
     public interface Connections {
         Connection open() throws SQLException;
+
+        /** How many more can be opened now without waiting for one to be returned. */
+        int spare();
     }
 
     /** With parallel 0, a stream per this many bytes of the table, at most {@link #AUTO_MAX_STREAMS}. */
@@ -76,8 +78,16 @@ public final class Extractor {
 
     /** Extracts with one stream, on {@code connection}. */
     public Manifest extract(Connection connection, Request request, Progress progress) throws SQLException, IOException {
-        return extract(connection, () -> {
-            throw new SQLException("one stream only");
+        return extract(connection, new Connections() {
+            @Override
+            public Connection open() throws SQLException {
+                throw new SQLException("one stream only");
+            }
+
+            @Override
+            public int spare() {
+                return 0;
+            }
         }, request, new PartitionFeed(), progress);
     }
 
@@ -186,8 +196,8 @@ public final class Extractor {
             return Streams.one(first, copy);
         }
         ScanSplit split = ((ScanSplit.Splittable) plan).split();
-        int n = request.parallel() > 0 ? request.parallel()
-                : (int) Math.min(AUTO_MAX_STREAMS, Math.max(1, (split.tableBytes() + AUTO_BYTES_PER_STREAM - 1) / AUTO_BYTES_PER_STREAM));
+        int n = streamsAvailable(request, more, request.parallel() > 0 ? request.parallel()
+                : (int) Math.min(AUTO_MAX_STREAMS, Math.max(1, (split.tableBytes() + AUTO_BYTES_PER_STREAM - 1) / AUTO_BYTES_PER_STREAM)));
         if (n == 1) {
             return Streams.one(first, copy);
         }
@@ -223,8 +233,11 @@ public final class Extractor {
      * range as a condition, so it pays off when that condition can use an index of the column's table.
      */
     private Streams columnStreams(Connection first, Connections more, Request request, String query) throws SQLException {
-        int n = request.parallel() > 0 ? request.parallel() : AUTO_MAX_STREAMS;
+        int n = streamsAvailable(request, more, request.parallel() > 0 ? request.parallel() : AUTO_MAX_STREAMS);
         String column = request.splitBy();
+        if (n == 1) {
+            return Streams.one(first, "COPY (" + query + ") TO STDOUT WITH " + request.format().copyOptions());
+        }
         List<Connection> connections = new ArrayList<>(List.of(first));
         try {
             String snapshot = ScanSplit.exportSnapshot(first).orElseThrow(() -> new SQLException("no snapshot exported"));
@@ -266,6 +279,16 @@ public final class Extractor {
             LOG.info(() -> request.flow() + "/" + request.step() + ": one stream: cannot split by " + column + ": " + e.getMessage());
             return Streams.one(first, "COPY (" + query + ") TO STDOUT WITH " + request.format().copyOptions());
         }
+    }
+
+    /** {@code wanted} streams, or fewer when the pool has not that many connections to spare now (logged). */
+    private static int streamsAvailable(Request request, Connections more, int wanted) {
+        int n = (int) Math.max(1, Math.min(wanted, 1L + more.spare()));
+        if (n < wanted) {
+            LOG.info(() -> request.flow() + "/" + request.step() + ": " + n + " stream(s), not " + wanted + ": the database's pool has "
+                    + (n - 1) + " connection(s) to spare now (pool-size)");
+        }
+        return n;
     }
 
     private static String literal(String value) {

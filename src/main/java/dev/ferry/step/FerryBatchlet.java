@@ -246,6 +246,11 @@ public abstract class FerryBatchlet extends AbstractBatchlet {
     protected void failed(StepScope scope, StepFailedException failure) {
     }
 
+    /** The named databases of this runtime. */
+    protected final Databases databases() {
+        return databases;
+    }
+
     /** The job execution this step runs in. */
     protected final long executionId() {
         return jobContext.getExecutionId();

@@ -135,6 +135,23 @@ class ParallelExtractTest {
     }
 
     @Test
+    void noMoreStreamsThanThePoolHasConnectionsToSpare() throws Exception {
+        pipeline.config.database("small", pipeline.source).set("ferry.db.small.pool-size", "2");
+        Path flow = FlowFile.named("small-pool")
+                .step("extract", "extract", "database", "small", "query", "SELECT * FROM accounts", "target", "small/${mydate}/",
+                        "parallel", "4")
+                .step("load", "load", "database", "warehouse", "table", "accounts_copy", "source", "small/${mydate}/", "mode", "truncate")
+                .writeTo(pipeline.dir());
+
+        try (LogCapture log = LogCapture.of("dev.ferry.extract")) {
+            assertThat(pipeline.run(flow.toString(), "20240101").getBatchStatus()).isEqualTo(BatchStatus.COMPLETED);
+            assertThat(log.messages()).anyMatch(m -> m.contains("2 stream(s), not 4: the database's pool has 1 connection(s) to spare"))
+                    .anyMatch(m -> m.contains("2 streams over"));
+        }
+        assertThat(Postgres.count(pipeline.source, "SELECT count(*) FROM accounts_copy")).isEqualTo(ACCOUNTS);
+    }
+
+    @Test
     void aQueryThatIsNotAScanOfOneTableRunsAsOneStreamAndSaysWhy() throws Exception {
         Path flow = flow("joined", "SELECT a.* FROM accounts a JOIN accounts b ON b.id = a.id WHERE a.id <= 1000",
                 "joined/${mydate}/", "accounts_copy", "4");
