@@ -127,6 +127,19 @@ class WildFlyIT {
     }
 
     @Test
+    void aLoadFollowsItsParallelExtractInTheServer() throws Exception {
+        Postgres.execute(WAREHOUSE, "CREATE TABLE IF NOT EXISTS t_overlap (a int, b int, c date)");
+
+        long id = startJob("overlap-parallel", "20240102");
+
+        assertThat(awaitEnd(id)).as(String.join("\n", exitStatuses(id))).isEqualTo("COMPLETED");
+        assertThat(stepNames(id)).containsExactlyInAnyOrder("extract", "load");
+        assertThat(Postgres.count(WAREHOUSE, "SELECT count(*) FROM t_overlap WHERE c = DATE '2024-01-02'")).isEqualTo(250);
+        assertThat(Postgres.count(WAREHOUSE, "SELECT count(DISTINCT a) FROM t_overlap WHERE c = DATE '2024-01-02'")).isEqualTo(250);
+        awaitLog("overlap-parallel/extract: 2 streams over", Duration.ofSeconds(5));
+    }
+
+    @Test
     void restartJobResumesAFailedLoadWithoutExtractingAgain() throws Exception {
         Postgres.execute(WAREHOUSE, "CREATE TABLE t_target_saved AS SELECT * FROM t_target", "DROP TABLE t_target");
         long failed = startJob("rds-to-adb", "20240103");
