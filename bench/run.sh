@@ -9,6 +9,8 @@
 #   ferry file  ferry run bench/wide.xml with the store in a local folder (parallel extract: auto)
 #   file p=1    the same with one extract stream (-p parallel=1)
 #   overlap     bench/wide-overlap.xml: the load follows the extract (64 MB files), store in a folder
+#   overlap-p1  the same with one extract stream
+# MODES="file overlap ..." runs only those of Ferry's modes (the pipes always run).
 #   ferry s3    the same as ferry file with the store in a bucket of S3Proxy (filesystem-backed, its own process)
 #   s3cmd pipe  by hand through the same bucket: psql COPY TO | s3cmd put -, then s3cmd get - | psql COPY FROM
 #               (Debian's s3cmd, installed when missing)
@@ -115,10 +117,10 @@ for ROWS in "${SIZES[@]}"; do
   [ "$LOADED" = "$ROWS" ] || { echo "s3cmd pipe loaded $LOADED of $ROWS rows"; cat "$WORK/s3cmd.log"; exit 1; }
   report "s3cmd pipe"
 
-  for mode in file file-p1 overlap s3; do
-    store=${mode%-p1}; [ "$mode" = overlap ] && store=file
-    streams=auto; [ "$mode" = file-p1 ] && streams=1
-    flow=bench/wide.xml; [ "$mode" = overlap ] && flow=bench/wide-overlap.xml
+  for mode in ${MODES:-file file-p1 overlap overlap-p1 s3}; do
+    store=file; [ "$mode" = s3 ] && store=s3
+    streams=auto; [ "${mode%-p1}" != "$mode" ] && streams=1
+    flow=bench/wide.xml; [ "${mode#overlap}" != "$mode" ] && flow=bench/wide-overlap.xml
     $PG -d bench_dst -c "TRUNCATE orders"
     # --force: every measurement reruns the same business date on purpose
     timed "ferry-$mode" target/ferry run $flow -d $DATE --force -p parallel=$streams --config "$WORK/$store.properties"
