@@ -119,9 +119,12 @@ public final class Extractor {
                     copiedRows += stream.rows();
                 }
             }
-        } finally {
-            streams.close(connection);
+        } catch (SQLException | IOException | RuntimeException e) {
+            // A connection the failure broke cannot be rolled back either: that must not hide the failure.
+            streams.closeQuietly(connection);
+            throw e;
         }
+        streams.close(connection);
         files.sort(Comparator.comparing(ManifestFile::name));
         long rows = files.stream().mapToLong(ManifestFile::rows).sum();
         if (rows != copiedRows) {
