@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -102,7 +103,12 @@ final class ServeCommand implements Callable<Integer> {
             for (Future<List<Long>> flow : served) {
                 started.addAll(flow.get());
             }
-            return once ? awaitAll(runtime, started) : 0;
+            if (once) {
+                return awaitAll(runtime, started);
+            }
+            // Nothing scheduled: the console alone keeps serving until the process is stopped.
+            new CountDownLatch(1).await();
+            return 0;
         } finally {
             flows.shutdownNow();
         }

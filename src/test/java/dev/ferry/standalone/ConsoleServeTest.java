@@ -39,12 +39,7 @@ class ConsoleServeTest {
 
     @Test
     void hashPasswordThenServeGivesTheConsoleWithTheSchedulesNextRuns() throws Exception {
-        Process hashing = pipeline.ferryProcess(List.of(), "hash-password").redirectErrorStream(false).start();
-        try (OutputStream in = hashing.getOutputStream()) {
-            in.write("night-shift-2024\n".getBytes(StandardCharsets.UTF_8));
-        }
-        String hash = new String(hashing.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        assertThat(hashing.waitFor(1, TimeUnit.MINUTES)).isTrue();
+        String hash = hashPassword("night-shift-2024");
         assertThat(hash).startsWith("$argon2id$").doesNotContain("night-shift");
 
         pipeline.config.set("ferry.console.port", "0").set("ferry.console.user.ops.password-hash", hash)
@@ -78,5 +73,45 @@ class ConsoleServeTest {
             serve.destroy();
             serve.waitFor(30, TimeUnit.SECONDS);
         }
+    }
+
+    @Test
+    void withNoScheduleServeKeepsServingTheConsoleUntilStopped() throws Exception {
+        Path alone = pipeline.dir().resolve("console-alone.properties");
+        String config = java.nio.file.Files.readString(pipeline.configFile()).lines()
+                .filter(line -> !line.contains(".schedule=") && !line.startsWith("ferry.console."))
+                .collect(java.util.stream.Collectors.joining("\n"));
+        java.nio.file.Files.writeString(alone, config + "\nferry.console.port=0\nferry.console.user.ops.password-hash="
+                + hashPassword("night-shift-2024").replace("\\", "\\\\") + "\nferry.console.user.ops.role=viewer\n");
+        List<String> command = new java.util.ArrayList<>(pipeline.ferryProcess(List.of(), "serve").command());
+        command.set(command.size() - 1, alone.toString()); // --config FILE: this file instead
+        Process serve = new ProcessBuilder(command).redirectErrorStream(true).start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(serve.getInputStream(), StandardCharsets.UTF_8));
+            String line;
+            List<String> printed = new java.util.ArrayList<>();
+            while ((line = out.readLine()) != null && !line.startsWith("console at ")) {
+                printed.add(line);
+            }
+            assertThat(line).as("the console is served: " + printed).isNotNull();
+            assertThat(printed).noneMatch(l -> l.startsWith("serving "));
+            ConsoleClient client = new ConsoleClient(URI.create(line.substring("console at ".length())));
+
+            assertThat(serve.waitFor(3, TimeUnit.SECONDS)).as("serve is still running").isFalse();
+            assertThat(client.login("ops", "night-shift-2024").status()).isEqualTo(200);
+        } finally {
+            serve.destroy();
+            serve.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static String hashPassword(String password) throws Exception {
+        Process hashing = pipeline.ferryProcess(List.of(), "hash-password").redirectErrorStream(false).start();
+        try (OutputStream in = hashing.getOutputStream()) {
+            in.write((password + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        String hash = new String(hashing.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertThat(hashing.waitFor(1, TimeUnit.MINUTES)).isTrue();
+        return hash;
     }
 }
