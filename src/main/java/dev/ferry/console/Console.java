@@ -40,6 +40,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.Executor;
@@ -90,12 +91,13 @@ public final class Console {
 
     /** The flows this runtime can start, and those that have run, each with its schedule and newest execution. */
     public List<FlowView> flows() {
-        Map<String, Schedule> schedules = Schedule.fromConfig(parts.config(), flows.names());
+        Set<String> known = new TreeSet<>(flows.names()); // read once: the flows folder and the class path are listed each time
+        Map<String, Schedule> schedules = Schedule.fromConfig(parts.config(), known);
         Map<String, ExecutionSummary> last = new TreeMap<>();
         for (ExecutionSummary e : sql(() -> parts.history().latestPerFlow())) {
             last.put(e.flow(), e);
         }
-        TreeSet<String> names = new TreeSet<>(flows.names());
+        TreeSet<String> names = new TreeSet<>(known);
         names.addAll(schedules.keySet());
         names.addAll(last.keySet());
         List<FlowView> views = new ArrayList<>();
@@ -104,7 +106,7 @@ public final class Console {
             Schedule schedule = schedules.get(name);
             // Flows that only ran once (a job XML path, a flow since removed) are history, not broken.
             Optional<String> problem = schedule != null ? parts.control().problem(schedule)
-                    : flows.names().contains(name) ? parts.control().problem(name, latest) : Optional.empty();
+                    : known.contains(name) ? parts.control().problem(name, latest) : Optional.empty();
             views.add(new FlowView(name, flows.version(name).orElse(null),
                     schedule == null ? null : scheduleView(schedule), last.get(name), problem.orElse(null)));
         }
