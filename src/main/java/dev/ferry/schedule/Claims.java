@@ -67,10 +67,13 @@ public final class Claims {
      */
     public Optional<Claim> hold(String flow, BusinessDate mydate, long executionId, long instanceId, String token,
                                 java.util.function.LongUnaryOperator instanceOf, String outsideClaimer) throws SQLException {
+        // A start made outside Ferry has no token: the execution is its own, so that the steps of one execution
+        // that start side by side (a split) all know the claim the first of them took as theirs.
+        String own = token != null ? token : executionToken(executionId);
         for (int attempt = 0; attempt < 2; attempt++) {
             Optional<Claim> claim = find(flow, mydate);
             if (claim.isEmpty()) {
-                if (claim(flow, mydate, outsideClaimer, false, token)) {
+                if (claim(flow, mydate, outsideClaimer, false, own)) {
                     attach(flow, mydate, executionId);
                     return Optional.empty();
                 }
@@ -78,7 +81,7 @@ public final class Claims {
             }
             Claim held = claim.get();
             boolean ours = held.executionId() != null && held.executionId() == executionId
-                    || token != null && token.equals(held.token())
+                    || own.equals(held.token())
                     || held.executionId() != null && instanceOf.applyAsLong(held.executionId()) == instanceId;
             if (ours) {
                 if (held.executionId() == null || held.executionId() != executionId) {
@@ -89,6 +92,11 @@ public final class Claims {
             return claim;
         }
         return find(flow, mydate);
+    }
+
+    /** The token of a claim taken for an execution that was started without one (outside Ferry). */
+    public static String executionToken(long executionId) {
+        return "execution " + executionId;
     }
 
     /** Records which execution a claim started. */

@@ -144,7 +144,7 @@ public abstract class FerryBatchlet extends AbstractBatchlet {
             return;
         }
         boolean forced = token == null && scope.variables().value(RunControl.FORCED).map(Boolean::parseBoolean).orElse(false);
-        if (forced && claims.claim(scope.flow(), mydate.get(), OUTSIDE, true, null)) {
+        if (forced && claims.claim(scope.flow(), mydate.get(), OUTSIDE, true, Claims.executionToken(id))) {
             claims.attach(scope.flow(), mydate.get(), id);
             return;
         }

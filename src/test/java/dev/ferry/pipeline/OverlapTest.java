@@ -94,6 +94,27 @@ class OverlapTest {
         assertThat(pipeline.targetRows("2024-01-03")).isEqualTo(ROWS);
     }
 
+    @Test
+    void bothStepsOfASplitStartedOutsideFerryHoldTheDatesOneClaim() throws Exception {
+        Path flow = flow("overlap-outside", "SELECT * FROM t_src WHERE c = DATE '${mydate}'");
+        // Started as JBeret's API (or jboss-cli) starts a job: no claim token, not forced. The extract and the load
+        // start side by side; whichever claims the date first, the other must know the claim as its execution's.
+        for (int day = 4; day <= 9; day++) {
+            String mydate = "2024010" + day;
+            JobExecution run = pipeline.inspect(runtime -> {
+                java.util.Properties parameters = new java.util.Properties();
+                parameters.setProperty("mydate", mydate);
+                try {
+                    return runtime.await(runtime.start(flow.toString(), parameters));
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            assertThat(run.getBatchStatus()).as(mydate + ": " + step(run, "load").getExitStatus() + " / "
+                    + step(run, "extract").getExitStatus()).isEqualTo(BatchStatus.COMPLETED);
+        }
+    }
+
     private static StepExecution step(JobExecution run, String name) {
         return pipeline.inspect(r -> r.operator().getStepExecutions(run.getExecutionId()).stream()
                 .filter(s -> s.getStepName().equals(name)).findFirst().orElseThrow());
