@@ -82,7 +82,8 @@ public final class Loader {
         this.ledger = ledger;
     }
 
-    public Result load(Connection connection, Request request, Progress progress) throws SQLException, IOException {
+    public Result load(Connection connection, Request request, Progress progress)
+            throws SQLException, IOException, InterruptedException {
         Partition partition = request.partition();
         Partition.Published published = partition.readPublished().orElseThrow(() -> new LoadRefusedException(
                 "no " + Partition.MANIFEST + " under " + partition.describe()
@@ -94,11 +95,7 @@ public final class Loader {
         CsvFormat format = formatOf(manifest);
         String copy = copyStatement(request, format);
 
-        boolean autoCommit = connection.getAutoCommit();
-        connection.setAutoCommit(false);
-        Result result;
-        try {
-            long deleted = clearTarget(connection, request);
+        return inOneTransaction(connection, request, deleted -> {
             CopyManager copyManager = connection.unwrap(PGConnection.class).getCopyAPI();
             long loaded = 0;
             long bytes = 0;
@@ -107,8 +104,24 @@ public final class Loader {
                 bytes += file.bytes();
             }
             commitIfComplete(connection, request, manifest, loaded);
-            result = new Result(deleted, loaded, bytes, manifest.files().size());
-        } catch (SQLException | IOException | RuntimeException e) {
+            return new Result(deleted, loaded, bytes, manifest.files().size());
+        });
+    }
+
+    /** What runs in the load's transaction after the target was cleared; it commits, or anything it throws rolls back. */
+    private interface InTransaction {
+        Result run(long deleted) throws SQLException, IOException, InterruptedException;
+    }
+
+    /** Clears the target and runs {@code work} in one transaction; a failure rolls back, and autocommit is as it was. */
+    private static Result inOneTransaction(Connection connection, Request request, InTransaction work)
+            throws SQLException, IOException, InterruptedException {
+        boolean autoCommit = connection.getAutoCommit();
+        connection.setAutoCommit(false);
+        Result result;
+        try {
+            result = work.run(clearTarget(connection, request));
+        } catch (SQLException | IOException | RuntimeException | InterruptedException e) {
             rollback(connection, e);
             restoreAutoCommit(connection, autoCommit, e);
             throw e;
@@ -131,11 +144,7 @@ public final class Loader {
     public Result loadFollowing(Connection connection, Request request, PartitionFeed feed, BooleanSupplier extractEnded,
                                 Progress progress) throws SQLException, IOException, InterruptedException {
         Partition partition = request.partition();
-        boolean autoCommit = connection.getAutoCommit();
-        connection.setAutoCommit(false);
-        Result result;
-        try {
-            long deleted = clearTarget(connection, request);
+        return inOneTransaction(connection, request, deleted -> {
             CopyManager copyManager = connection.unwrap(PGConnection.class).getCopyAPI();
             Savepoint beforeFiles = connection.setSavepoint();
             CsvFormat format = null;
@@ -189,14 +198,8 @@ public final class Loader {
                         + " back, " + request.table() + " is unchanged");
             }
             commitIfComplete(connection, request, manifest, loaded);
-            result = new Result(deleted, loaded, manifest.bytes(), manifest.files().size());
-        } catch (SQLException | IOException | RuntimeException | InterruptedException e) {
-            rollback(connection, e);
-            restoreAutoCommit(connection, autoCommit, e);
-            throw e;
-        }
-        restoreAutoCommit(connection, autoCommit, null);
-        return result;
+            return new Result(deleted, loaded, manifest.bytes(), manifest.files().size());
+        });
     }
 
     /** Commits once the rows loaded are the manifest's and, in mode replace, exactly the rows of replaceWhere. */
