@@ -2,6 +2,7 @@ package dev.ferry.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ferry.testing.Await;
 import dev.ferry.testing.FlowFile;
 import dev.ferry.testing.LogCapture;
 import dev.ferry.testing.PerClassDatabases;
@@ -11,6 +12,7 @@ import jakarta.batch.runtime.BatchStatus;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -94,9 +96,7 @@ class ParallelExtractTest {
         });
         writer.start();
         try (LogCapture log = LogCapture.of("dev.ferry.extract")) {
-            while (transfers.get() < 200) {
-                Thread.sleep(10);
-            }
+            Await.until("the writer's first 200 transfers", Duration.ofSeconds(30), () -> transfers.get() >= 200);
             assertThat(pipeline.run(flow.toString(), "20240101").getBatchStatus()).isEqualTo(BatchStatus.COMPLETED);
             assertThat(log.messages()).anyMatch(m -> m.contains("4 streams over"));
         } finally {
