@@ -67,6 +67,10 @@ public class LoadBatchlet extends FerryBatchlet {
     @BatchProperty
     String follow;
 
+    @Inject
+    @BatchProperty
+    String copyFormat;
+
     @Override
     protected List<StepProperty> properties() {
         return LoadSpec.PROPERTIES;
@@ -78,7 +82,7 @@ public class LoadBatchlet extends FerryBatchlet {
         LoadSpec spec = LoadSpec.read(values);
         Partition partition = values.parse("source", prefix -> new Partition(store, prefix));
         Loader.Request request = new Loader.Request(spec.table(), spec.columns(), spec.mode(), spec.replaceWhere(), partition,
-                scope.flow(), scope.variables().mydate().map(Object::toString).orElse(null));
+                scope.flow(), scope.variables().mydate().map(Object::toString).orElse(null), spec.copyFormat());
         Progress progress = scope.progress();
         try (Connection connection = connect(scope, spec.database())) {
             Loader.Result result = spec.follow() == null ? new Loader(ledger).load(connection, request, progress)

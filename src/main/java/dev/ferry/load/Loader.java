@@ -2,19 +2,14 @@ package dev.ferry.load;
 
 import dev.ferry.partition.Compression;
 import dev.ferry.partition.CsvFormat;
-import dev.ferry.partition.FileDigest;
 import dev.ferry.partition.Manifest;
 import dev.ferry.partition.ManifestFile;
 import dev.ferry.partition.ManifestLedger;
 import dev.ferry.partition.Partition;
 import dev.ferry.partition.PartitionFeed;
 import dev.ferry.step.Progress;
-import dev.ferry.store.StoreUnavailableException;
 import dev.ferry.store.StoredObject;
-import java.io.FilterInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -29,8 +24,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
 import java.util.logging.Logger;
-import org.postgresql.PGConnection;
-import org.postgresql.copy.CopyManager;
 
 /**
  * Loads a published partition into a table in one transaction. Before any SQL it checks that the manifest
@@ -45,7 +38,6 @@ import org.postgresql.copy.CopyManager;
 public final class Loader {
 
     private static final Logger LOG = Logger.getLogger(Loader.class.getName());
-    private static final int COPY_BUFFER = 64 * 1024;
 
     /**
      * What to load.
@@ -54,12 +46,14 @@ public final class Loader {
      * @param replaceWhere the condition of the rows to replace, required for {@link LoadMode#REPLACE}
      * @param flow         the run's flow and {@code mydate}: a partition that this flow's extract published for
      *                     another date is refused
+     * @param copyFormat   how the rows go to the server: {@link CopyFormat#AUTO} in binary where Ferry can encode them
      */
     public record Request(String table, List<String> columns, LoadMode mode, String replaceWhere, Partition partition,
-                          String flow, String mydate) {
+                          String flow, String mydate, CopyFormat copyFormat) {
         public Request {
             table = Identifiers.table(table);
             columns = List.copyOf(columns);
+            copyFormat = copyFormat == null ? CopyFormat.AUTO : copyFormat;
             if (mode == LoadMode.REPLACE && (replaceWhere == null || replaceWhere.isBlank())) {
                 throw new IllegalArgumentException("mode replace needs replaceWhere, the condition of the rows this "
                         + "date replaces, e.g. c = DATE '${mydate}'; or use mode append or truncate");
@@ -92,15 +86,14 @@ public final class Loader {
         verifyIdentity(partition, manifest, request); // first: a copied partition is told as such, not as an edited one
         verifyDigest(partition, published);
         verifyListing(partition, manifest);
-        CsvFormat format = formatOf(manifest);
-        String copy = copyStatement(request, format);
+        Optional<TargetColumns> columns = targetColumns(connection, request);
 
         return inOneTransaction(connection, request, deleted -> {
-            CopyManager copyManager = connection.unwrap(PGConnection.class).getCopyAPI();
+            FileCopy copy = new FileCopy(connection, request, formatOf(manifest), columns);
             long loaded = 0;
             long bytes = 0;
             for (ManifestFile file : manifest.files()) {
-                loaded += copyFile(copyManager, copy, partition, file, format, progress);
+                loaded += copy.copy(file, progress);
                 bytes += file.bytes();
             }
             commitIfComplete(connection, request, manifest, loaded);
@@ -144,11 +137,11 @@ public final class Loader {
     public Result loadFollowing(Connection connection, Request request, PartitionFeed feed, BooleanSupplier extractEnded,
                                 Progress progress) throws SQLException, IOException, InterruptedException {
         Partition partition = request.partition();
+        Optional<TargetColumns> columns = targetColumns(connection, request);
         return inOneTransaction(connection, request, deleted -> {
-            CopyManager copyManager = connection.unwrap(PGConnection.class).getCopyAPI();
             Savepoint beforeFiles = connection.setSavepoint();
             CsvFormat format = null;
-            String copy = null;
+            FileCopy copy = null;
             List<ManifestFile> files = new ArrayList<>();
             long loaded = 0;
             Manifest manifest = null;
@@ -172,9 +165,9 @@ public final class Loader {
                         loaded = 0;
                     }
                     format = begun.format();
-                    copy = copyStatement(request, format);
+                    copy = new FileCopy(connection, request, format, columns);
                 } else if (event instanceof PartitionFeed.FileCommitted committed) {
-                    loaded += copyFile(copyManager, copy, partition, committed.file(), format, progress);
+                    loaded += copy.copy(committed.file(), progress);
                     files.add(committed.file());
                 } else if (event instanceof PartitionFeed.Published published) {
                     manifest = published.manifest();
@@ -218,9 +211,9 @@ public final class Loader {
         return new CsvFormat(manifest.delimiter(), manifest.encoding(), manifest.header(), Compression.parse(manifest.compression()));
     }
 
-    private static String copyStatement(Request request, CsvFormat format) {
-        return "COPY " + request.table() + (request.columns().isEmpty() ? "" : " (" + String.join(", ", request.columns()) + ")")
-                + " FROM STDIN WITH " + format.copyOptions();
+    /** The target's columns, read before the transaction begins (binary COPY needs their types); none with copyFormat csv. */
+    private static Optional<TargetColumns> targetColumns(Connection connection, Request request) {
+        return request.copyFormat() == CopyFormat.CSV ? Optional.empty() : TargetColumns.read(connection, request);
     }
 
     /** The manifest is byte for byte the one its extract published: its format, rows and files can be trusted. */
@@ -329,104 +322,6 @@ public final class Loader {
                 case APPEND -> 0;
             };
         }
-    }
-
-    private static long copyFile(CopyManager copyManager, String copy, Partition partition, ManifestFile file,
-                                 CsvFormat format, Progress progress) throws SQLException, IOException {
-        String key = partition.key(file.name());
-        FileDigest digest = new FileDigest();
-        ReadWatch read = new ReadWatch(partition.store().open(key));
-        try (InputStream stored = digest.watch(read)) {
-            long rows;
-            try {
-                rows = copyManager.copyIn(copy, format.compression().decompress(stored), COPY_BUFFER);
-            } catch (SQLException | IOException | RuntimeException e) {
-                if (read.failure != null) {
-                    throw cutShort(partition, key, digest, file, read.failure);
-                }
-                // A file that no longer matches its manifest explains the failure better than the parse error it caused.
-                if (drainAndCheck(stored, digest, file)) {
-                    String state = e instanceof SQLException sql ? sql.getSQLState() : null;
-                    String lost = state != null && state.startsWith("08")
-                            ? " (SQLState " + state + ": the database connection was lost mid-COPY: the server ended it — pg_terminate_backend,"
-                              + " a restart, a failover — or the network dropped it; the load rolled back, and with retries it runs again)"
-                            : "";
-                    throw new SQLException("loading " + partition.store().describe(key) + " failed: " + e.getMessage() + lost, state, e);
-                }
-                if (read.failure != null || digest.bytes() < file.bytes()) {
-                    throw cutShort(partition, key, digest, file, read.failure);
-                }
-                throw tampered(partition, key, digest, file, " (PostgreSQL said: " + e.getMessage() + ")");
-            }
-            if (!drainAndCheck(stored, digest, file)) {
-                if (read.failure != null || digest.bytes() < file.bytes()) {
-                    throw cutShort(partition, key, digest, file, read.failure);
-                }
-                throw tampered(partition, key, digest, file, "");
-            }
-            progress.add(rows, file.bytes());
-            return rows;
-        }
-    }
-
-    /** Reads what COPY left of the file (a gzip reader may stop before the end) and compares it with the manifest. */
-    private static boolean drainAndCheck(InputStream stored, FileDigest digest, ManifestFile file) {
-        try {
-            stored.transferTo(OutputStream.nullOutputStream());
-        } catch (IOException | RuntimeException e) {
-            return false;
-        }
-        return digest.bytes() == file.bytes() && digest.sha256().equals(file.sha256());
-    }
-
-    /**
-     * A read that the store or the network ended early. The listing showed the file at its full size before
-     * any SQL ran, so a short read is not a changed file: a transient failure, worth another attempt. Only
-     * bytes read in full that differ are taken for a changed file.
-     */
-    private static StoreUnavailableException cutShort(Partition partition, String key, FileDigest digest, ManifestFile file, Exception cause) {
-        StoreUnavailableException e = new StoreUnavailableException("reading " + partition.store().describe(key) + " failed after "
-                + digest.bytes() + " of " + file.bytes() + " bytes: " + (cause == null ? "the stream ended early" : cause.getMessage())
-                + "; the load rolled back. The store or the network ended the read, a transient failure: with retries it runs again");
-        if (cause != null) {
-            e.initCause(cause);
-        }
-        return e;
-    }
-
-    /** Notes the first failure of the store's stream itself, as opposed to what COPY or the digest make of its bytes. */
-    private static final class ReadWatch extends FilterInputStream {
-        private Exception failure;
-
-        ReadWatch(InputStream in) {
-            super(in);
-        }
-
-        @Override
-        public int read() throws IOException {
-            try {
-                return super.read();
-            } catch (IOException | RuntimeException e) {
-                failure = failure == null ? e : failure;
-                throw e;
-            }
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            try {
-                return super.read(b, off, len);
-            } catch (IOException | RuntimeException e) {
-                failure = failure == null ? e : failure;
-                throw e;
-            }
-        }
-    }
-
-    private static LoadRefusedException tampered(Partition partition, String key, FileDigest digest, ManifestFile file, String detail) {
-        return new LoadRefusedException(partition.store().describe(key) + " differs from its manifest (" + digest.bytes()
-                + " bytes, sha256 " + digest.sha256() + "; expected " + file.bytes() + " bytes, " + file.sha256() + ")" + detail
-                + "; rolled back, the target is unchanged. Rerun the extract of this date");
     }
 
     /**
