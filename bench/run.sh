@@ -7,14 +7,17 @@
 # For each size it makes a wide `orders` table (15 columns, one business date), then times:
 #   psql pipe   psql -c "COPY (...) TO STDOUT" | psql -c "COPY orders FROM STDIN"
 #   ferry file  ferry run bench/wide.xml with the store in a local folder (parallel extract: auto)
-#   file p=1    the same with one extract stream (-p parallel=1)
+#   file-p1     the same with one extract stream (-p parallel=1)
+#   file-csv    the same with the load's rows sent to COPY as CSV (-p copyFormat=csv), not in binary
 #   overlap     bench/wide-overlap.xml: the load follows the extract (64 MB files), store in a folder
 #   overlap-p1  the same with one extract stream
-# MODES="file overlap ..." runs only those of Ferry's modes (the pipes always run).
 #   ferry s3    the same as ferry file with the store in a bucket of S3Proxy (filesystem-backed, its own process)
+#   s3-overlap-p1  overlap-p1 through that bucket
+# MODES="file overlap ..." runs only those of Ferry's modes (the pipes always run).
 #   s3cmd pipe  by hand through the same bucket: psql COPY TO | s3cmd put -, then s3cmd get - | psql COPY FROM
 #               (Debian's s3cmd, installed when missing)
-# then the fixed costs an operator meets every day: ferry validate, ferry executions, ferry --help.
+# then the fixed costs an operator meets every day: ferry run of a 1,000-row day, ferry validate, ferry executions,
+# ferry --help.
 # and prints elapsed, rows/s, MB/s (of CSV), peak RSS and the ratio to the pipe. Everything it creates
 # (databases bench_*, /tmp/ferry-bench) is removed at the end.
 set -euo pipefail
@@ -78,6 +81,11 @@ CONF
 config "file:$WORK/store" > "$WORK/file.properties"
 config "s3://bench-bucket/staging" > "$WORK/s3.properties"
 
+# CPU seconds S3Proxy has used so far: what the bucket costs on the machine's shared cores
+s3proxy_cpu() {
+  awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) / hz }' "/proc/$S3_PID/stat"
+}
+
 # timed LABEL COMMAND...: runs it under /usr/bin/time, records seconds and peak RSS (kB)
 timed() {
   local label=$1; shift
@@ -86,7 +94,8 @@ timed() {
 }
 
 printf '\n%-12s %10s %8s %12s %8s %10s %8s\n' "mode" "rows" "sec" "rows/s" "MB/s" "peakRSS" "ratio"
-for ROWS in "${SIZES[@]}"; do
+# fill ROWS: the source's orders table holds ROWS rows of the business date
+fill() {
   $PG -d bench_src -c "TRUNCATE orders" -c "
     INSERT INTO orders SELECT i, 'SO' || lpad(i::text, 12, '0'), (i::bigint * 7919 % 500000)::int, 'SKU-' || (i % 9973),
       1 + i % 9, (i % 10000) / 100.0 + 0.99, ((i % 10000) / 100.0 + 0.99) * (1 + i % 9), 'CNY',
@@ -95,7 +104,11 @@ for ROWS in "${SIZES[@]}"; do
       i % 7 = 0, TIMESTAMPTZ '2024-03-15 00:00:00+08' + (i % 86400) * interval '1 second',
       TIMESTAMPTZ '2024-03-15 00:00:00+08' + (i % 86400) * interval '1 second' + interval '5 minutes',
       DATE '2024-03-15'
-    FROM generate_series(1, $ROWS) i" -c "VACUUM ANALYZE orders"
+    FROM generate_series(1, $1) i" -c "VACUUM ANALYZE orders"
+}
+
+for ROWS in "${SIZES[@]}"; do
+  fill "$ROWS"
   MB=$($PG -d bench_src -At -c "SELECT round(sum(octet_length(t::text)) / 1e6, 1) FROM orders t")
 
   $PG -d bench_dst -c "TRUNCATE orders"
@@ -110,33 +123,42 @@ for ROWS in "${SIZES[@]}"; do
 
   $PG -d bench_dst -c "TRUNCATE orders"
   S3CMD="s3cmd --no-ssl --host=127.0.0.1:$S3_PORT --host-bucket=127.0.0.1:$S3_PORT --access_key=bench-access --secret_key=bench-secret --region=us-east-1 -q"
+  S3_CPU_BEFORE=$(s3proxy_cpu)
   timed s3cmd bash -c "$PG -d bench_src -c \"COPY (SELECT * FROM orders WHERE biz_date = DATE '2024-03-15') TO STDOUT (FORMAT csv, DELIMITER '|')\" \
     | $S3CMD put - s3://bench-bucket/by-hand/orders.csv && $S3CMD get s3://bench-bucket/by-hand/orders.csv - \
     | $PG -d bench_dst -c \"COPY orders FROM STDIN (FORMAT csv, DELIMITER '|')\""
   LOADED=$($PG -d bench_dst -At -c "SELECT count(*) FROM orders")
   [ "$LOADED" = "$ROWS" ] || { echo "s3cmd pipe loaded $LOADED of $ROWS rows"; cat "$WORK/s3cmd.log"; exit 1; }
   report "s3cmd pipe"
+  echo "             S3Proxy used $(awk -v a="$S3_CPU_BEFORE" -v b="$(s3proxy_cpu)" 'BEGIN { printf "%.1f", b - a }') s of CPU"
 
-  for mode in ${MODES:-file file-p1 overlap overlap-p1 s3}; do
-    store=file; [ "$mode" = s3 ] && store=s3
+  for mode in ${MODES:-file file-p1 file-csv overlap overlap-p1 s3 s3-overlap-p1}; do
+    store=file; [ "${mode#s3}" != "$mode" ] && store=s3
     streams=auto; [ "${mode%-p1}" != "$mode" ] && streams=1
-    flow=bench/wide.xml; [ "${mode#overlap}" != "$mode" ] && flow=bench/wide-overlap.xml
+    format=auto; [ "${mode%-csv}" != "$mode" ] && format=csv
+    flow=bench/wide.xml; [ "${mode#*overlap}" != "$mode" ] && flow=bench/wide-overlap.xml
     $PG -d bench_dst -c "TRUNCATE orders"
+    S3_CPU_BEFORE=$(s3proxy_cpu)
     # --force: every measurement reruns the same business date on purpose
-    timed "ferry-$mode" target/ferry run $flow -d $DATE --force -p parallel=$streams --config "$WORK/$store.properties"
+    timed "ferry-$mode" target/ferry run $flow -d $DATE --force -p parallel=$streams -p copyFormat=$format --config "$WORK/$store.properties"
     LOADED=$($PG -d bench_dst -At -c "SELECT count(*) FROM orders")
     [ "$LOADED" = "$ROWS" ] || { echo "ferry $mode loaded $LOADED of $ROWS rows"; cat "$WORK/ferry-$mode.log"; exit 1; }
     report "ferry $mode"
-    grep -E "^  (extract|load) |streams over|one stream" "$WORK/ferry-$mode.log" | sed "s/^/             /"
+    [ "$store" = s3 ] && echo "             S3Proxy used $(awk -v a="$S3_CPU_BEFORE" -v b="$(s3proxy_cpu)" 'BEGIN { printf "%.1f", b - a }') s of CPU"
+    grep -E "^  (extract|load) |streams over|one stream|COPY in" "$WORK/ferry-$mode.log" | sed "s/^/             /"
   done
 done
 
-printf '\n%-28s %8s %10s\n' "fixed cost" "sec" "peakRSS"
-for command in "validate bench/wide.xml --config $WORK/file.properties" "executions --config $WORK/file.properties" "--help"; do
+printf '\n%-40s %8s %10s\n' "fixed cost" "sec" "peakRSS"
+fill 1000
+$PG -d bench_dst -c "TRUNCATE orders"
+for command in "run bench/wide.xml -d $DATE --force --config $WORK/file.properties" "validate bench/wide.xml --config $WORK/file.properties" "executions --config $WORK/file.properties" "--help"; do
   # shellcheck disable=SC2086
   timed fixed target/ferry $command
+  command=${command%% -d *}
   command=${command%% --config*}
-  awk -v c="ferry $command" -v s="$SECONDS_TAKEN" -v rss="$RSS_KB" 'BEGIN { printf "%-28s %8.2f %8.0fMB\n", c, s, rss / 1024 }'
+  [ "${command#run}" != "$command" ] && command="$command (1,000 rows)"
+  awk -v c="ferry $command" -v s="$SECONDS_TAKEN" -v rss="$RSS_KB" 'BEGIN { printf "%-40s %8.2f %8.0fMB\n", c, s, rss / 1024 }'
 done
 echo
 echo "MB/s counts the rows' text size ($MB MB for the last size); ratio = seconds / psql pipe seconds."

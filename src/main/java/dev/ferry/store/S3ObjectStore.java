@@ -10,6 +10,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -41,6 +42,11 @@ public final class S3ObjectStore implements ObjectStore {
     private final String keyPrefix;
     private final int partSize;
     private final Secret secretKey;
+    /**
+     * Part buffers that uploads have finished with, for the next upload to fill: one flow's files reuse the
+     * same few buffers instead of leaving {@code PARTS_IN_FLIGHT + 1} parts of garbage each.
+     */
+    private final Deque<byte[]> spareParts = new ConcurrentLinkedDeque<>();
     /** Where parts go up, for every upload of this store. */
     private final ExecutorService uploads = Executors.newCachedThreadPool(r -> {
         Thread thread = new Thread(r, "ferry-s3-upload");
@@ -123,6 +129,11 @@ public final class S3ObjectStore implements ObjectStore {
         return "s3://" + bucket + "/" + keyPrefix;
     }
 
+    private byte[] sparePart() {
+        byte[] spare = spareParts.poll();
+        return spare != null ? spare : new byte[partSize];
+    }
+
     private String fullKey(String key) {
         return keyPrefix + StoreKeys.check(key);
     }
@@ -151,7 +162,7 @@ public final class S3ObjectStore implements ObjectStore {
         private final List<CompletedPart> parts = new ArrayList<>();
         private final Deque<Pending> inFlight = new ArrayDeque<>();
         private final Deque<byte[]> free = new ArrayDeque<>();
-        private byte[] buffer = new byte[partSize];
+        private byte[] buffer = sparePart();
         private int filled;
         private int nextPart = 1;
         private String uploadId;
@@ -201,7 +212,7 @@ public final class S3ObjectStore implements ObjectStore {
             if (inFlight.size() >= PARTS_IN_FLIGHT) {
                 awaitOldest();
             }
-            buffer = free.isEmpty() ? new byte[partSize] : free.pop();
+            buffer = free.isEmpty() ? sparePart() : free.pop();
             filled = 0;
         }
 
@@ -242,8 +253,20 @@ public final class S3ObjectStore implements ObjectStore {
                             .multipartUpload(CompletedMultipartUpload.builder().parts(parts).build()));
                 }
                 done = true;
+                releaseBuffers();
             } catch (SdkException e) {
                 throw failure("upload s3://" + bucket + "/" + key, e);
+            }
+        }
+
+        /** Gives the buffers that no part in flight still reads to the store's spares. */
+        private void releaseBuffers() {
+            if (buffer != null) {
+                spareParts.push(buffer);
+                buffer = null;
+            }
+            while (!free.isEmpty()) {
+                spareParts.push(free.pop());
             }
         }
 
@@ -252,7 +275,8 @@ public final class S3ObjectStore implements ObjectStore {
             if (!done && uploadId != null) {
                 done = true;
                 inFlight.forEach(p -> p.part().cancel(true));
-                inFlight.clear();
+                inFlight.clear(); // their buffers may still be read by an upload thread: left to the collector
+                releaseBuffers();
                 try {
                     s3.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId));
                 } catch (SdkException e) {
