@@ -93,7 +93,7 @@ timed() {
   read -r SECONDS_TAKEN RSS_KB < "$WORK/time"
 }
 
-printf '\n%-12s %10s %8s %12s %8s %10s %8s\n' "mode" "rows" "sec" "rows/s" "MB/s" "peakRSS" "ratio"
+printf '\n%-20s %10s %8s %12s %8s %10s %8s\n' "mode" "rows" "sec" "rows/s" "MB/s" "peakRSS" "ratio"
 # fill ROWS: the source's orders table holds ROWS rows of the business date
 fill() {
   $PG -d bench_src -c "TRUNCATE orders" -c "
@@ -117,7 +117,7 @@ for ROWS in "${SIZES[@]}"; do
   PIPE_SECONDS=$SECONDS_TAKEN
   report() {
     awk -v m="$1" -v r="$ROWS" -v s="$SECONDS_TAKEN" -v mb="$MB" -v rss="$RSS_KB" -v p="$PIPE_SECONDS" \
-      'BEGIN { printf "%-12s %10d %8.1f %12.0f %8.1f %8.0fMB %7.2fx\n", m, r, s, r / s, mb / s, rss / 1024, s / p }'
+      'BEGIN { printf "%-20s %10d %8.1f %12.0f %8.1f %8.0fMB %7.2fx\n", m, r, s, r / s, mb / s, rss / 1024, s / p }'
   }
   report "psql pipe"
 
