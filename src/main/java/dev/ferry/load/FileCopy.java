@@ -74,6 +74,7 @@ final class FileCopy {
                 connection.releaseSavepoint(beforeFile);
             } catch (CsvNeeded e) {
                 connection.rollback(beforeFile);
+                connection.releaseSavepoint(beforeFile);
                 binary = null;
                 LOG.info(() -> partition.store().describe(partition.key(file.name())) + ": loading it and the files after it as CSV: "
                         + e.getMessage());

@@ -106,6 +106,23 @@ class BinaryCopyTest {
     }
 
     @Test
+    void filesInAnotherEncodingThanUtf8LoadAsCsv() {
+        Postgres.execute(pipeline.source, "CREATE TABLE regions (id int, name text)",
+                "INSERT INTO regions VALUES (1, '华东'), (2, '华北'), (3, NULL), (4, '')", "CREATE TABLE regions_copy (LIKE regions)");
+        try (LogCapture log = LogCapture.of("dev.ferry.load")) {
+            String flow = FlowFile.named("regions")
+                    .step("extract", "extract", "database", "source", "query", "SELECT * FROM regions", "target", "regions/${mydate}/",
+                            "encoding", "GBK", "delimiter", ",")
+                    .step("load", "load", "database", "warehouse", "table", "regions_copy", "source", "regions/${mydate}/",
+                            "mode", "truncate")
+                    .writeTo(pipeline.dir()).toString();
+            assertThat(run(flow).getBatchStatus()).isEqualTo(BatchStatus.COMPLETED);
+            assertThat(log.messages()).anyMatch(m -> m.contains("regions_copy: COPY in CSV: the files are in GBK, not UTF8"));
+        }
+        assertThat(differences("regions", "regions_copy", "*")).isZero();
+    }
+
+    @Test
     void aValueNotInTheFormPostgresWritesLoadsItsFileAndTheRestAsCsvKeepingTheFilesBefore() {
         // Text in the source, boolean in the target: 't' and 'f' encode, 'yes' only PostgreSQL's parser reads.
         Postgres.execute(pipeline.source, "CREATE TABLE answers (id int, answer text, pad text)",
