@@ -25,8 +25,10 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.Config;
+import org.jberet.runtime.JobExecutionImpl;
 
 /**
  * The one way a run is started, restarted, stopped and awaited, whoever asks: the command line, a backfill,
@@ -228,12 +230,21 @@ public final class RunControl {
     }
 
     JobExecution await(long executionId, Duration poll) throws InterruptedException {
+        boolean signalled = false;
         while (true) {
             JobExecution execution = operator.getJobExecution(executionId);
             if (ENDED.contains(execution.getBatchStatus())) {
                 return execution;
             }
-            Thread.sleep(poll.toMillis());
+            if (!signalled && execution instanceof JobExecutionImpl inThisProcess) {
+                // Wakes as soon as an execution that this process runs ends (one run by another waits out the poll);
+                // once woken, the signal is spent and the status is polled until the repository shows the end.
+                long started = System.nanoTime();
+                inThisProcess.awaitTermination(poll.toMillis(), TimeUnit.MILLISECONDS);
+                signalled = System.nanoTime() - started < poll.toNanos();
+            } else {
+                Thread.sleep(poll.toMillis());
+            }
         }
     }
 
