@@ -145,7 +145,7 @@ for ROWS in "${SIZES[@]}"; do
     [ "$LOADED" = "$ROWS" ] || { echo "ferry $mode loaded $LOADED of $ROWS rows"; cat "$WORK/ferry-$mode.log"; exit 1; }
     report "ferry $mode"
     [ "$store" = s3 ] && echo "             S3Proxy used $(awk -v a="$S3_CPU_BEFORE" -v b="$(s3proxy_cpu)" 'BEGIN { printf "%.1f", b - a }') s of CPU"
-    grep -E "^  (extract|load) |streams over|one stream|COPY in" "$WORK/ferry-$mode.log" | sed "s/^/             /"
+    grep -E "^  (extract|load) |streams over|one stream|row\(s\), loaded" "$WORK/ferry-$mode.log" | sed "s/^/             /"
   done
 done
 

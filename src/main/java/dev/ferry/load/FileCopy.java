@@ -43,6 +43,7 @@ final class FileCopy {
     private final String csvCopy;
     private final String binaryCopy;
     private BinaryRows binary;
+    private String how;
 
     FileCopy(Connection connection, Loader.Request request, CsvFormat format, Optional<TargetColumns> columns) throws SQLException {
         this.connection = connection;
@@ -54,14 +55,19 @@ final class FileCopy {
         this.csvCopy = target + format.copyOptions();
         this.binaryCopy = target + "(FORMAT binary)";
         if (request.copyFormat() == CopyFormat.CSV) {
-            LOG.info(() -> request.table() + ": COPY in CSV: copyFormat is csv");
+            how = "as CSV (copyFormat csv)";
         } else if (columns.isEmpty()) {
-            LOG.info(() -> request.table() + ": COPY in CSV: its columns could not be read before the load");
+            how = "as CSV (the table's columns could not be read before the load)";
         } else {
             TargetColumns.Encoding encoding = columns.get().encoding(format);
             binary = encoding.rows().orElse(null);
-            LOG.info(() -> request.table() + ": COPY in " + (binary != null ? "binary, encoded by Ferry" : "CSV: " + encoding.why()));
+            how = binary != null ? "in binary" : "as CSV (" + encoding.why() + ")";
         }
+    }
+
+    /** How the rows went to COPY: {@code in binary}, {@code as CSV (why)}, or in binary and then as CSV from a file on. */
+    String how() {
+        return how;
     }
 
     /** @return the rows of {@code file} loaded */
@@ -76,6 +82,7 @@ final class FileCopy {
                 connection.rollback(beforeFile);
                 connection.releaseSavepoint(beforeFile);
                 binary = null;
+                how = "in binary, then from " + file.name() + " on as CSV (" + e.getMessage() + ")";
                 LOG.info(() -> partition.store().describe(partition.key(file.name())) + ": loading it and the files after it as CSV: "
                         + e.getMessage());
             }

@@ -88,7 +88,7 @@ public class LoadBatchlet extends FerryBatchlet {
             Loader.Result result = spec.follow() == null ? new Loader(ledger).load(connection, request, progress)
                     : following(connection, spec.follow(), request, progress);
             LOG.info(() -> scope.label() + ": " + request.table() + " (mode " + spec.mode().name().toLowerCase(Locale.ROOT)
-                    + "): deleted " + result.deletedRows() + " row(s), loaded " + result.loadedRows());
+                    + "): deleted " + result.deletedRows() + " row(s), loaded " + result.loadedRows() + " " + result.copy());
             return new StepReport(result.loadedRows(), result.bytes(), result.files(), progress.elapsed().toMillis());
         }
     }

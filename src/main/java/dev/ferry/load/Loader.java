@@ -65,8 +65,12 @@ public final class Loader {
         }
     }
 
-    /** What a load did. */
-    public record Result(long deletedRows, long loadedRows, long bytes, int files) {
+    /**
+     * What a load did.
+     *
+     * @param copy how the rows went to COPY, e.g. {@code in binary} or {@code as CSV (column d is of type interval, ...)}
+     */
+    public record Result(long deletedRows, long loadedRows, long bytes, int files, String copy) {
     }
 
     private final ManifestLedger ledger;
@@ -97,7 +101,7 @@ public final class Loader {
                 bytes += file.bytes();
             }
             commitIfComplete(connection, request, manifest, loaded);
-            return new Result(deleted, loaded, bytes, manifest.files().size());
+            return new Result(deleted, loaded, bytes, manifest.files().size(), copy.how());
         });
     }
 
@@ -191,7 +195,7 @@ public final class Loader {
                         + " back, " + request.table() + " is unchanged");
             }
             commitIfComplete(connection, request, manifest, loaded);
-            return new Result(deleted, loaded, manifest.bytes(), manifest.files().size());
+            return new Result(deleted, loaded, manifest.bytes(), manifest.files().size(), copy.how());
         });
     }
 
