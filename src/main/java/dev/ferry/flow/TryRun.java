@@ -267,7 +267,7 @@ public final class TryRun {
                     null, sandbox, "try-run", null, load.copyFormat()),
                     new Progress("try-run", Duration.ofHours(1)));
             out.accept("  sample: " + result.loadedRows() + " row(s) extracted to " + sandbox.describe() + " and loaded into a temporary copy of "
-                    + load.table());
+                    + load.table() + " " + result.copy());
             if (load.mode() == LoadMode.REPLACE) {
                 replaceCheck(step, load.replaceWhere(), target, result.loadedRows(), out, problems);
             }
