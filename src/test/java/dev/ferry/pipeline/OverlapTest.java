@@ -96,6 +96,29 @@ class OverlapTest {
     }
 
     @Test
+    void aFollowingLoadWhoseConnectionIsLostRetriesByLoadingThePublishedPartition() throws Exception {
+        Postgres.execute(pipeline.source, "INSERT INTO t_src SELECT 900000000 + i, i % 7, DATE '2024-01-10' FROM generate_series(1, " + ROWS + ") i");
+        // The first COPY into t_target ends its own session, as a failover would: a transient failure.
+        Postgres.execute(pipeline.warehouse, "CREATE SEQUENCE copies_killed",
+                "CREATE FUNCTION kill_first_copy() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                        + " IF nextval('copies_killed') = 1 THEN PERFORM pg_terminate_backend(pg_backend_pid()); PERFORM pg_sleep(5); END IF;"
+                        + " RETURN NULL; END $$",
+                "CREATE TRIGGER kill_first_copy BEFORE INSERT ON t_target FOR EACH STATEMENT EXECUTE FUNCTION kill_first_copy()");
+        JobExecution run;
+        try {
+            run = pipeline.run(flow("overlap-retry", "SELECT * FROM t_src WHERE c = DATE '${mydate}'", "1").toString(), "20240110");
+        } finally {
+            Postgres.execute(pipeline.warehouse, "DROP TRIGGER kill_first_copy ON t_target");
+        }
+
+        assertThat(run.getBatchStatus()).as(step(run, "load").getExitStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(Postgres.count(pipeline.warehouse, "SELECT last_value FROM copies_killed")).as("COPYs after the one cut off")
+                .isGreaterThan(1);
+        assertThat(pipeline.targetRows("2024-01-10")).isEqualTo(ROWS);
+        assertThat(step(run, "extract").getBatchStatus()).isEqualTo(BatchStatus.COMPLETED);
+    }
+
+    @Test
     void bothStepsOfASplitStartedOutsideFerryHoldTheDatesOneClaim() throws Exception {
         Path flow = flow("overlap-outside", "SELECT * FROM t_src WHERE c = DATE '${mydate}'");
         // Started as JBeret's API (or jboss-cli) starts a job: no claim token, not forced. The extract and the load
@@ -115,6 +138,10 @@ class OverlapTest {
 
     /** Extract and load side by side in a split; files of about 200 kB so that there are several. */
     private static Path flow(String name, String query) throws IOException {
+        return flow(name, query, "0");
+    }
+
+    private static Path flow(String name, String query, String loadRetries) throws IOException {
         String xml = """
                 <?xml version="1.0" encoding="UTF-8"?>
                 <job id="%s" xmlns="https://jakarta.ee/xml/ns/jakartaee" version="2.0">
@@ -140,13 +167,15 @@ class OverlapTest {
                                         <property name="source" value="%s/${mydate}/"/>
                                         <property name="replaceWhere" value="c = DATE '${mydate}'"/>
                                         <property name="follow" value="extract"/>
+                                        <property name="retries" value="%s"/>
+                                        <property name="retryDelay" value="1"/>
                                     </properties>
                                 </batchlet>
                             </step>
                         </flow>
                     </split>
                 </job>
-                """.formatted(name, query.replace("'", "&apos;").replace("<", "&lt;"), name, name);
+                """.formatted(name, query.replace("'", "&apos;").replace("<", "&lt;"), name, name, loadRetries);
         return Files.writeString(pipeline.dir().resolve(name + ".xml"), xml);
     }
 }
