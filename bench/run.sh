@@ -13,7 +13,8 @@
 #   overlap-p1  the same with one extract stream
 #   ferry s3    the same as ferry file with the store in a bucket of S3Proxy (filesystem-backed, its own process)
 #   s3-overlap-p1  overlap-p1 through that bucket
-# MODES="file overlap ..." runs only those of Ferry's modes (the pipes always run).
+# MODES="file overlap ..." runs only those of Ferry's modes (the pipes always run); a mode may be given twice.
+# FERRY_PARAMS="-p maxFileBytes=16777216" adds job parameters to each Ferry run (the overlap flow takes maxFileBytes).
 #   s3cmd pipe  by hand through the same bucket: psql COPY TO | s3cmd put -, then s3cmd get - | psql COPY FROM
 #               (Debian's s3cmd, installed when missing)
 # then the fixed costs an operator meets every day: ferry run of a 1,000-row day, ferry validate, ferry executions,
@@ -140,7 +141,9 @@ for ROWS in "${SIZES[@]}"; do
     $PG -d bench_dst -c "TRUNCATE orders"
     S3_CPU_BEFORE=$(s3proxy_cpu)
     # --force: every measurement reruns the same business date on purpose
-    timed "ferry-$mode" target/ferry run $flow -d $DATE --force -p parallel=$streams -p copyFormat=$format --config "$WORK/$store.properties"
+    # shellcheck disable=SC2086
+    timed "ferry-$mode" target/ferry run $flow -d $DATE --force -p parallel=$streams -p copyFormat=$format ${FERRY_PARAMS:-} \
+      --config "$WORK/$store.properties"
     LOADED=$($PG -d bench_dst -At -c "SELECT count(*) FROM orders")
     [ "$LOADED" = "$ROWS" ] || { echo "ferry $mode loaded $LOADED of $ROWS rows"; cat "$WORK/ferry-$mode.log"; exit 1; }
     report "ferry $mode"
