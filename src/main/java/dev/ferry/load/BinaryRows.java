@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.logging.Logger;
+import java.util.regex.Pattern;
 import org.postgresql.copy.CopyIn;
 
 /**
@@ -62,6 +63,7 @@ final class BinaryRows {
     private static final int FLUSH_AT = 64 * 1024;
     private static final long DAYS_1970_TO_2000 = 10_957;
     private static final long MICROS_PER_DAY = 86_400_000_000L;
+    private static final Pattern FLOAT8 = Pattern.compile("-?[0-9]+(\\.[0-9]+)?(e[+-][0-9]+)?");
 
     private final Kind[] kinds;
     private final List<String> names;
@@ -355,12 +357,29 @@ final class BinaryRows {
             case "-Infinity":
                 return Double.NEGATIVE_INFINITY;
             default:
-                // float8out: -?d[.ddd][e±dd]; both strtod and parseDouble round to the nearest double.
-                if (!text.matches("-?[0-9]+(\\.[0-9]+)?(e[+-][0-9]+)?")) {
+                // float8out writes at most 17 significant digits, which name one double that both strtod and
+                // parseDouble find; longer text (a numeric's) is left to the server's own rounding.
+                if (!FLOAT8.matcher(text).matches() || significantDigits(text) > 17) {
                     throw notEncodable(column, line);
                 }
                 return Double.parseDouble(text);
         }
+    }
+
+    private static int significantDigits(String number) {
+        int digits = 0;
+        boolean leading = true;
+        for (int i = 0; i < number.length(); i++) {
+            char c = number.charAt(i);
+            if (c == 'e') {
+                break;
+            }
+            if (c >= '1' && c <= '9' || c == '0' && !leading) {
+                digits++;
+                leading = false;
+            }
+        }
+        return digits;
     }
 
     /**

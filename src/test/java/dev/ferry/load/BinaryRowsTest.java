@@ -92,6 +92,7 @@ class BinaryRowsTest {
         "numeric;.5",
         "numeric;5.",
         "float8;1E5",
+        "float8;0.100000000000000005551115123125783",
         "bytea;\\001",
         "uuid;{a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11}",
         "date;2024-02-30",
