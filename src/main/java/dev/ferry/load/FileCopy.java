@@ -114,13 +114,17 @@ final class FileCopy {
                 if (read.failure != null) {
                     throw cutShort(key, digest, file, read.failure);
                 }
+                String state = e instanceof SQLException sql ? sql.getSQLState() : null;
+                boolean csvMayTakeIt = inBinary && (e instanceof BinaryRows.NotEncodable || e instanceof RuntimeException
+                        || state != null && state.length() == 5 && REFUSALS_WORTH_CSV.contains(state.substring(0, 2)));
+                if (csvMayTakeIt && digest.bytes() == 0) { // refused before a byte was read (a server without binary COPY)
+                    throw new CsvNeeded(e.getMessage());
+                }
                 boolean intact = drainAndCheck(stored, digest, file);
                 if (!intact && (read.failure != null || digest.bytes() < file.bytes())) {
                     throw cutShort(key, digest, file, read.failure);
                 }
-                String state = e instanceof SQLException sql ? sql.getSQLState() : null;
-                if (inBinary && (e instanceof BinaryRows.NotEncodable || e instanceof RuntimeException
-                        || state != null && state.length() == 5 && REFUSALS_WORTH_CSV.contains(state.substring(0, 2)))) {
+                if (csvMayTakeIt) {
                     throw new CsvNeeded(e instanceof RuntimeException ? e.toString() : e.getMessage());
                 }
                 // A file that no longer matches its manifest explains the failure better than the parse error it caused.
