@@ -26,9 +26,9 @@ import org.postgresql.copy.CopyIn;
  */
 final class BinaryRows {
 
-    /** The column types encoded, by their type name in PostgreSQL's catalog. */
+    /** The column types encoded, by their type name in PostgreSQL's catalog; {@code ENUM} is any enum type (its label). */
     enum Kind {
-        BOOL, INT2, INT4, INT8, FLOAT8, NUMERIC, TEXT, BYTEA, DATE, TIMESTAMP, TIMESTAMPTZ, UUID, JSON, JSONB;
+        BOOL, INT2, INT4, INT8, FLOAT8, NUMERIC, TEXT, BYTEA, DATE, TIMESTAMP, TIMESTAMPTZ, UUID, JSON, JSONB, ENUM;
 
         static Optional<Kind> of(String typeName) {
             return Optional.ofNullable(switch (typeName) {
@@ -255,7 +255,7 @@ final class BinaryRows {
             throw new NotEncodable("line " + line + " holds COPY's end-of-data marker");
         }
         switch (kinds[column]) {
-            case TEXT, JSON -> {
+            case TEXT, JSON, ENUM -> { // an enum's binary form is its label, looked up as enum_in does
                 reserve(4 + len);
                 putInt(len);
                 put(f, 0, len);

@@ -6,6 +6,7 @@ import java.nio.charset.IllegalCharsetNameException;
 import java.nio.charset.StandardCharsets;
 import java.nio.charset.UnsupportedCharsetException;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
@@ -20,12 +21,14 @@ import java.util.Optional;
  *
  * @param names columns in file order
  * @param types their type names in PostgreSQL's catalog ({@code int4}, {@code timestamptz}, a domain's base type)
+ * @param kinds how {@link BinaryRows} encodes each, empty where it does not
  */
-record TargetColumns(List<String> names, List<String> types) {
+record TargetColumns(List<String> names, List<String> types, List<Optional<BinaryRows.Kind>> kinds) {
 
     TargetColumns {
         names = List.copyOf(names);
         types = List.copyOf(types);
+        kinds = List.copyOf(kinds);
     }
 
     /**
@@ -47,10 +50,14 @@ record TargetColumns(List<String> names, List<String> types) {
                  ResultSet rows = statement.executeQuery("SELECT " + String.join(", ", columns) + " FROM " + request.table() + " LIMIT 0")) {
                 ResultSetMetaData meta = rows.getMetaData();
                 List<String> types = new ArrayList<>();
+                List<Optional<BinaryRows.Kind>> kinds = new ArrayList<>();
                 for (int i = 1; i <= meta.getColumnCount(); i++) {
-                    types.add(baseName(meta.getColumnTypeName(i)));
+                    String type = baseName(meta.getColumnTypeName(i));
+                    types.add(type);
+                    Optional<BinaryRows.Kind> kind = BinaryRows.Kind.of(type);
+                    kinds.add(kind.isEmpty() && isEnum(connection, type) ? Optional.of(BinaryRows.Kind.ENUM) : kind);
                 }
-                return Optional.of(new TargetColumns(columns, types));
+                return Optional.of(new TargetColumns(columns, types, kinds));
             }
         } catch (SQLException e) {
             return Optional.empty();
@@ -71,6 +78,16 @@ record TargetColumns(List<String> names, List<String> types) {
         return columns;
     }
 
+    /** Whether {@code type}, as pgjdbc names it (schema-qualified when it is not on the search path), is an enum. */
+    private static boolean isEnum(Connection connection, String type) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT typtype = 'e' FROM pg_type WHERE oid = to_regtype(?)")) {
+            statement.setString(1, type);
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next() && rows.getBoolean(1);
+            }
+        }
+    }
+
     /** pgjdbc names an integer column with a sequence default {@code serial}; COPY sees its integer type. */
     private static String baseName(String type) {
         return switch (type) {
@@ -87,7 +104,7 @@ record TargetColumns(List<String> names, List<String> types) {
      */
     Encoding encoding(CsvFormat format) {
         for (int i = 0; i < names.size(); i++) {
-            if (BinaryRows.Kind.of(types.get(i)).isEmpty()) {
+            if (kinds.get(i).isEmpty()) {
                 return new Encoding(Optional.empty(), "column " + names.get(i) + " is of type " + types.get(i)
                         + ", which Ferry does not encode in binary");
             }
@@ -98,8 +115,8 @@ record TargetColumns(List<String> names, List<String> types) {
         if (format.delimiter().charAt(0) >= 0x80) {
             return new Encoding(Optional.empty(), "the delimiter " + format.delimiter() + " is not ASCII");
         }
-        List<BinaryRows.Kind> kinds = types.stream().map(type -> BinaryRows.Kind.of(type).orElseThrow()).toList();
-        return new Encoding(Optional.of(new BinaryRows(names, kinds, format.delimiter().charAt(0), format.header())), null);
+        List<BinaryRows.Kind> encoded = kinds.stream().map(Optional::orElseThrow).toList();
+        return new Encoding(Optional.of(new BinaryRows(names, encoded, format.delimiter().charAt(0), format.header())), null);
     }
 
     /** @param rows the encoder, or empty with {@code why} the rows go as CSV */

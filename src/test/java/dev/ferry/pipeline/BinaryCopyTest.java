@@ -106,6 +106,28 @@ class BinaryCopyTest {
     }
 
     @Test
+    void anEnumColumnLoadsInBinaryAndALabelItDoesNotHaveFailsAsCsvCopyWouldSayIt() {
+        // The type is in a schema off the search path, as pgjdbc then names it schema-qualified.
+        Postgres.execute(pipeline.source, "CREATE SCHEMA kinds", "CREATE TYPE kinds.mood AS ENUM ('sad', 'ok', 'happy')",
+                "CREATE TABLE feelings (id int, mood text)",
+                "INSERT INTO feelings SELECT i, (ARRAY['sad', 'ok', 'happy', NULL])[1 + i % 4] FROM generate_series(1, 1000) i",
+                "CREATE TABLE feelings_copy (id int, mood kinds.mood)");
+        try (LogCapture log = LogCapture.of("dev.ferry.load")) {
+            assertThat(run(flow("feelings", "SELECT * FROM feelings", "feelings_copy")).getBatchStatus()).isEqualTo(BatchStatus.COMPLETED);
+            assertThat(log.messages()).anyMatch(m -> m.contains("loaded 1000 in binary"));
+        }
+        assertThat(differences("feelings", "(SELECT id, mood::text FROM feelings_copy) c", "*")).isZero();
+
+        Postgres.execute(pipeline.source, "UPDATE feelings SET mood = 'meh' WHERE id = 700");
+        JobExecution execution = run(flow("feelings-meh", "SELECT * FROM feelings ORDER BY id", "feelings_copy"));
+
+        assertThat(execution.getBatchStatus()).isEqualTo(BatchStatus.FAILED);
+        List<StepExecution> steps = pipeline.inspect(r -> r.operator().getStepExecutions(execution.getExecutionId()));
+        assertThat(steps.get(1).getExitStatus()).contains("invalid input value for enum kinds.mood: \"meh\"").contains("line 700");
+        assertThat(Postgres.count(pipeline.source, "SELECT count(*) FROM feelings_copy")).isEqualTo(1000);
+    }
+
+    @Test
     void filesInAnotherEncodingThanUtf8LoadAsCsv() {
         Postgres.execute(pipeline.source, "CREATE TABLE regions (id int, name text)",
                 "INSERT INTO regions VALUES (1, '华东'), (2, '华北'), (3, NULL), (4, '')", "CREATE TABLE regions_copy (LIKE regions)");
