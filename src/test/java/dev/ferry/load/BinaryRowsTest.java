@@ -105,9 +105,7 @@ class BinaryRowsTest {
         "timestamp;2024-01-01 00:00:00.1234567",
     })
     void aValueInAnyOtherFormIsLeftToCsvCopy(String type, String csv) throws Exception {
-        try (Statement s = connection.createStatement()) {
-            s.execute("DROP TABLE IF EXISTS refused; CREATE TABLE refused (v " + type + ")");
-        }
+        freshTable("refused", type);
         BinaryRows rows = new BinaryRows(List.of("v"), List.of(kind(type)), '|', false);
 
         assertThatThrownBy(() -> rows.copy(bytes(csv), connection.unwrap(PGConnection.class).getCopyAPI()
@@ -118,21 +116,24 @@ class BinaryRowsTest {
     }
 
     private static String viaCsv(String type, String csv) throws Exception {
-        try (Statement s = connection.createStatement()) {
-            s.execute("DROP TABLE IF EXISTS by_csv; CREATE TABLE by_csv (v " + type + ")");
-        }
+        freshTable("by_csv", type);
         connection.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY by_csv FROM STDIN (FORMAT csv, DELIMITER '|')", bytes(csv));
         return text("SELECT coalesce(v::text, 'NULL') || ' (' || count(*) OVER () || ' row)' FROM by_csv");
     }
 
     private static String viaBinary(String type, String csv) throws Exception {
-        try (Statement s = connection.createStatement()) {
-            s.execute("DROP TABLE IF EXISTS by_binary; CREATE TABLE by_binary (v " + type + ")");
-        }
+        freshTable("by_binary", type);
         long rows = new BinaryRows(List.of("v"), List.of(kind(type)), '|', false).copy(bytes(csv),
                 connection.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY by_binary FROM STDIN (FORMAT binary)"));
         assertThat(rows).isEqualTo(1);
         return text("SELECT coalesce(v::text, 'NULL') || ' (' || count(*) OVER () || ' row)' FROM by_binary");
+    }
+
+    /** A table of one column of {@code type}, empty. */
+    private static void freshTable(String name, String type) throws Exception {
+        try (Statement s = connection.createStatement()) {
+            s.execute("DROP TABLE IF EXISTS " + name + "; CREATE TABLE " + name + " (v " + type + ")");
+        }
     }
 
     private static ByteArrayInputStream bytes(String csvLine) {

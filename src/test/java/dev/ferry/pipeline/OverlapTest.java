@@ -98,7 +98,8 @@ class OverlapTest {
     @Test
     void aFollowingLoadWhoseConnectionIsLostRetriesByLoadingThePublishedPartition() throws Exception {
         Postgres.execute(pipeline.source, "INSERT INTO t_src SELECT 900000000 + i, i % 7, DATE '2024-01-10' FROM generate_series(1, " + ROWS + ") i");
-        // The first COPY into t_target ends its own session, as a failover would: a transient failure.
+        // The first COPY into t_target ends its own session, as a failover would: a transient failure. (The
+        // pg_sleep only gives the termination a point to take effect; it is cut short at once.)
         Postgres.execute(pipeline.warehouse, "CREATE SEQUENCE copies_killed",
                 "CREATE FUNCTION kill_first_copy() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
                         + " IF nextval('copies_killed') = 1 THEN PERFORM pg_terminate_backend(pg_backend_pid()); PERFORM pg_sleep(5); END IF;"
