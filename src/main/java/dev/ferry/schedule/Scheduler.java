@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Consumer;
 import java.util.logging.Logger;
 
 /**
@@ -36,6 +37,9 @@ public final class Scheduler {
     /** One fire time handled by a tick. */
     public record Fired(String flow, ZonedDateTime fireTime, BusinessDate mydate, boolean missed, OptionalLong executionId) {
     }
+
+    /** The longest wait between two ticks of {@link #serve}. */
+    static final Duration MAX_WAIT = Duration.ofMinutes(1);
 
     private final List<Schedule> schedules;
     private final Watermarks watermarks;
@@ -86,9 +90,52 @@ public final class Scheduler {
         return fired;
     }
 
-    /** When the next schedule fires, if any does. */
-    public Optional<ZonedDateTime> nextFire() {
+    /**
+     * The first fire time not handled yet: the next one after each flow's watermark, not after the clock. A
+     * tick that ran a little before a fire time (a sleep that ended early, a clock stepped back) leaves its
+     * fire time due, so the next wait ends at it instead of jumping to the one after and missing it.
+     */
+    public Optional<ZonedDateTime> nextFire() throws SQLException {
         ZonedDateTime now = clock.instant().atZone(clock.getZone());
-        return schedules.stream().map(s -> s.nextFireAfter(now)).min(Comparator.comparing(ZonedDateTime::toInstant));
+        List<ZonedDateTime> next = new ArrayList<>();
+        for (Schedule schedule : schedules) {
+            ZonedDateTime after = watermarks.read(schedule.flow()).map(mark -> mark.atZone(clock.getZone())).orElse(now);
+            next.add(schedule.nextFireAfter(after));
+        }
+        return next.stream().min(Comparator.comparing(ZonedDateTime::toInstant));
+    }
+
+    /** Waits for a while; {@link #SYSTEM} sleeps on the machine's clock. */
+    @FunctionalInterface
+    public interface Sleeper {
+        void sleep(Duration duration) throws InterruptedException;
+
+        /** Sleeps at least {@code duration}, rounded up to the millisecond (a sleep rounded down would end before the fire time). */
+        Sleeper SYSTEM = duration -> {
+            long nanos = Math.max(0, duration.toNanos());
+            Thread.sleep((nanos + 999_999) / 1_000_000);
+        };
+    }
+
+    /**
+     * Ticks at every fire time until the thread is interrupted: each wait ends at {@link #nextFire()} (at most
+     * {@code MAX_WAIT}, so a changed clock or a peer's watermark is seen within a minute). A tick that fails
+     * goes to {@code failed} and the loop goes on.
+     */
+    public void serve(Sleeper sleeper, Consumer<Fired> fired, Consumer<Exception> failed) throws InterruptedException {
+        while (!Thread.currentThread().isInterrupted()) {
+            Duration wait = MAX_WAIT;
+            try {
+                tick().forEach(fired);
+                Optional<ZonedDateTime> next = nextFire();
+                if (next.isPresent()) {
+                    Duration untilNext = Duration.between(clock.instant(), next.get().toInstant());
+                    wait = untilNext.isNegative() ? Duration.ZERO : untilNext.compareTo(MAX_WAIT) > 0 ? MAX_WAIT : untilNext;
+                }
+            } catch (SQLException | RuntimeException e) {
+                failed.accept(e);
+            }
+            sleeper.sleep(wait);
+        }
     }
 }

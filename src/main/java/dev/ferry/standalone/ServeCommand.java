@@ -19,6 +19,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -119,21 +120,20 @@ final class ServeCommand implements Callable<Integer> {
         Scheduler scheduler = new Scheduler(List.of(schedule), runtime.watermarks(),
                 (s, mydate, missed) -> launch(runtime, s, mydate, missed, owner), clock, GRACE);
         List<Long> started = new ArrayList<>();
-        while (!Thread.currentThread().isInterrupted()) {
+        Consumer<Scheduler.Fired> onFired = fired -> {
+            report(runtime, fired);
+            fired.executionId().ifPresent(started::add);
+        };
+        // Nothing one flow does stops the scheduler: say so, and try again at the next tick.
+        Consumer<Exception> onFailure = e -> System.out.printf("%s: %s%n", schedule.flow(), e.getMessage());
+        if (once) {
             try {
-                for (Scheduler.Fired fired : scheduler.tick()) {
-                    report(runtime, fired);
-                    fired.executionId().ifPresent(started::add);
-                }
+                scheduler.tick().forEach(onFired);
             } catch (SQLException | RuntimeException e) {
-                // Nothing one flow does stops the scheduler: say so, and try again at the next tick.
-                System.out.printf("%s: %s%n", schedule.flow(), e.getMessage());
+                onFailure.accept(e);
             }
-            if (once) {
-                return started;
-            }
-            long untilNext = scheduler.nextFire().map(next -> Duration.between(clock.instant(), next.toInstant()).toMillis()).orElse(60_000L);
-            Thread.sleep(Math.max(0, Math.min(untilNext, 60_000)));
+        } else {
+            scheduler.serve(Scheduler.Sleeper.SYSTEM, onFired, onFailure);
         }
         return started;
     }

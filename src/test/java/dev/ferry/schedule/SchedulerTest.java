@@ -1,14 +1,17 @@
 package dev.ferry.schedule;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ferry.testing.FakeClock;
 import dev.ferry.testing.Postgres;
 import dev.ferry.variables.BusinessDate;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicLong;
@@ -86,6 +89,51 @@ class SchedulerTest {
         assertThat(started(fired)).containsExactly("20240229");
         assertThat(fired.get(0).missed()).isFalse();
         assertThat(scheduler.tick()).as("nothing twice").isEmpty();
+    }
+
+    @Test
+    void aFireTimeRunsOnceAndOnTimeWhenEverySleepEndsAMillisecondEarly() throws Exception {
+        for (int step = 1; step <= 20; step++) {
+            assertThat(servedFrom2001To2005(Duration.ofNanos(step * 70_000L), Duration.ofMillis(-1)))
+                    .as("each reading %d µs later", step * 70).containsExactly("20:03 20240313 on time");
+        }
+    }
+
+    @Test
+    void aFireTimeRunsOnceAndOnTimeWhenEverySleepEndsAMillisecondLate() throws Exception {
+        for (int step = 1; step <= 20; step++) {
+            assertThat(servedFrom2001To2005(Duration.ofNanos(step * 70_000L), Duration.ofMillis(1)))
+                    .as("each reading %d µs later", step * 70).containsExactly("20:03 20240313 on time");
+        }
+    }
+
+    /**
+     * serve from 20:01:30 with a daily schedule at 20:03 under misfire skip, where a fire time handled late is
+     * lost: every sleep ends {@code off} from what was asked and the clock moves on by {@code perReading} at
+     * each reading (the time a tick's work takes), as it did when the watermark stopped just short of 20:03,
+     * the clock was past it when the next wait was computed, and the day's run was lost.
+     */
+    private List<String> servedFrom2001To2005(Duration perReading, Duration off) throws Exception {
+        emptyTables();
+        executions.set(0);
+        Instant start = ZonedDateTime.of(2024, 3, 14, 20, 1, 30, 0, SHANGHAI).toInstant();
+        Instant end = ZonedDateTime.of(2024, 3, 14, 20, 5, 0, 0, SHANGHAI).toInstant();
+        FakeClock clock = new FakeClock(start, SHANGHAI);
+        clock.moveOnEachReading(perReading);
+        Scheduler scheduler = scheduler(clock, new Schedule("x", "03 20 * * *", SHANGHAI, MisfirePolicy.SKIP));
+        List<String> fired = new ArrayList<>();
+        Scheduler.Sleeper sleeper = duration -> {
+            Duration slept = duration.plus(off);
+            clock.advance(slept.isNegative() ? Duration.ZERO : slept);
+            if (clock.instant().isAfter(end)) {
+                throw new InterruptedException("the test's end");
+            }
+        };
+        assertThatThrownBy(() -> scheduler.serve(sleeper, f -> fired.add(String.format("%tR %s %s",
+                        f.fireTime(), f.mydate(), f.missed() ? "missed" : "on time")), e -> fired.add("failed: " + e)))
+                .isInstanceOf(InterruptedException.class);
+        assertThat(executions).as("runs started").hasValue(fired.size());
+        return fired;
     }
 
     @Test

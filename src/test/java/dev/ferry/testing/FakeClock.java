@@ -10,6 +10,7 @@ public final class FakeClock extends Clock {
 
     private Instant now;
     private final ZoneId zone;
+    private Duration perReading = Duration.ZERO;
 
     public FakeClock(Instant now, ZoneId zone) {
         this.now = now;
@@ -18,6 +19,11 @@ public final class FakeClock extends Clock {
 
     public void set(Instant instant) {
         now = instant;
+    }
+
+    /** From now on each reading moves the clock on by {@code step} first, as the time a caller's work takes. */
+    public void moveOnEachReading(Duration step) {
+        perReading = step;
     }
 
     public void advance(Duration duration) {
@@ -36,6 +42,7 @@ public final class FakeClock extends Clock {
 
     @Override
     public Instant instant() {
+        now = now.plus(perReading);
         return now;
     }
 }
