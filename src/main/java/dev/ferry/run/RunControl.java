@@ -149,11 +149,7 @@ public final class RunControl {
         all.put(Variables.MYDATE, request.mydate().toString());
         FlowCheck.CheckedFlow flow = definition(request.flow(), all);
         checkDate(flow.name(), request.mydate(), request.allowFuture());
-        Optional<Claims.Claim> previous = sql(() -> claims.find(flow.name(), request.mydate()));
         String token = UUID.randomUUID().toString();
-        if (!sql(() -> claims.claim(flow.name(), request.mydate(), request.startedBy(), request.force(), token))) {
-            return new AlreadyClaimed(flow.name(), request.mydate(), sql(() -> claims.find(flow.name(), request.mydate())).orElseThrow());
-        }
         Properties parameters = new Properties();
         parameters.putAll(all);
         parameters.setProperty(FlowVersion.PARAMETER, flow.version());
@@ -161,15 +157,21 @@ public final class RunControl {
         parameters.setProperty(STARTED_BY, request.startedBy());
         parameters.setProperty(FORCED, Boolean.toString(request.force()));
         parameters.setProperty(CLAIM, token);
+        JobParameterLimit.check(flow.name(), parameters, request.parameters().keySet());
+        Optional<Claims.Claim> previous = sql(() -> claims.find(flow.name(), request.mydate()));
+        if (!sql(() -> claims.claim(flow.name(), request.mydate(), request.startedBy(), request.force(), token))) {
+            return new AlreadyClaimed(flow.name(), request.mydate(), sql(() -> claims.find(flow.name(), request.mydate())).orElseThrow());
+        }
         long id;
         try {
             id = operator.start(flow.jobXml(), parameters);
         } catch (RuntimeException e) {
-            // The date stays open: the start failed, so nothing runs for it.
-            sql(() -> {
-                claims.release(flow.name(), request.mydate(), request.startedBy(), previous);
-                return null;
-            });
+            // The date stays open: the start failed, so nothing runs for it. The start's error is the one reported.
+            try {
+                claims.release(flow.name(), request.mydate(), token, previous);
+            } catch (SQLException released) {
+                e.addSuppressed(released);
+            }
             throw e;
         }
         sql(() -> {

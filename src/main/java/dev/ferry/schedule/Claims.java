@@ -111,14 +111,14 @@ public final class Claims {
     }
 
     /**
-     * Gives up a claim taken by {@code claimedBy} whose run could not be started: the earlier claim that a
-     * forced start took over comes back, or the date is free again.
+     * Gives up the claim that the start with {@code token} took and could not start a run for: the earlier
+     * claim that a forced start took over comes back, or the date is free again.
      */
-    public void release(String flow, BusinessDate mydate, String claimedBy, Optional<Claim> previous) throws SQLException {
+    public void release(String flow, BusinessDate mydate, String token, Optional<Claim> previous) throws SQLException {
         String sql = previous.isPresent()
-                ? "UPDATE " + TABLE + " SET claimed_by = ?, claimed_at = ?, forced = ?, execution_id = ?"
-                  + " WHERE flow = ? AND mydate = ? AND claimed_by = ? AND execution_id IS NULL"
-                : "DELETE FROM " + TABLE + " WHERE flow = ? AND mydate = ? AND claimed_by = ? AND execution_id IS NULL";
+                ? "UPDATE " + TABLE + " SET claimed_by = ?, claimed_at = ?, forced = ?, execution_id = ?, token = ?"
+                  + " WHERE flow = ? AND mydate = ? AND token = ? AND execution_id IS NULL"
+                : "DELETE FROM " + TABLE + " WHERE flow = ? AND mydate = ? AND token = ? AND execution_id IS NULL";
         try (Connection c = dataSource.getConnection(); PreparedStatement update = c.prepareStatement(sql)) {
             int i = 1;
             if (previous.isPresent()) {
@@ -135,7 +135,7 @@ public final class Claims {
             }
             update.setString(i++, flow);
             update.setString(i++, mydate.toString());
-            update.setString(i, claimedBy);
+            update.setString(i, token);
             update.executeUpdate();
         }
     }
