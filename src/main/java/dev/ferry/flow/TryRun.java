@@ -113,10 +113,15 @@ public final class TryRun {
                     if (load.mode() == LoadMode.REPLACE) {
                         out.accept("  before commit: SELECT count(*) FROM " + load.table() + " WHERE " + load.replaceWhere()
                                 + " must equal the partition's rows, or the load rolls back");
+                        if (load.replaceWhere().overlapSql(load.table()) != null) {
+                            out.accept("  before the delete and before commit: no row may match replaceWhere for "
+                                    + load.replaceWhere().describeNeighbours() + " too, or the load rolls back");
+                        }
                     }
                     if (c != null) {
                         if (load.mode() == LoadMode.REPLACE) {
                             explain(c, "DELETE FROM " + load.table() + " WHERE " + load.replaceWhere(), step, out, problems);
+                            overlapCheck(step, load, load.table(), "in " + load.table() + " now", c, out, problems);
                         }
                         boolean matches = compare(c, step, load.table(), columnList, extractColumns.get(source), extractByPrefix.get(source),
                                 problems);
@@ -269,7 +274,8 @@ public final class TryRun {
             out.accept("  sample: " + result.loadedRows() + " row(s) extracted to " + sandbox.describe() + " and loaded into a temporary copy of "
                     + load.table() + " " + result.copy());
             if (load.mode() == LoadMode.REPLACE) {
-                replaceCheck(step, load.replaceWhere(), target, result.loadedRows(), out, problems);
+                replaceCheck(step, load.replaceWhere().condition(), target, result.loadedRows(), out, problems);
+                overlapCheck(step, load, "ferry_try_run", "of the sample", target, out, problems);
             }
         } catch (Exception x) {
             problems.add("step " + step.id() + ": sample of " + rows + " row(s) failed: " + x.getMessage());
@@ -301,6 +307,28 @@ public final class TryRun {
                         + replaceWhere + "): the extract's query selects rows that replaceWhere does not, so the load would roll back"
                         + " (each run would load them again); make the query select exactly the rows of replaceWhere");
             }
+        }
+    }
+
+    /** The load's check that replaceWhere selects one date's rows, run on {@code table} without changing it. */
+    private static void overlapCheck(FlowStep step, LoadSpec load, String table, String which, Connection c, Consumer<String> out,
+                                     List<String> problems) {
+        String overlap = load.replaceWhere().overlapSql(table);
+        if (overlap == null) {
+            return;
+        }
+        try (Statement s = c.createStatement(); var rs = s.executeQuery(overlap)) {
+            rs.next();
+            long rows = rs.getLong(1);
+            out.accept("  one-date check " + which + ": " + rows + " row(s) match replaceWhere for " + load.replaceWhere().describeNeighbours()
+                    + " too");
+            if (rows > 0) {
+                problems.add("step " + step.id() + ": " + rows + " row(s) " + which + " match replaceWhere (" + load.replaceWhere()
+                        + ") and also the same condition for " + load.replaceWhere().describeNeighbours() + ": the replace would delete"
+                        + " rows of other dates, so the load would roll back; write replaceWhere to select exactly one date");
+            }
+        } catch (SQLException e) {
+            problems.add("step " + step.id() + ": cannot check replaceWhere on " + table + ": " + e.getMessage());
         }
     }
 

@@ -65,6 +65,10 @@ public class LoadBatchlet extends FerryBatchlet {
 
     @Inject
     @BatchProperty
+    String replacePeriod;
+
+    @Inject
+    @BatchProperty
     String follow;
 
     @Inject

@@ -3,12 +3,17 @@ package dev.ferry.load;
 import static dev.ferry.step.StepProperty.optional;
 import static dev.ferry.step.StepProperty.required;
 
+import dev.ferry.sql.SqlScript;
 import dev.ferry.step.PropertyValues;
 import dev.ferry.step.StepProperty;
+import dev.ferry.step.StepScope;
+import dev.ferry.variables.BusinessDate;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** What a load step is given: the partition it reads, the table it fills, and how it replaces what is there. */
-public record LoadSpec(String database, String table, String source, List<String> columns, LoadMode mode, String replaceWhere,
+public record LoadSpec(String database, String table, String source, List<String> columns, LoadMode mode, ReplaceWhere replaceWhere,
                        String follow, CopyFormat copyFormat) {
 
     public static final List<StepProperty> PROPERTIES = StepProperty.withCommon(
@@ -16,7 +21,10 @@ public record LoadSpec(String database, String table, String source, List<String
             required("source", "Store prefix of the partition, e.g. rds/t3/${mydate}/"),
             optional("columns", "", "Target columns in the files' order, comma-separated; empty for all columns in table order"),
             optional("mode", "replace", "replace (delete the rows of replaceWhere, then load), append or truncate"),
-            optional("replaceWhere", null, "For mode replace: the condition of the rows this date replaces, e.g. c = DATE '${mydate}'"),
+            optional("replaceWhere", null, "For mode replace: the condition of the rows this date replaces, one SQL expression, e.g."
+                    + " c = DATE '${mydate}'. A load is refused when it also selects rows of the dates before or after"),
+            optional("replacePeriod", "day", "For mode replace: how much replaceWhere selects, day, week, month or year (a daily run"
+                    + " that rebuilds its month so far): the load checks that it selects no row of the period before or after"),
             optional("follow", null, "The id of the extract step that writes source, when both run side by side in a split:"
                     + " the load reads each file as soon as it is written and commits after the manifest (overlap)"),
             optional("copyFormat", "auto", "auto (Ferry sends the rows in PostgreSQL's binary format when it can encode every target"
@@ -24,7 +32,7 @@ public record LoadSpec(String database, String table, String source, List<String
 
     public static LoadSpec read(PropertyValues values) {
         LoadMode mode = values.parse("mode", LoadMode::parse);
-        String replaceWhere = values.isSet("replaceWhere") ? values.text("replaceWhere") : null;
+        ReplaceWhere replaceWhere = values.isSet("replaceWhere") ? replaceWhere(values) : null;
         if (mode == LoadMode.REPLACE && replaceWhere == null) {
             throw values.scope().invalid("replaceWhere", "mode replace needs replaceWhere, the condition of the rows this date replaces,"
                     + " e.g. c = DATE '${mydate}'; or use mode append or truncate");
@@ -32,5 +40,34 @@ public record LoadSpec(String database, String table, String source, List<String
         return new LoadSpec(values.text("database"), values.parse("table", Identifiers::table), values.text("source"),
                 values.parse("columns", Identifiers::columns), mode, replaceWhere, values.isSet("follow") ? values.text("follow").strip() : null,
                 values.parse("copyFormat", CopyFormat::parse));
+    }
+
+    /**
+     * replaceWhere for this date and, for the check against deleting other dates' rows, for the periods before
+     * and after it; a condition that names no business date selects the same rows for every date and is refused.
+     */
+    private static ReplaceWhere replaceWhere(PropertyValues values) {
+        String condition = values.text("replaceWhere");
+        values.parse("replaceWhere", text -> {
+            SqlScript.requireOneExpression(text);
+            return text;
+        });
+        ReplaceWhere.Period period = values.parse("replacePeriod", ReplaceWhere.Period::parse);
+        StepScope scope = values.scope();
+        Optional<BusinessDate> mydate = scope.variables().mydate();
+        if (mydate.isEmpty()) {
+            return ReplaceWhere.unchecked(condition);
+        }
+        List<ReplaceWhere.Neighbour> neighbours = new ArrayList<>();
+        for (BusinessDate other : List.of(period.before(mydate.get()), period.after(mydate.get()))) {
+            String resolved = new StepScope(scope.flow(), scope.step(), scope.variables().withMydate(other))
+                    .resolve("replaceWhere", values.raw("replaceWhere"));
+            if (resolved.equals(condition)) {
+                throw scope.invalid("replaceWhere", "'" + condition + "' names no business date, so every date's run would replace the"
+                        + " same rows; name the date (e.g. c = DATE '${mydate|yyyy-MM-dd}'), or use mode truncate to replace the whole table");
+            }
+            neighbours.add(new ReplaceWhere.Neighbour(other, resolved));
+        }
+        return new ReplaceWhere(condition, neighbours);
     }
 }

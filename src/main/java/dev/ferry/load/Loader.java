@@ -48,13 +48,13 @@ public final class Loader {
      *                     another date is refused
      * @param copyFormat   how the rows go to the server: {@link CopyFormat#AUTO} in binary where Ferry can encode them
      */
-    public record Request(String table, List<String> columns, LoadMode mode, String replaceWhere, Partition partition,
+    public record Request(String table, List<String> columns, LoadMode mode, ReplaceWhere replaceWhere, Partition partition,
                           String flow, String mydate, CopyFormat copyFormat) {
         public Request {
             table = Identifiers.table(table);
             columns = List.copyOf(columns);
             copyFormat = copyFormat == null ? CopyFormat.AUTO : copyFormat;
-            if (mode == LoadMode.REPLACE && (replaceWhere == null || replaceWhere.isBlank())) {
+            if (mode == LoadMode.REPLACE && (replaceWhere == null || replaceWhere.condition().isBlank())) {
                 throw new IllegalArgumentException("mode replace needs replaceWhere, the condition of the rows this "
                         + "date replaces, e.g. c = DATE '${mydate}'; or use mode append or truncate");
             }
@@ -72,6 +72,9 @@ public final class Loader {
      */
     public record Result(long deletedRows, long loadedRows, long bytes, int files, String copy) {
     }
+
+    /** The advisory lock of a target table: its oid in the upper half of a key of Ferry's own ("FRRY"). */
+    private static final String TABLE_LOCK = "(to_regclass(?)::oid::bigint << 32) | 1179796057";
 
     private final ManifestLedger ledger;
 
@@ -257,12 +260,13 @@ public final class Loader {
     /**
      * In mode replace, every loaded row must match {@code replaceWhere}: a row that does not would be loaded
      * again by every later run (a query of {@code c >= '${mydate}'} with a {@code replaceWhere} of
-     * {@code c = DATE '${mydate}'} duplicates every later day). Checked inside the transaction.
+     * {@code c = DATE '${mydate}'} duplicates every later day). And no loaded row may match the condition of
+     * the dates next to this one (see {@link #verifySelectsOneDate}). Checked inside the transaction.
      */
     private static void verifyReplaced(Connection connection, Request request, long loaded) throws SQLException {
         long matching;
         try (Statement statement = connection.createStatement();
-             var rows = statement.executeQuery("SELECT count(*) FROM " + request.table() + " WHERE " + request.replaceWhere())) {
+             var rows = statement.executeQuery("SELECT count(*) FROM " + request.table() + " WHERE " + request.replaceWhere().condition())) {
             rows.next();
             matching = rows.getLong(1);
         }
@@ -272,6 +276,32 @@ public final class Loader {
                     + " the same rows, so each run would " + (matching < loaded ? "leave rows that the next run loads again (duplicates)"
                     : "keep rows it should have replaced") + ". Make the query select exactly the rows of replaceWhere;"
                     + " rolled back, " + request.table() + " is unchanged");
+        }
+        verifySelectsOneDate(connection, request, "loaded");
+    }
+
+    /**
+     * A replace deletes only this date's rows: no row that {@code replaceWhere} selects may be selected by the
+     * same condition written for the date before or after ({@code c >= DATE '${mydate}'} selects 15 March for
+     * the run of 14 March and for that of 15 March). Checked on the rows about to be deleted, and again on
+     * the rows loaded, so that a first load into an empty table is checked too.
+     */
+    private static void verifySelectsOneDate(Connection connection, Request request, String which) throws SQLException {
+        String overlap = request.replaceWhere().overlapSql(request.table());
+        if (overlap == null) {
+            return;
+        }
+        long rows;
+        try (Statement statement = connection.createStatement(); var result = statement.executeQuery(overlap)) {
+            result.next();
+            rows = result.getLong(1);
+        }
+        if (rows > 0) {
+            throw new LoadRefusedException(rows + " row(s) " + which + " in " + request.table() + " match replaceWhere ("
+                    + request.replaceWhere() + ") and also the same condition for " + request.replaceWhere().describeNeighbours()
+                    + ": replaceWhere selects more than this date's rows, so the replace would delete rows of other dates. Write it"
+                    + " to select exactly one date, e.g. c = DATE '${mydate|yyyy-MM-dd}' (or set replacePeriod when one run replaces"
+                    + " a week, month or year); rolled back, " + request.table() + " is unchanged");
         }
     }
 
@@ -307,18 +337,27 @@ public final class Loader {
     }
 
     private static long clearTarget(Connection connection, Request request) throws SQLException {
-        if (request.mode() != LoadMode.APPEND) {
-            // Two loads of one target and date at once (a forced run beside a backfill) would each delete before
-            // the other's rows commit, and both would stay: the second waits here until the first has committed.
-            try (PreparedStatement lock = connection.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?), hashtext(?))")) {
-                lock.setString(1, request.table());
-                lock.setString(2, request.mode() == LoadMode.TRUNCATE ? "*" : request.replaceWhere());
-                lock.execute();
+        // Two loads of one date at once (a forced run beside a backfill) would each delete before the other's rows
+        // commit, and both would stay: the second waits here until the first has committed. Keyed on the table
+        // itself (orders and public.orders are one table) and the business date (two spellings of one condition
+        // select one date); a truncate waits for every other load of the table and they for it.
+        try (PreparedStatement lock = connection.prepareStatement(request.mode() == LoadMode.TRUNCATE
+                ? "SELECT pg_advisory_xact_lock(" + TABLE_LOCK + ")"
+                : "SELECT pg_advisory_xact_lock_shared(" + TABLE_LOCK + ")"
+                  + (request.mode() == LoadMode.REPLACE ? ", pg_advisory_xact_lock(to_regclass(?)::oid::int, hashtext(?))" : ""))) {
+            lock.setString(1, request.table());
+            if (request.mode() == LoadMode.REPLACE) {
+                lock.setString(2, request.table());
+                lock.setString(3, request.mydate() != null ? request.mydate() : request.replaceWhere().condition());
             }
+            lock.execute();
+        }
+        if (request.mode() == LoadMode.REPLACE) {
+            verifySelectsOneDate(connection, request, "already");
         }
         try (Statement statement = connection.createStatement()) {
             return switch (request.mode()) {
-                case REPLACE -> statement.executeLargeUpdate("DELETE FROM " + request.table() + " WHERE " + request.replaceWhere());
+                case REPLACE -> statement.executeLargeUpdate("DELETE FROM " + request.table() + " WHERE " + request.replaceWhere().condition());
                 case TRUNCATE -> {
                     statement.execute("TRUNCATE " + request.table());
                     yield 0;

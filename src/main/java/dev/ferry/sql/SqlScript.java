@@ -14,6 +14,8 @@ public final class SqlScript {
     private final List<SqlStatement> statements = new ArrayList<>();
     private int pos;
     private int line = 1;
+    private int depth;
+    private String notAnExpression;
 
     private SqlScript(String text) {
         this.text = text;
@@ -24,6 +26,30 @@ public final class SqlScript {
         SqlScript parser = new SqlScript(script == null ? "" : script);
         parser.run();
         return List.copyOf(parser.statements);
+    }
+
+    /**
+     * Checks that {@code text} is one SQL expression that can be put into a statement of Ferry's as it is, e.g.
+     * a load's {@code replaceWhere} in {@code DELETE FROM t WHERE (...)}: no semicolon, no comment (a
+     * {@code --} would hide the rest of the statement) and balanced parentheses, outside quotes.
+     *
+     * @throws SqlScriptException saying what makes it more than one expression
+     */
+    public static void requireOneExpression(String text) {
+        SqlScript parser = new SqlScript(text == null ? "" : text);
+        parser.run();
+        if (parser.notAnExpression == null && parser.depth > 0) {
+            parser.notAnExpression = "a ( is not closed";
+        }
+        if (parser.notAnExpression != null) {
+            throw new SqlScriptException("'" + text.strip() + "' must be one SQL expression, but " + parser.notAnExpression);
+        }
+    }
+
+    private void notAnExpression(String why) {
+        if (notAnExpression == null) {
+            notAnExpression = why;
+        }
     }
 
     private void run() {
@@ -41,9 +67,11 @@ public final class SqlScript {
                 pos++;
                 significant = false;
             } else if (c == '-' && peek(1) == '-') {
+                notAnExpression("it has a -- comment");
                 skipLineComment();
                 significant = false;
             } else if (c == '/' && peek(1) == '*') {
+                notAnExpression("it has a /* comment");
                 skipBlockComment();
                 significant = false;
             } else if (c == '\'') {
@@ -53,12 +81,18 @@ public final class SqlScript {
             } else if (c == '$' && dollarTagAt(pos) != null) {
                 skipDollarQuoted();
             } else if (c == ';') {
+                notAnExpression("it has a ; (it would end the statement and start another)");
                 add(start, pos, firstTokenLine);
                 pos++;
                 start = pos;
                 firstTokenLine = -1;
                 significant = false;
             } else {
+                if (c == '(') {
+                    depth++;
+                } else if (c == ')' && --depth < 0) {
+                    notAnExpression("it closes a ) that it did not open");
+                }
                 pos++;
             }
             if (significant && firstTokenLine < 0) {

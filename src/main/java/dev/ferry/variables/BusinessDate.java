@@ -38,11 +38,18 @@ public record BusinessDate(LocalDate date) implements Comparable<BusinessDate> {
         if (!EIGHT_DIGITS.matcher(text).matches()) {
             throw new InvalidVariableException("mydate '" + text + "' is not a date in the form " + FORMAT + " (e.g. 20240101)");
         }
+        LocalDate date;
         try {
-            return new BusinessDate(LocalDate.parse(text, BASIC));
+            date = LocalDate.parse(text, BASIC);
         } catch (DateTimeException e) {
             throw new InvalidVariableException("mydate '" + text + "' is not a calendar date (" + FORMAT + ", e.g. 20240101)");
         }
+        if (date.getYear() < 1) {
+            // Year 0 parses (it is 1 BC to java.time) but no database has it: refused here, not by the warehouse mid-run.
+            throw new InvalidVariableException("mydate '" + text + "' is in year 0, which no calendar has; give a date from year 1 on"
+                    + " (" + FORMAT + ", e.g. 20240101)");
+        }
+        return new BusinessDate(date);
     }
 
     /** T+1: the business date that a run at {@code fireTime} stands for is the day before, in that zone. */

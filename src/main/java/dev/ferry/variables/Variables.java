@@ -73,6 +73,13 @@ public final class Variables {
         return Optional.ofNullable(mydate);
     }
 
+    /** The same parameters for another business date, e.g. to resolve a condition for the dates next to this one. */
+    public Variables withMydate(BusinessDate other) {
+        Map<String, String> changed = new TreeMap<>(parameters);
+        changed.put(MYDATE, other.toString());
+        return new Variables(Map.copyOf(changed), other);
+    }
+
     /** Replaces every variable in {@code text}; fails on the first undefined or unsafe one. */
     public String resolve(String text) {
         if (text == null) {

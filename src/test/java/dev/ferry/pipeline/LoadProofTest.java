@@ -100,6 +100,60 @@ class LoadProofTest {
     }
 
     @Test
+    void aReplaceWhereThatAlsoSelectsLaterDatesIsRefusedAndDeletesNothing() {
+        flow("wider", "SELECT * FROM t_src WHERE c = DATE '${mydate}'", "wider/${mydate}/", "c >= DATE '${mydate|yyyy-MM-dd}'");
+        for (String date : List.of("20240317", "20240318", "20240319")) {
+            assertThat(pipeline.cli("run", "rds-to-adb", "-d", date, "--force").exitCode()).isZero();
+        }
+
+        Pipeline.CliResult tryRun = pipeline.cli("try-run", "wider", "-d", "20240317");
+        assertThat(tryRun.out()).contains("one-date check in t_target now: 600 row(s) match replaceWhere for 20240316 (c >= DATE"
+                + " '2024-03-16') or 20240318 (c >= DATE '2024-03-18') too");
+        Pipeline.CliResult run = pipeline.cli("run", "wider", "-d", "20240317", "--force");
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.out()).contains("600 row(s) already in t_target match replaceWhere (c >= DATE '2024-03-17')")
+                .contains("would delete rows of other dates").contains("t_target is unchanged");
+        for (String day : List.of("2024-03-17", "2024-03-18", "2024-03-19")) {
+            assertThat(pipeline.targetRows(day)).as(day).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void aReplaceWhereWiderThanTheDateIsRefusedOnAFirstLoadIntoAnEmptyTableToo() {
+        Postgres.execute(pipeline.warehouse, "CREATE TABLE t_fresh (a int, b text, c date)");
+        FlowFile.named("wider-fresh")
+                .step("extract", "extract", "database", "source", "query", "SELECT * FROM t_src WHERE c = DATE '${mydate}'",
+                        "target", "fresh/${mydate}/")
+                .step("load", "load", "database", "warehouse", "table", "t_fresh", "source", "fresh/${mydate}/",
+                        "replaceWhere", "c <= DATE '${mydate}'")
+                .writeTo(flows);
+
+        Pipeline.CliResult run = pipeline.cli("run", "wider-fresh", "-d", "20240318");
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.out()).contains("200 row(s) loaded in t_fresh match replaceWhere (c <= DATE '20240318')")
+                .contains("20240319 (c <= DATE '20240319')");
+        assertThat(Postgres.count(pipeline.warehouse, "SELECT count(*) FROM t_fresh")).isZero();
+    }
+
+    @Test
+    void validateRefusesAReplaceWhereThatIsMoreThanOneExpressionOrNamesNoDate() {
+        flow("two-statements", "SELECT * FROM t_src WHERE c = DATE '${mydate}'", "two/${mydate}/", "c = DATE '${mydate}'; DROP TABLE t_target");
+        flow("breaks-out", "SELECT * FROM t_src WHERE c = DATE '${mydate}'", "out/${mydate}/", "c = DATE '${mydate}') OR (true");
+        flow("no-date", "SELECT * FROM t_src WHERE c = DATE '${mydate}'", "nodate/${mydate}/", "a > 0");
+
+        assertThat(pipeline.cli("validate", "two-statements").out())
+                .contains("property replaceWhere").contains("must be one SQL expression, but it has a ;");
+        assertThat(pipeline.cli("validate", "breaks-out").out())
+                .contains("must be one SQL expression, but it closes a ) that it did not open");
+        Pipeline.CliResult noDate = pipeline.cli("run", "no-date", "-d", "20240318");
+        assertThat(noDate.exitCode()).isNotZero();
+        assertThat(noDate.err()).contains("'a > 0' names no business date");
+        assertThat(Postgres.tableExists(pipeline.warehouse, "t_target")).isTrue();
+    }
+
+    @Test
     void aManifestEditedToAnotherEncodingIsRefusedBeforeAnyRowChanges() throws IOException {
         flow("edited", "SELECT * FROM t_src WHERE c = DATE '${mydate}'", "edited/${mydate}/", "c = DATE '${mydate}'");
         assertThat(pipeline.cli("run", "edited", "-d", "20240319").exitCode()).isZero();

@@ -17,7 +17,7 @@ class BusinessDateTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"2024-13-01", "20241301", "20230229", "2024011", "202401011", "20240101; DROP TABLE t_src", " 20240101", "２０２４０１０１"})
+    @ValueSource(strings = {"2024-13-01", "20241301", "20230229", "2024011", "202401011", "20240101; DROP TABLE t_src", " 20240101", "２０２４０１０１", "00000101", "00001231"})
     void refusesAnythingElseNamingTheValueAndTheFormat(String value) {
         assertThatThrownBy(() -> BusinessDate.parse(value))
                 .isInstanceOf(InvalidVariableException.class)

@@ -1,0 +1,90 @@
+package dev.ferry.load;
+
+import dev.ferry.variables.BusinessDate;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * A replace load's condition, resolved for its business date and for the periods just before and after it.
+ * One run's condition must select no row that the neighbouring runs' conditions select too: {@code c >= DATE
+ * '${mydate}'} does (a replace of 14 March would delete 15 and 16 March), {@code c = DATE '${mydate}'} does not.
+ *
+ * @param condition  the condition for the run's date, one SQL expression
+ * @param neighbours the same condition for the periods before and after; empty when no check is wanted (a sample)
+ */
+public record ReplaceWhere(String condition, List<Neighbour> neighbours) {
+
+    /** The condition {@code condition} as it reads for the run of {@code mydate}. */
+    public record Neighbour(BusinessDate mydate, String condition) {
+    }
+
+    /** How much one run's condition selects: the neighbours it is checked against are one such period away. */
+    public enum Period {
+        DAY("1d"), WEEK("1w"), MONTH("1M"), YEAR("1y");
+
+        private final String shift;
+
+        Period(String shift) {
+            this.shift = shift;
+        }
+
+        public BusinessDate before(BusinessDate date) {
+            return new BusinessDate(switch (this) {
+                case DAY -> date.date().minusDays(1);
+                case WEEK -> date.date().minusWeeks(1);
+                case MONTH -> date.date().minusMonths(1);
+                case YEAR -> date.date().minusYears(1);
+            });
+        }
+
+        public BusinessDate after(BusinessDate date) {
+            return new BusinessDate(switch (this) {
+                case DAY -> date.date().plusDays(1);
+                case WEEK -> date.date().plusWeeks(1);
+                case MONTH -> date.date().plusMonths(1);
+                case YEAR -> date.date().plusYears(1);
+            });
+        }
+
+        /** {@code ${mydate-1d}} and {@code ${mydate+1d}} for a day, and so on: how the README and messages name them. */
+        public String shift() {
+            return shift;
+        }
+
+        public static Period parse(String text) {
+            try {
+                return valueOf(text.strip().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("'" + text + "' is not day, week, month or year");
+            }
+        }
+    }
+
+    public ReplaceWhere {
+        neighbours = List.copyOf(neighbours);
+    }
+
+    /** A condition that is not checked against other dates' (a try-run's sample table holds one date only). */
+    public static ReplaceWhere unchecked(String condition) {
+        return new ReplaceWhere(condition, List.of());
+    }
+
+    /** The rows this condition selects that a neighbouring run's condition selects too; null when there are no neighbours. */
+    public String overlapSql(String table) {
+        if (neighbours.isEmpty()) {
+            return null;
+        }
+        return "SELECT count(*) FROM " + table + " WHERE (" + condition + ") AND ("
+                + neighbours.stream().map(n -> "(" + n.condition() + ")").collect(Collectors.joining(" OR ")) + ")";
+    }
+
+    public String describeNeighbours() {
+        return neighbours.stream().map(n -> n.mydate() + " (" + n.condition() + ")").collect(Collectors.joining(" or "));
+    }
+
+    @Override
+    public String toString() {
+        return condition;
+    }
+}
