@@ -170,16 +170,34 @@ class LoadProofTest {
 
     @Test
     void twoForcedLoadsOfOneDateAtOnceLeaveTheDateLoadedOnce() throws Exception {
-        assertThat(pipeline.cli("run", "rds-to-adb", "-d", "20240320").exitCode()).isZero();
+        assertThat(pipeline.cli("run", "rds-to-adb", "-d", "20240320", "--force").exitCode()).isZero();
+        assertThat(loadedTogether("rds-to-adb", "rds-to-adb")).isEqualTo(200);
+    }
+
+    @Test
+    void twoLoadsOfOneDateThatSpellTheTableAndConditionApartStillLoadItOnce() throws Exception {
+        FlowFile.named("spelled-apart")
+                .step("extract", "extract", "database", "source", "query", "SELECT * FROM t_src WHERE c = DATE '${mydate}'",
+                        "target", "spelled/${mydate}/")
+                .step("load", "load", "database", "warehouse", "table", "public.t_target", "source", "spelled/${mydate}/",
+                        "replaceWhere", "c = '${mydate|yyyy-MM-dd}'::date")
+                .writeTo(flows);
+        assertThat(pipeline.cli("run", "spelled-apart", "-d", "20240320", "-p", "ferry.steps=extract").exitCode()).isZero();
+        assertThat(pipeline.cli("run", "rds-to-adb", "-d", "20240320", "--force", "-p", "ferry.steps=extract").exitCode()).isZero();
+        assertThat(loadedTogether("rds-to-adb", "spelled-apart")).isEqualTo(200);
+    }
+
+    /** Runs the loads of two flows for 20 March side by side, each held in its COPY for 3 s; returns the date's rows after. */
+    private static long loadedTogether(String first, String second) throws Exception {
         pipeline.holdLoads(3);
         try (StandaloneRuntime runtime = pipeline.runtime()) {
             // Two deliberate reruns that both get past the claim (JBeret's API, ferry.forced=true), as a forced run
             // and a forced backfill can when each has passed its first step before the other claims.
             List<Long> ids = new ArrayList<>();
-            for (int i = 0; i < 2; i++) {
+            for (String flow : List.of(first, second)) {
                 Properties parameters = new Properties();
                 parameters.putAll(Map.of("mydate", "20240320", "ferry.steps", "load", "ferry.forced", "true"));
-                ids.add(runtime.start("rds-to-adb", parameters));
+                ids.add(runtime.start(flow, parameters));
             }
             for (long id : ids) {
                 assertThat(runtime.await(id).getBatchStatus()).isEqualTo(BatchStatus.COMPLETED);
@@ -187,7 +205,7 @@ class LoadProofTest {
         } finally {
             pipeline.releaseLoads();
         }
-        assertThat(pipeline.targetRows("2024-03-20")).isEqualTo(200);
+        return pipeline.targetRows("2024-03-20");
     }
 
     private static void copyFolder(Path from, Path to) throws IOException {
