@@ -386,7 +386,7 @@ public final class Extractor {
      */
     private static void deleteLeftoverParts(Partition partition, List<ManifestFile> files) throws IOException {
         Set<String> written = files.stream().map(ManifestFile::name).collect(Collectors.toSet());
-        for (StoredObject object : partition.store().list(partition.prefix())) {
+        for (StoredObject object : partition.store().listFolder(partition.prefix())) {
             String name = object.key().substring(partition.prefix().length());
             if (Partition.isDataFile(name) && !written.contains(name)) {
                 partition.store().delete(object.key());

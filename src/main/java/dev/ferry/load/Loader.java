@@ -308,7 +308,7 @@ public final class Loader {
     /** Every listed file is there with its size, and nothing else is: checked before any SQL runs. */
     private static void verifyListing(Partition partition, Manifest manifest) throws IOException {
         Map<String, Long> stored = new TreeMap<>();
-        for (StoredObject object : partition.store().list(partition.prefix())) {
+        for (StoredObject object : partition.store().listFolder(partition.prefix())) {
             stored.put(object.key().substring(partition.prefix().length()), object.size());
         }
         stored.remove(Partition.MANIFEST);

@@ -2,12 +2,14 @@ package dev.ferry.recovery;
 
 import dev.ferry.history.JBeretTables;
 import dev.ferry.partition.Manifest;
+import dev.ferry.partition.ManifestFile;
 import dev.ferry.partition.Partition;
 import dev.ferry.store.ObjectStore;
 import dev.ferry.store.StoredObject;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
@@ -33,13 +35,19 @@ public final class HistoryPurge {
     }
 
     /**
-     * Deletes every partition in the store whose manifest was written before {@code cutoff}: the manifest
-     * first, so that no load trusts a partition half deleted.
-     *
-     * @return the prefixes removed
+     * A partition purged: its manifest and the files it listed were deleted; {@code left} are the other objects
+     * in its folder and below it (not Ferry's, or other partitions nested under a {@code target} without a date).
      */
-    public static List<String> partitionsPublishedBefore(ObjectStore store, Instant cutoff) throws IOException {
-        List<String> removed = new java.util.ArrayList<>();
+    public record Purged(String prefix, int files, List<String> left) {
+    }
+
+    /**
+     * Deletes every partition in the store whose manifest was written before {@code cutoff}: the manifest first,
+     * so that no load trusts a partition half deleted, then exactly the files it lists. Nothing else in its
+     * folder is touched, nor any folder nested in it.
+     */
+    public static List<Purged> partitionsPublishedBefore(ObjectStore store, Instant cutoff) throws IOException {
+        List<Purged> removed = new ArrayList<>();
         for (StoredObject object : store.list("")) {
             if (!object.key().endsWith("/" + Partition.MANIFEST)) {
                 continue;
@@ -48,10 +56,12 @@ public final class HistoryPurge {
             Optional<Manifest> manifest = partition.readManifest();
             if (manifest.isPresent() && manifest.get().finishedAt().isBefore(cutoff)) {
                 partition.deleteManifest();
-                for (StoredObject file : store.list(partition.prefix())) {
-                    store.delete(file.key());
+                for (ManifestFile file : manifest.get().files()) {
+                    store.delete(partition.key(file.name()));
                 }
-                removed.add(partition.prefix());
+                List<String> left = store.list(partition.prefix()).stream()
+                        .map(o -> o.key().substring(partition.prefix().length())).toList();
+                removed.add(new Purged(partition.prefix(), manifest.get().files().size(), left));
             }
         }
         return removed;

@@ -36,7 +36,11 @@ final class PurgeCommand implements Callable<Integer> {
             System.out.printf("removed %d execution(s) that ended before %s%n", executions, cutoff);
             if (partitions) {
                 var removed = HistoryPurge.partitionsPublishedBefore(runtime.store(), cutoff);
-                removed.forEach(prefix -> System.out.println("removed partition " + runtime.store().describe(prefix)));
+                for (HistoryPurge.Purged purged : removed) {
+                    System.out.printf("removed partition %s: its manifest and %d file(s)%s%n", runtime.store().describe(purged.prefix()),
+                            purged.files(), purged.left().isEmpty() ? "" : "; left " + purged.left().size() + " other object(s) there: "
+                                    + String.join(", ", purged.left().stream().limit(10).toList()) + (purged.left().size() > 10 ? ", ..." : ""));
+                }
                 System.out.printf("removed %d partition(s)%n", removed.size());
             }
             return 0;

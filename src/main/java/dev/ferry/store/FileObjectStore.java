@@ -85,21 +85,44 @@ public final class FileObjectStore implements ObjectStore {
     }
 
     @Override
-    public void discardUnfinished(String prefix) throws IOException {
-        int slash = prefix.lastIndexOf('/');
-        Path start = slash < 0 ? root : root.resolve(prefix.substring(0, slash));
-        if (!Files.isDirectory(start)) {
+    public void discardUnfinished(String folder) throws IOException {
+        Path dir = folder(folder);
+        if (!Files.isDirectory(dir)) {
             return;
         }
-        try (Stream<Path> files = Files.walk(start)) {
+        try (Stream<Path> files = Files.list(dir)) {
             for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
                 String name = file.getFileName().toString();
-                String key = root.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
-                if (name.startsWith(".") && name.contains(".tmp-") && key.startsWith(prefix.substring(0, slash + 1))) {
+                if (name.startsWith(".") && name.contains(".tmp-")) {
                     Files.deleteIfExists(file);
                 }
             }
         }
+    }
+
+    @Override
+    public List<StoredObject> listFolder(String folder) throws IOException {
+        Path dir = folder(folder);
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        String keyPrefix = folder.isEmpty() || folder.endsWith("/") ? folder : folder + "/";
+        List<StoredObject> found = new ArrayList<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+                String name = file.getFileName().toString();
+                if (!name.startsWith(".")) { // a dot file is an upload in progress
+                    found.add(new StoredObject(keyPrefix + name, Files.size(file)));
+                }
+            }
+        }
+        found.sort(Comparator.comparing(StoredObject::key));
+        return found;
+    }
+
+    private Path folder(String folder) {
+        return folder.isEmpty() || folder.equals("/") ? root : root.resolve(StoreKeys.check(folder.endsWith("/")
+                ? folder.substring(0, folder.length() - 1) : folder));
     }
 
     @Override

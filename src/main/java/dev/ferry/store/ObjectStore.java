@@ -19,15 +19,23 @@ public interface ObjectStore extends AutoCloseable {
     /** Streams an object's bytes. @throws java.io.FileNotFoundException when there is no such object */
     InputStream open(String key) throws IOException;
 
-    /** Every object whose key starts with {@code prefix}, sorted by key. */
+    /** Every object whose key starts with {@code prefix}, nested ones too, sorted by key. */
     List<StoredObject> list(String prefix) throws IOException;
 
     /**
-     * Discards the uploads under {@code prefix} that were started and never committed or discarded (their
-     * process was killed): a folder's hidden temporary files, a bucket's incomplete multipart uploads.
-     * Call it only when no upload under the prefix is in progress.
+     * The objects directly in {@code folder} (a prefix ending in {@code /}), sorted by key: none of a folder
+     * nested in it. What a partition holds is what this lists; a partition whose {@code target} has no
+     * {@code ${mydate}} may have other partitions nested under it, and they are not its files.
      */
-    void discardUnfinished(String prefix) throws IOException;
+    List<StoredObject> listFolder(String folder) throws IOException;
+
+    /**
+     * Discards the uploads directly in {@code folder} that were started and never committed or discarded
+     * (their process was killed): a folder's hidden temporary files, a bucket's incomplete multipart uploads.
+     * Uploads in folders nested in it (another extract's partition) are left alone. Call it only when no
+     * upload in the folder is in progress.
+     */
+    void discardUnfinished(String folder) throws IOException;
 
     /** Deletes an object; deleting one that does not exist is not an error. */
     void delete(String key) throws IOException;

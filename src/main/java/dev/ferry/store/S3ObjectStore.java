@@ -94,10 +94,32 @@ public final class S3ObjectStore implements ObjectStore {
     }
 
     @Override
-    public void discardUnfinished(String prefix) throws IOException {
+    public List<StoredObject> listFolder(String folder) throws IOException {
+        String prefix = folder.isEmpty() || folder.endsWith("/") ? folder : folder + "/";
+        List<StoredObject> found = new ArrayList<>();
         try {
-            for (software.amazon.awssdk.services.s3.model.MultipartUpload upload : s3.listMultipartUploadsPaginator(b -> b.bucket(bucket).prefix(keyPrefix + prefix)).uploads()) {
-                s3.abortMultipartUpload(b -> b.bucket(bucket).key(upload.key()).uploadId(upload.uploadId()));
+            // The delimiter keeps what is nested in the folder out (it comes back as common prefixes, not objects).
+            for (S3Object o : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(keyPrefix + prefix).delimiter("/")).contents()) {
+                if (directlyIn(keyPrefix + prefix, o.key())) {
+                    found.add(new StoredObject(o.key().substring(keyPrefix.length()), o.size()));
+                }
+            }
+        } catch (SdkException e) {
+            throw failure("list " + describe(prefix), e);
+        }
+        return found;
+    }
+
+    @Override
+    public void discardUnfinished(String folder) throws IOException {
+        String prefix = folder.isEmpty() || folder.endsWith("/") ? folder : folder + "/";
+        try {
+            // Without a delimiter (S3Proxy answers 501 to one here): what is nested is left out by directlyIn.
+            for (software.amazon.awssdk.services.s3.model.MultipartUpload upload : s3.listMultipartUploadsPaginator(
+                    b -> b.bucket(bucket).prefix(keyPrefix + prefix)).uploads()) {
+                if (directlyIn(keyPrefix + prefix, upload.key())) {
+                    s3.abortMultipartUpload(b -> b.bucket(bucket).key(upload.key()).uploadId(upload.uploadId()));
+                }
             }
         } catch (SdkException e) {
             throw failure("discard unfinished uploads under " + describe(prefix), e);
@@ -132,6 +154,11 @@ public final class S3ObjectStore implements ObjectStore {
     private byte[] sparePart() {
         byte[] spare = spareParts.poll();
         return spare != null ? spare : new byte[partSize];
+    }
+
+    /** Whether {@code key} is in {@code folder} itself: checked here too, as not every S3 server applies the delimiter. */
+    private static boolean directlyIn(String folder, String key) {
+        return key.startsWith(folder) && key.indexOf('/', folder.length()) < 0;
     }
 
     private String fullKey(String key) {
