@@ -63,6 +63,15 @@ final class BinaryRows {
     private static final int FLUSH_AT = 64 * 1024;
     private static final long DAYS_1970_TO_2000 = 10_957;
     private static final long MICROS_PER_DAY = 86_400_000_000L;
+    /*
+     * PostgreSQL's ranges (datatype/timestamp.h), as days and microseconds since 2000-01-01: a date from 4714-11-24
+     * BC (Julian day 0) to 5874897-12-31, a timestamp from 4714-11-24 00:00 BC to 294276-12-31 23:59:59.999999
+     * (UTC for timestamptz). A value outside them the encoder would wrap into another date without a word.
+     */
+    private static final long FIRST_DATE = LocalDate.of(-4713, 11, 24).toEpochDay() - DAYS_1970_TO_2000;
+    private static final long END_DATE = LocalDate.of(5874898, 1, 1).toEpochDay() - DAYS_1970_TO_2000;
+    private static final long FIRST_TIMESTAMP = FIRST_DATE * MICROS_PER_DAY;
+    private static final long END_TIMESTAMP = (LocalDate.of(294277, 1, 1).toEpochDay() - DAYS_1970_TO_2000) * MICROS_PER_DAY;
     private static final Pattern FLOAT8 = Pattern.compile("-?[0-9]+(\\.[0-9]+)?(e[+-][0-9]+)?");
 
     private final Kind[] kinds;
@@ -521,7 +530,11 @@ final class BinaryRows {
         if (dateEnd != end) {
             throw notEncodable(column, line);
         }
-        return (int) days(f, dateEnd, bc, column, line);
+        long days = days(f, dateEnd, bc, column, line);
+        if (days < FIRST_DATE || days >= END_DATE) {
+            throw notEncodable(column, line); // out of the server's range: its CSV COPY says so with the line
+        }
+        return (int) days;
     }
 
     /**
@@ -584,8 +597,20 @@ final class BinaryRows {
             throw notEncodable(column, line);
         }
         long day = days(f, d, bc, column, line);
-        long local = day * MICROS_PER_DAY + ((hours * 60 + minutes) * 60 + seconds) * 1_000_000 + micros;
-        return local - offsetSeconds * 1_000_000;
+        if (day < FIRST_DATE || day >= END_DATE) {
+            throw notEncodable(column, line);
+        }
+        long utc;
+        try {
+            long local = Math.addExact(Math.multiplyExact(day, MICROS_PER_DAY), ((hours * 60 + minutes) * 60 + seconds) * 1_000_000 + micros);
+            utc = Math.subtractExact(local, offsetSeconds * 1_000_000);
+        } catch (ArithmeticException overflow) {
+            throw notEncodable(column, line);
+        }
+        if (utc < FIRST_TIMESTAMP || utc >= END_TIMESTAMP) {
+            throw notEncodable(column, line); // the server checks the UTC value too: "timestamp out of range"
+        }
+        return utc;
     }
 
     private static boolean isWord(byte[] f, int len, String word) {
