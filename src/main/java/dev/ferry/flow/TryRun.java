@@ -269,7 +269,7 @@ public final class TryRun {
                 s.execute("CREATE TEMP TABLE ferry_try_run (LIKE " + load.table() + ")");
             }
             Loader.Result result = new Loader(ledger).load(target, new Loader.Request("ferry_try_run", load.columns(), LoadMode.APPEND,
-                    null, sandbox, "try-run", null, load.copyFormat()),
+                    null, sandbox, "try-run", null, load.copyFormat(), null),
                     new Progress("try-run", Duration.ofHours(1)));
             out.accept("  sample: " + result.loadedRows() + " row(s) extracted to " + sandbox.describe() + " and loaded into a temporary copy of "
                     + load.table() + " " + result.copy());

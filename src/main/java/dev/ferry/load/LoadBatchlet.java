@@ -3,6 +3,7 @@ package dev.ferry.load;
 import dev.ferry.partition.ManifestLedger;
 import dev.ferry.partition.Partition;
 import dev.ferry.partition.PartitionFeeds;
+import dev.ferry.run.RunControl;
 import dev.ferry.step.FerryBatchlet;
 import dev.ferry.step.Progress;
 import dev.ferry.step.PropertyValues;
@@ -75,6 +76,10 @@ public class LoadBatchlet extends FerryBatchlet {
     @BatchProperty
     String copyFormat;
 
+    @Inject
+    @BatchProperty
+    String loadedTable;
+
     @Override
     protected List<StepProperty> properties() {
         return LoadSpec.PROPERTIES;
@@ -86,7 +91,9 @@ public class LoadBatchlet extends FerryBatchlet {
         LoadSpec spec = LoadSpec.read(values);
         Partition partition = values.parse("source", prefix -> new Partition(store, prefix));
         Loader.Request request = new Loader.Request(spec.table(), spec.columns(), spec.mode(), spec.replaceWhere(), partition,
-                scope.flow(), scope.variables().mydate().map(Object::toString).orElse(null), spec.copyFormat());
+                scope.flow(), scope.variables().mydate().map(Object::toString).orElse(null), spec.copyFormat(),
+                new Loader.Run(instanceId(), executionId(), scope.variables().value(RunControl.FORCED).map(Boolean::parseBoolean).orElse(false),
+                        spec.loadedTable()));
         Progress progress = scope.progress();
         try (Connection connection = connect(scope, spec.database())) {
             Loader.Result result = spec.follow() == null ? new Loader(ledger).load(connection, request, progress)

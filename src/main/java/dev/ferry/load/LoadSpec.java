@@ -14,7 +14,7 @@ import java.util.Optional;
 
 /** What a load step is given: the partition it reads, the table it fills, and how it replaces what is there. */
 public record LoadSpec(String database, String table, String source, List<String> columns, LoadMode mode, ReplaceWhere replaceWhere,
-                       String follow, CopyFormat copyFormat) {
+                       String follow, CopyFormat copyFormat, String loadedTable) {
 
     public static final List<StepProperty> PROPERTIES = StepProperty.withCommon(
             required("table", "Target table, table or schema.table"),
@@ -27,6 +27,8 @@ public record LoadSpec(String database, String table, String source, List<String
                     + " that rebuilds its month so far): the load checks that it selects no row of the period before or after"),
             optional("follow", null, "The id of the extract step that writes source, when both run side by side in a split:"
                     + " the load reads each file as soon as it is written and commits after the manifest (overlap)"),
+            optional("loadedTable", "ferry_loaded", "For mode append: the warehouse table (table or schema.table, made on first use)"
+                    + " where each appended partition is recorded in the load's transaction, so that a retry or restart never appends it twice"),
             optional("copyFormat", "auto", "auto (Ferry sends the rows in PostgreSQL's binary format when it can encode every target"
                     + " column's type, else as CSV) or csv (the server parses the files' CSV)"));
 
@@ -39,7 +41,7 @@ public record LoadSpec(String database, String table, String source, List<String
         }
         return new LoadSpec(values.text("database"), values.parse("table", Identifiers::table), values.text("source"),
                 values.parse("columns", Identifiers::columns), mode, replaceWhere, values.isSet("follow") ? values.text("follow").strip() : null,
-                values.parse("copyFormat", CopyFormat::parse));
+                values.parse("copyFormat", CopyFormat::parse), values.parse("loadedTable", Identifiers::table));
     }
 
     /**

@@ -47,9 +47,10 @@ public final class Loader {
      * @param flow         the run's flow and {@code mydate}: a partition that this flow's extract published for
      *                     another date is refused
      * @param copyFormat   how the rows go to the server: {@link CopyFormat#AUTO} in binary where Ferry can encode them
+     * @param run          the run this load belongs to, whose appends are recorded in the warehouse; null for none (a sample)
      */
     public record Request(String table, List<String> columns, LoadMode mode, ReplaceWhere replaceWhere, Partition partition,
-                          String flow, String mydate, CopyFormat copyFormat) {
+                          String flow, String mydate, CopyFormat copyFormat, Run run) {
         public Request {
             table = Identifiers.table(table);
             columns = List.copyOf(columns);
@@ -63,6 +64,16 @@ public final class Loader {
         public static List<String> parseColumns(String list) {
             return Identifiers.columns(list);
         }
+    }
+
+    /**
+     * The run a load belongs to, for the record of appended partitions.
+     *
+     * @param forced      whether the run was started again on purpose ({@code --force}): it appends a partition
+     *                    loaded by an earlier run once more
+     * @param loadedTable where the warehouse keeps the record, e.g. {@code ferry_loaded}
+     */
+    public record Run(long jobInstance, long execution, boolean forced, String loadedTable) {
     }
 
     /**
@@ -96,6 +107,10 @@ public final class Loader {
         Optional<TargetColumns> columns = targetColumns(connection, request);
 
         return inOneTransaction(connection, request, deleted -> {
+            Optional<LoadedPartitions.Loaded> earlier = appendedBefore(connection, request, manifest, published.sha256());
+            if (earlier.isPresent()) {
+                return nothingAgain(connection, request, manifest, earlier.get());
+            }
             FileCopy copy = new FileCopy(connection, request, formatOf(manifest), columns);
             long loaded = 0;
             long bytes = 0;
@@ -103,7 +118,7 @@ public final class Loader {
                 loaded += copy.copy(file, progress);
                 bytes += file.bytes();
             }
-            commitIfComplete(connection, request, manifest, loaded);
+            commitIfComplete(connection, request, manifest, published.sha256(), loaded);
             return new Result(deleted, loaded, bytes, manifest.files().size(), copy.how());
         });
     }
@@ -197,13 +212,21 @@ public final class Loader {
                 throw new LoadRefusedException("the files loaded from " + partition.describe() + " are not those its manifest lists; rolled"
                         + " back, " + request.table() + " is unchanged");
             }
-            commitIfComplete(connection, request, manifest, loaded);
+            Optional<LoadedPartitions.Loaded> earlier = appendedBefore(connection, request, manifest, stored.sha256());
+            if (earlier.isPresent()) {
+                return nothingAgain(connection, request, manifest, earlier.get());
+            }
+            commitIfComplete(connection, request, manifest, stored.sha256(), loaded);
             return new Result(deleted, loaded, manifest.bytes(), manifest.files().size(), copy.how());
         });
     }
 
-    /** Commits once the rows loaded are the manifest's and, in mode replace, exactly the rows of replaceWhere. */
-    private static void commitIfComplete(Connection connection, Request request, Manifest manifest, long loaded) throws SQLException {
+    /**
+     * Commits once the rows loaded are the manifest's and, in mode replace, exactly the rows of replaceWhere; an
+     * append records the partition in the warehouse in the same transaction.
+     */
+    private static void commitIfComplete(Connection connection, Request request, Manifest manifest, String sha256, long loaded)
+            throws SQLException {
         if (loaded != manifest.rows()) {
             throw new LoadRefusedException("loaded " + loaded + " rows from " + request.partition().describe() + " but its manifest says "
                     + manifest.rows() + "; rolled back, " + request.table() + " is unchanged");
@@ -211,7 +234,44 @@ public final class Loader {
         if (request.mode() == LoadMode.REPLACE) {
             verifyReplaced(connection, request, loaded);
         }
+        if (recordsAppends(request)) {
+            new LoadedPartitions(request.run().loadedTable()).record(connection, request.table(), request.partition().manifestLocation(),
+                    sha256, loaded, request);
+        }
         connection.commit();
+    }
+
+    private static boolean recordsAppends(Request request) {
+        return request.mode() == LoadMode.APPEND && request.run() != null && request.run().loadedTable() != null;
+    }
+
+    /**
+     * An append of a partition that the warehouse records as loaded into the target already: by this run (a retry
+     * after a commit whose acknowledgement was lost, a restart after a crash that JBeret did not see end), or by
+     * an earlier run when this one was not forced. Then nothing is loaded again.
+     */
+    private static Optional<LoadedPartitions.Loaded> appendedBefore(Connection connection, Request request, Manifest manifest,
+                                                                   String sha256) throws SQLException {
+        if (!recordsAppends(request)) {
+            return Optional.empty();
+        }
+        Optional<LoadedPartitions.Loaded> earlier = new LoadedPartitions(request.run().loadedTable())
+                .lockAndFind(connection, request.table(), sha256);
+        if (earlier.isPresent() && request.run().forced() && earlier.get().jobInstance() != request.run().jobInstance()) {
+            LOG.warning(() -> request.flow() + " " + request.mydate() + ": appending " + request.partition().describe() + " to "
+                    + request.table() + " again, as forced: it was loaded " + earlier.get() + ", so its " + manifest.rows()
+                    + " row(s) are now there twice");
+            return Optional.empty();
+        }
+        return earlier;
+    }
+
+    private static Result nothingAgain(Connection connection, Request request, Manifest manifest, LoadedPartitions.Loaded earlier)
+            throws SQLException {
+        connection.rollback();
+        return new Result(0, 0, 0, 0, "- nothing: " + request.partition().describe() + " was appended to " + request.table() + " "
+                + earlier + " already, and an append loads a partition once (ferry run --force appends it again and doubles its "
+                + manifest.rows() + " row(s))");
     }
 
     private static CsvFormat formatOf(Manifest manifest) {

@@ -256,6 +256,10 @@ public abstract class FerryBatchlet extends AbstractBatchlet {
         return jobContext.getExecutionId();
     }
 
+    protected final long instanceId() {
+        return jobContext.getInstanceId();
+    }
+
     /** Does the step's work; everything it throws is reported with where. */
     protected abstract StepReport run(PropertyValues values) throws Exception;
 
