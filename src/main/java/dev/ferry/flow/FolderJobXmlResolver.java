@@ -7,8 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.jberet.spi.JobXmlResolver;
+import org.xml.sax.SAXParseException;
 
 /**
  * The flows folder ({@code ferry.flows.dir}) as JBeret sees it: {@code daily} is {@code FOLDER/daily.xml},
@@ -47,10 +49,41 @@ public class FolderJobXmlResolver implements JobXmlResolver {
     /** The job id in the file, or null when it does not parse (validate says why). */
     @Override
     public String resolveJobName(String jobXml, ClassLoader classLoader) {
+        return unreadable(jobXml, classLoader).isPresent() ? null : jobId(jobXml, classLoader);
+    }
+
+    /**
+     * Why JBeret could not name the job in a file of the folder: {@code FILE:LINE: what is wrong} when it is not
+     * well-formed XML or has no {@code <job id>}; empty when it can. (Whether it is a flow that can run is
+     * {@code validate}'s to say.)
+     */
+    public Optional<String> unreadable(String jobXml, ClassLoader classLoader) {
+        Path file = folder.resolve(jobXml.endsWith(".xml") ? jobXml : jobXml + ".xml");
+        try {
+            jobId(jobXml, classLoader);
+            return Optional.empty();
+        } catch (UncheckedIOException e) {
+            return Optional.of(file + ": " + e.getCause().getMessage());
+        } catch (RuntimeException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            int line = cause instanceof SAXParseException parse ? parse.getLineNumber() : -1;
+            return Optional.of(file + (line > 0 ? ":" + line : "") + ": " + (cause instanceof SAXParseException ? "not well-formed XML: " : "")
+                    + cause.getMessage());
+        }
+    }
+
+    private String jobId(String jobXml, ClassLoader classLoader) {
         try (InputStream in = resolveJobXml(jobXml, classLoader)) {
-            return in == null ? null : FlowStep.jobId(in.readAllBytes());
+            if (in == null) {
+                throw new IllegalArgumentException("no such file");
+            }
+            return FlowStep.jobId(in.readAllBytes());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (RuntimeException e) {
+            throw e;
         } catch (Exception e) {
-            return null;
+            throw new IllegalArgumentException(e.getMessage(), e);
         }
     }
 }

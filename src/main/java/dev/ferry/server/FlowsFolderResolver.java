@@ -1,11 +1,14 @@
 package dev.ferry.server;
 
 import dev.ferry.flow.FlowsFolder;
+import dev.ferry.flow.FolderJobXmlResolver;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.logging.Logger;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.jberet.spi.JobXmlResolver;
 
@@ -17,7 +20,9 @@ import org.jberet.spi.JobXmlResolver;
  */
 public final class FlowsFolderResolver implements JobXmlResolver {
 
-    private final Optional<JobXmlResolver> folder;
+    private static final Logger LOG = Logger.getLogger(FlowsFolderResolver.class.getName());
+
+    private final Optional<FolderJobXmlResolver> folder;
 
     public FlowsFolderResolver() {
         this.folder = FlowsFolder.from(ConfigProvider.getConfig(), Optional.empty()).map(FlowsFolder::resolver);
@@ -28,9 +33,24 @@ public final class FlowsFolderResolver implements JobXmlResolver {
         return folder.isEmpty() ? null : folder.get().resolveJobXml(jobXml, classLoader);
     }
 
+    /**
+     * The folder's job XML files that WildFly can name. One it cannot (not well-formed, no job id) would fail the
+     * whole deployment, every other flow, timer and the console with it: it is left out and logged with its
+     * file and line, as {@code ferry serve} serves the other flows, and the console shows it as broken.
+     */
     @Override
     public Collection<String> getJobXmlNames(ClassLoader classLoader) {
-        return folder.map(f -> f.getJobXmlNames(classLoader)).orElse(List.of());
+        if (folder.isEmpty()) {
+            return List.of();
+        }
+        List<String> names = new ArrayList<>();
+        for (String name : folder.get().getJobXmlNames(classLoader)) {
+            folder.get().unreadable(name, classLoader).ifPresentOrElse(
+                    problem -> LOG.severe(() -> "flow file " + problem + "; it is left out of this deployment, the other flows run."
+                            + " Fix it (ferry validate lists every problem) and redeploy the WAR"),
+                    () -> names.add(name));
+        }
+        return names;
     }
 
     @Override

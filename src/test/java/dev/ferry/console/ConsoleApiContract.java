@@ -44,8 +44,8 @@ public abstract class ConsoleApiContract {
     static String warehouse;
     /** The passwords and keys of the runtime's configuration. */
     static List<String> secrets;
-    static ConsoleClient operator;
-    static ConsoleClient viewer;
+    protected static ConsoleClient operator;
+    protected static ConsoleClient viewer;
 
     /** Called by a runtime's test before all: its console at {@code consoleBase}, over these databases. */
     protected static void serving(URI consoleBase, String sourceUrl, String warehouseUrl, List<String> configuredSecrets) {

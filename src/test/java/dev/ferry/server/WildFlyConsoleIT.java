@@ -1,9 +1,13 @@
 package dev.ferry.server;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.ferry.console.ConsoleApiContract;
 import dev.ferry.testing.S3Server;
+import jakarta.json.JsonObject;
 import java.io.File;
 import java.net.URI;
+import java.nio.file.Files;
 import java.util.List;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
@@ -12,6 +16,7 @@ import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
@@ -43,5 +48,16 @@ class WildFlyConsoleIT extends ConsoleApiContract {
     @AfterAll
     static void stopStore() throws Exception {
         s3.close();
+    }
+
+    @Test
+    void aFlowFileThatIsNotWellFormedIsShownBrokenWithItsLineWhileTheDeploymentServesTheRest() throws Exception {
+        // src/test/wildfly/flows/malformed.xml: before, WildFly failed the whole deployment with a NullPointerException.
+        JsonObject malformed = viewer.get("api/flows").structure().asJsonArray().getValuesAs(JsonObject.class).stream()
+                .filter(f -> f.getString("name").equals("malformed")).findFirst().orElseThrow();
+        assertThat(malformed.getString("problem")).contains("malformed.xml:6");
+        assertThat(Files.readString(WildFlyIT.JBOSS_HOME.resolve("standalone/log/server.log")))
+                .contains("malformed.xml:6: not well-formed XML").contains("it is left out of this deployment, the other flows run");
+        assertThat(operator.post("api/flows/folder-totals/try-run", "{\"mydate\": \"20240101\"}").status()).isEqualTo(200);
     }
 }
