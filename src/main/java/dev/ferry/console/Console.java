@@ -60,7 +60,7 @@ public final class Console {
     private static final Pattern SECRET_NAME = Pattern.compile("(?i).*(password|passwd|secret|token|credential|access[._-]?key).*");
     static final int MAX_GRID_DAYS = 62;
     static final int MAX_BACKFILL_DATES = 366;
-    static final int MAX_BACKFILL_PARALLEL = 8;
+    static final int MAX_SAMPLE = 10_000;
     /** Executions a page holds at most when each comes in full. */
     static final int MAX_DETAILED = 100;
 
@@ -300,8 +300,8 @@ public final class Console {
             throw ConsoleProblem.badRequest(dates + " dates is more than a backfill from the console takes (" + MAX_BACKFILL_DATES
                     + "); split the range or use ferry backfill");
         }
-        if (parallel < 1 || parallel > MAX_BACKFILL_PARALLEL) {
-            throw ConsoleProblem.badRequest("parallel must be from 1 to " + MAX_BACKFILL_PARALLEL + " (got " + parallel + ")");
+        if (parallel < 1 || parallel > Backfill.MAX_PARALLEL) {
+            throw ConsoleProblem.badRequest("parallel must be from 1 to " + Backfill.MAX_PARALLEL + " (got " + parallel + ")");
         }
         Backfill.Request request = new Backfill.Request(flow, from, to, parallel, Backfill.Order.ASC, false, List.of(), true, allowFuture);
         // Checked here, so that a flow or a range that would be refused is answered now, not only logged.
@@ -326,8 +326,8 @@ public final class Console {
 
     /** Rehearses a flow for a date and reports what it found; changes nothing. */
     public TryRunReport tryRun(String flow, BusinessDate mydate, int sample) {
-        if (sample < 0 || sample > 10_000) {
-            throw ConsoleProblem.badRequest("sample must be from 0 to 10000 rows (got " + sample + ")");
+        if (sample < 0 || sample > MAX_SAMPLE) {
+            throw ConsoleProblem.badRequest("sample must be from 0 to " + MAX_SAMPLE + " rows (got " + sample + ")");
         }
         requireFlow(flow);
         byte[] xml = flows.read(flow).orElseThrow(() -> unknownFlow(flow));

@@ -1,5 +1,6 @@
 package dev.ferry.console;
 
+import dev.ferry.schedule.Backfill;
 import dev.ferry.variables.BusinessDate;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -14,6 +15,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
+import java.io.InputStream;
 import java.util.List;
 
 /** The flows, and what an operator starts from them: a run for a date, a backfill, a try-run. */
@@ -27,20 +29,12 @@ public class FlowsResource {
     Console console;
 
 
-    /**
-     * @param force       rerun a date that has been started already (recorded as forced)
-     * @param allowFuture run a date later than the flow's T+1 date (the page asks to confirm it)
-     */
-    public record StartRequest(String mydate, boolean force, boolean allowFuture) {
-    }
-
-    /** @param parallel how many dates run at a time (default 1) */
-    public record BackfillRequest(String from, String to, Integer parallel, boolean allowFuture) {
-    }
-
-    /** @param sample also extract and load this many rows into a sandbox (default 0) */
-    public record TryRunRequest(String mydate, Integer sample) {
-    }
+    /** start: {@code mydate}; {@code force} reruns a date started already, {@code allowFuture} a date later than T+1. */
+    private static final List<String> START = List.of("mydate", "force", "allowFuture");
+    /** backfill: {@code from}, {@code to}, {@code parallel} dates at a time (default 1), {@code allowFuture}. */
+    private static final List<String> BACKFILL = List.of("from", "to", "parallel", "allowFuture");
+    /** try-run: {@code mydate}, and {@code sample} rows to extract and load into a sandbox (default 0). */
+    private static final List<String> TRY_RUN = List.of("mydate", "sample");
 
     @GET
     public List<FlowView> flows() {
@@ -50,30 +44,30 @@ public class FlowsResource {
     @POST
     @Path("{flow}/start")
     @OperatorOnly
-    public Response start(@PathParam("flow") String flow, StartRequest request, @Context UriInfo uri, @Context SecurityContext caller) {
-        ExecutionDetail started = console.start(flow, date("mydate", request == null ? null : request.mydate()),
-                request != null && request.force(), request != null && request.allowFuture(), caller.getUserPrincipal().getName());
+    public Response start(@PathParam("flow") String flow, InputStream body, @Context UriInfo uri, @Context SecurityContext caller) {
+        RequestBody request = RequestBody.read(body, START, "{\"mydate\": \"20240101\", \"force\": false}");
+        ExecutionDetail started = console.start(flow, date("mydate", request.text("mydate").orElse(null)), request.flag("force"),
+                request.flag("allowFuture"), caller.getUserPrincipal().getName());
         return Response.created(uri.getBaseUriBuilder().path("api/executions/{id}").build(started.id())).entity(started).build();
     }
 
     @POST
     @Path("{flow}/backfill")
     @OperatorOnly
-    public Response backfill(@PathParam("flow") String flow, BackfillRequest request, @Context SecurityContext caller) {
-        if (request == null) {
-            throw ConsoleProblem.badRequest("give the range as JSON: {\"from\": \"20240101\", \"to\": \"20240131\", \"parallel\": 2}");
-        }
-        BackfillAccepted accepted = console.backfill(flow, date("from", request.from()), date("to", request.to()),
-                request.parallel() == null ? 1 : request.parallel(), request.allowFuture(), caller.getUserPrincipal().getName());
+    public Response backfill(@PathParam("flow") String flow, InputStream body, @Context SecurityContext caller) {
+        RequestBody request = RequestBody.read(body, BACKFILL, "{\"from\": \"20240101\", \"to\": \"20240131\", \"parallel\": 2}");
+        BackfillAccepted accepted = console.backfill(flow, date("from", request.text("from").orElse(null)),
+                date("to", request.text("to").orElse(null)), request.whole("parallel", 1, Backfill.MAX_PARALLEL).orElse(1),
+                request.flag("allowFuture"), caller.getUserPrincipal().getName());
         return Response.accepted(accepted).build();
     }
 
     @POST
     @Path("{flow}/try-run")
     @OperatorOnly
-    public TryRunReport tryRun(@PathParam("flow") String flow, TryRunRequest request) {
-        return console.tryRun(flow, date("mydate", request == null ? null : request.mydate()),
-                request == null || request.sample() == null ? 0 : request.sample());
+    public TryRunReport tryRun(@PathParam("flow") String flow, InputStream body) {
+        RequestBody request = RequestBody.read(body, TRY_RUN, "{\"mydate\": \"20240101\", \"sample\": 100}");
+        return console.tryRun(flow, date("mydate", request.text("mydate").orElse(null)), request.whole("sample", 0, Console.MAX_SAMPLE).orElse(0));
     }
 
     /** A business date from a request, or 400 naming the field. */
@@ -84,7 +78,7 @@ public class FlowsResource {
         try {
             return BusinessDate.parse(value);
         } catch (IllegalArgumentException e) {
-            throw ConsoleProblem.badRequest(field + ": " + e.getMessage());
+            throw ConsoleProblem.badRequest(field + ": " + RequestBody.shortened(e.getMessage()));
         }
     }
 }

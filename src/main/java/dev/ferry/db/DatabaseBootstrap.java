@@ -10,7 +10,10 @@ import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Creates a PostgreSQL database when it does not exist yet, through the server's {@code postgres} database. */
+/**
+ * Creates a PostgreSQL database when it does not exist yet: it connects to the database first and, only when the server
+ * says it does not exist (SQLState 3D000), creates it through the server's {@code postgres} database.
+ */
 public final class DatabaseBootstrap {
 
     private static final Pattern URL = Pattern.compile("(jdbc:postgresql://[^/]*/)([^?]+)(\\?.*)?");
@@ -33,6 +36,14 @@ public final class DatabaseBootstrap {
             login.setProperty("password", db.password().reveal());
         }
         login.setProperty("connectTimeout", String.valueOf(Math.max(1, db.connectTimeout().toSeconds())));
+        // The database itself first: a user who may connect only to it (no CONNECT on postgres) is the usual case.
+        try (Connection ignored = DriverManager.getConnection(db.url(), login)) {
+            return false;
+        } catch (SQLException e) {
+            if (!"3D000".equals(e.getSQLState())) { // anything but "database does not exist" is the answer
+                throw new DatabaseUnavailableException("cannot connect to " + db + ": " + db.password().scrub(e.getMessage()));
+            }
+        }
         try (Connection connection = DriverManager.getConnection(maintenance, login);
              PreparedStatement exists = connection.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
             exists.setString(1, name);
@@ -50,7 +61,9 @@ public final class DatabaseBootstrap {
             }
             return true;
         } catch (SQLException e) {
-            throw new DatabaseUnavailableException("cannot create " + db + ": " + db.password().scrub(e.getMessage()));
+            throw new DatabaseUnavailableException(db + " does not exist and cannot be created through the server's postgres"
+                    + " database: " + db.password().scrub(e.getMessage()) + "; create it (CREATE DATABASE " + name + ") or let its user"
+                    + " connect to postgres with CREATEDB");
         }
     }
 }

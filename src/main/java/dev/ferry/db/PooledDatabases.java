@@ -63,8 +63,8 @@ public final class PooledDatabases implements Databases {
     }
 
     /**
-     * One plain login before the pool is made: a pool would try a refused login again and again until its
-     * connect timeout (30 s and a dozen attempts), where one attempt says all there is to say.
+     * One plain login before the pool is made: a pool would try a refused login, or a port where nothing listens,
+     * again and again until its connect timeout (30 s and a dozen attempts), where one attempt says all there is to say.
      */
     static void refuseWrongLogin(DatabaseSettings db) {
         Properties login = new Properties();
@@ -78,7 +78,14 @@ public final class PooledDatabases implements Databases {
                 throw new LoginRefusedException(db + " refused the login: " + db.password().scrub(e.getMessage()) + " Check ferry.db."
                         + db.name() + ".user and .password (not retried: it would be refused again)");
             }
-            // anything else (a server that is down, a network) is the pool's to wait for and report
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof java.net.ConnectException || t instanceof java.net.UnknownHostException) {
+                    // Nothing listens there (a wrong port or host): the pool would only wait out its timeout to say so.
+                    throw new DatabaseUnavailableException("cannot connect to " + db + ": " + db.password().scrub(e.getMessage())
+                            + " Check ferry.db." + db.name() + ".url, and that the server is up");
+                }
+            }
+            // anything else (a server that does not answer yet, a network) is the pool's to wait for and report
         }
     }
 

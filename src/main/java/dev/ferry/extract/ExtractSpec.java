@@ -7,6 +7,7 @@ import dev.ferry.partition.Compression;
 import dev.ferry.partition.CsvFormat;
 import dev.ferry.step.PropertyValues;
 import dev.ferry.step.StepProperty;
+import dev.ferry.store.StoreKeys;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -33,7 +34,7 @@ public record ExtractSpec(String database, String query, String target, CsvForma
 
     public static ExtractSpec read(PropertyValues values) {
         return new ExtractSpec(values.text("database"), values.text("query").strip().replaceAll("[\\s;]+$", ""),
-                prefix(values.text("target")), format(values), values.whole("maxFileBytes", 0), values.whole("minRows", 0),
+                values.parse("target", StoreKeys::prefix), format(values), values.whole("maxFileBytes", 0), values.whole("minRows", 0),
                 values.parse("parallel", ExtractSpec::streams), values.isSet("splitBy") ? values.parse("splitBy", ExtractSpec::column) : null);
     }
 
@@ -67,7 +68,4 @@ public record ExtractSpec(String database, String query, String target, CsvForma
                 values.flag("header"), values.parse("compression", Compression::parse));
     }
 
-    private static String prefix(String prefix) {
-        return prefix.endsWith("/") ? prefix : prefix + "/";
-    }
 }

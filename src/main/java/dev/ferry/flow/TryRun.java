@@ -141,6 +141,49 @@ public final class TryRun {
         return problems;
     }
 
+    /**
+     * What {@code ferry run} checks before it starts anything, quickly: every database the steps use answers,
+     * and every load's target takes the columns its extract's query gives (a 3-column query into a 14-column
+     * table would otherwise fail in the load's COPY, after the extract ran, with an unrelated message).
+     * Steps that {@code ferry.steps} leaves out are not checked; properties are {@code validate}'s.
+     *
+     * @return the problems found, none when the run may start
+     */
+    public List<String> beforeRun(List<FlowStep> steps, Variables variables) {
+        List<String> problems = new ArrayList<>();
+        Map<String, String> unreachable = new HashMap<>();
+        Map<String, List<Column>> extractColumns = new HashMap<>();
+        Map<String, FlowStep> extractByPrefix = new HashMap<>();
+        for (FlowStep step : steps) {
+            Object spec;
+            try {
+                spec = spec(step, variables);
+            } catch (RuntimeException e) {
+                continue; // validate, which every start runs, reports it with the line
+            }
+            boolean selected = new StepScope("run", step.id(), variables).selected();
+            String database = spec instanceof ExtractSpec e ? e.database() : spec instanceof LoadSpec l ? l.database() : ((SqlSpec) spec).database();
+            if (!selected) {
+                continue; // a reload from the store (ferry.steps=load) does not need the source
+            }
+            try (Connection c = connect(database, unreachable, problems)) {
+                if (c == null) {
+                    continue;
+                }
+                if (spec instanceof ExtractSpec extract) {
+                    extractByPrefix.put(extract.target(), step);
+                    extractColumns.put(extract.target(), columns(c, "SELECT * FROM (" + extract.query() + ") q LIMIT 0"));
+                } else if (spec instanceof LoadSpec load) {
+                    compare(c, step, load.table(), String.join(", ", load.columns()), extractColumns.get(load.source()),
+                            extractByPrefix.get(load.source()), problems);
+                }
+            } catch (SQLException e) {
+                problems.add("step " + step.id() + ": " + e.getMessage());
+            }
+        }
+        return problems;
+    }
+
     /** The step's spec, read from its properties as its batchlet reads them. */
     private static Object spec(FlowStep step, Variables variables) {
         StepType type = StepType.of(step.ref()).orElseThrow(() -> new IllegalArgumentException("unknown batchlet '" + step.ref() + "'"));

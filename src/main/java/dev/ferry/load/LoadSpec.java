@@ -7,6 +7,7 @@ import dev.ferry.sql.SqlScript;
 import dev.ferry.step.PropertyValues;
 import dev.ferry.step.StepProperty;
 import dev.ferry.step.StepScope;
+import dev.ferry.store.StoreKeys;
 import dev.ferry.variables.BusinessDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,7 +40,7 @@ public record LoadSpec(String database, String table, String source, List<String
             throw values.scope().invalid("replaceWhere", "mode replace needs replaceWhere, the condition of the rows this date replaces,"
                     + " e.g. c = DATE '${mydate}'; or use mode append or truncate");
         }
-        return new LoadSpec(values.text("database"), values.parse("table", Identifiers::table), values.text("source"),
+        return new LoadSpec(values.text("database"), values.parse("table", Identifiers::table), values.parse("source", StoreKeys::prefix),
                 values.parse("columns", Identifiers::columns), mode, replaceWhere, values.isSet("follow") ? values.text("follow").strip() : null,
                 values.parse("copyFormat", CopyFormat::parse), values.parse("loadedTable", Identifiers::table));
     }

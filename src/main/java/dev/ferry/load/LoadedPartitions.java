@@ -46,7 +46,7 @@ final class LoadedPartitions {
         try (Statement s = connection.createStatement()) {
             s.execute("SELECT pg_advisory_xact_lock(" + CREATE_LOCK + ")");
             s.execute("CREATE TABLE IF NOT EXISTS " + table + " (target_oid oid NOT NULL, target text NOT NULL, manifest text NOT NULL,"
-                    + " manifest_sha256 char(64) NOT NULL, rows bigint NOT NULL, flow text, mydate text, job_instance bigint,"
+                    + " manifest_sha256 char(64) NOT NULL, rows bigint NOT NULL, flow text, mydate text, run_instance bigint,"
                     + " execution bigint, loaded_at timestamptz NOT NULL DEFAULT now())");
         }
         try (PreparedStatement lock = connection.prepareStatement("SELECT pg_advisory_xact_lock(to_regclass(?)::oid::int, hashtext(?))")) {
@@ -54,7 +54,7 @@ final class LoadedPartitions {
             lock.setString(2, sha256);
             lock.execute();
         }
-        try (PreparedStatement find = connection.prepareStatement("SELECT flow, mydate, job_instance, execution, rows, loaded_at FROM "
+        try (PreparedStatement find = connection.prepareStatement("SELECT flow, mydate, run_instance, execution, rows, loaded_at FROM "
                 + table + " WHERE target_oid = to_regclass(?)::oid AND manifest_sha256 = ? ORDER BY loaded_at DESC LIMIT 1")) {
             find.setString(1, target);
             find.setString(2, sha256);
@@ -68,7 +68,7 @@ final class LoadedPartitions {
     /** Records, in the load's transaction, that the partition went into {@code target}. */
     void record(Connection connection, String target, String manifest, String sha256, long rows, Loader.Request request) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + table + " (target_oid, target, manifest,"
-                + " manifest_sha256, rows, flow, mydate, job_instance, execution) VALUES (to_regclass(?)::oid, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + " manifest_sha256, rows, flow, mydate, run_instance, execution) VALUES (to_regclass(?)::oid, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             insert.setString(1, target);
             insert.setString(2, target);
             insert.setString(3, manifest);

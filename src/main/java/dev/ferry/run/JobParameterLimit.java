@@ -8,7 +8,7 @@ import java.util.Properties;
 import org.jberet.util.BatchUtil;
 
 /**
- * JBeret keeps a run's job parameters in one {@code job_execution.jobparameters varchar(3000)} column. A start
+ * JBeret keeps a run's job parameters in one {@code jobparameters varchar(3000)} column of its executions table. A start
  * whose parameters do not fit failed inside JBeret's insert (JBERET000626), naming neither the parameter nor
  * the limit, and left a job instance behind; it is refused here before anything is written.
  */

@@ -34,14 +34,19 @@ public final class Backfill {
      * @param continueOnFailure keep starting dates after one failed; otherwise start no more
      * @param allowFuture       allow dates later than the flow's T+1 date
      */
+    /** The most dates a backfill runs at once. */
+    public static final int MAX_PARALLEL = 16;
+
     public record Request(String flow, BusinessDate from, BusinessDate to, int parallel, Order order,
                           boolean force, List<String> steps, boolean continueOnFailure, boolean allowFuture) {
         public Request {
             if (to.compareTo(from) < 0) {
                 throw new IllegalArgumentException("--from " + from + " is after --to " + to);
             }
-            if (parallel < 1) {
-                throw new IllegalArgumentException("--parallel must be at least 1");
+            if (parallel < 1 || parallel > MAX_PARALLEL) {
+                throw new IllegalArgumentException("--parallel must be from 1 to " + MAX_PARALLEL + " (got " + parallel + "): each date"
+                        + " running at once holds a batch thread and connections of every database its flow uses, so more only queue"
+                        + " on the pools");
             }
             steps = List.copyOf(steps);
         }

@@ -19,6 +19,7 @@ final class LogSetup {
                 "handlers=java.util.logging.ConsoleHandler",
                 "java.util.logging.ConsoleHandler.level=ALL",
                 "java.util.logging.ConsoleHandler.formatter=" + OneLineFormatter.class.getName(),
+                OneLineFormatter.STACK_TRACES + "=" + verbose,
                 ".level=" + (verbose ? "INFO" : "WARNING"),
                 "dev.ferry.level=INFO",
                 // JBeret logs a failed step's stack trace; Ferry prints the step's reason itself.

@@ -1,11 +1,16 @@
 package dev.ferry.standalone;
 
+import dev.ferry.flow.FlowRefusedException;
+import dev.ferry.flow.FlowStep;
+import dev.ferry.flow.TryRun;
 import dev.ferry.run.RunControl;
 import dev.ferry.variables.BusinessDate;
 import dev.ferry.variables.Variables;
 import java.time.ZonedDateTime;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -40,6 +45,7 @@ final class RunCommand implements Callable<Integer> {
         try (StandaloneRuntime runtime = ferry.runtime()) {
             Map<String, String> parameters = parameters(runtime);
             BusinessDate mydate = BusinessDate.parse(parameters.remove(Variables.MYDATE));
+            checkBeforeStart(runtime, parameters, mydate);
             RunControl.Start start = runtime.control().startOnce(new RunControl.StartRequest(flow, mydate, parameters,
                     runtime.owner("cli"), force, allowFuture));
             if (start instanceof RunControl.AlreadyClaimed taken) {
@@ -48,6 +54,29 @@ final class RunCommand implements Callable<Integer> {
                         + " or run it again on purpose with --force");
             }
             return new RunReporter(runtime, System.out).follow(((RunControl.Started) start).executionId());
+        }
+    }
+
+    /**
+     * Before anything starts: every database the flow uses answers, and each load's target takes its extract's
+     * columns; a problem refuses the run, so a wrong port or a wrong table does not fail it after the extract ran.
+     */
+    private void checkBeforeStart(StandaloneRuntime runtime, Map<String, String> parameters, BusinessDate mydate) throws Exception {
+        Optional<byte[]> xml = runtime.flows().read(runtime.flows().resolvable(flow));
+        if (xml.isEmpty()) {
+            return; // the start says the flow is not there
+        }
+        Map<String, String> all = new LinkedHashMap<>(parameters);
+        all.put(Variables.MYDATE, mydate.toString());
+        List<FlowStep> steps;
+        try {
+            steps = FlowStep.parse(xml.get());
+        } catch (Exception e) {
+            return; // not a flow that parses: the start's validation names the line
+        }
+        List<String> problems = new TryRun(runtime.databases(), runtime.store(), runtime.flows().loader()).beforeRun(steps, Variables.of(all));
+        if (!problems.isEmpty()) {
+            throw new FlowRefusedException(flow, problems);
         }
     }
 

@@ -72,7 +72,9 @@ public final class StandaloneRuntime implements AutoCloseable {
         this.store = StoreSettings.from(config).open();
         this.databases = new PooledDatabases(config);
         DatabaseSettings repository = DatabaseSettings.repository(config);
-        DatabaseBootstrap.createIfAbsent(repository);
+        if (DatabaseBootstrap.createIfAbsent(repository)) {
+            LOG.info(() -> "created the job repository's database: " + repository);
+        }
         this.repositoryPool = PooledDatabases.pool(repository);
         this.owners = new ExecutionOwners(repositoryPool, hostName(), ProcessHandle.current().pid(), role);
         RepositoryLedger ledger = new RepositoryLedger(repositoryPool);

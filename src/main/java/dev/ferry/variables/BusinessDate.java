@@ -36,7 +36,8 @@ public record BusinessDate(LocalDate date) implements Comparable<BusinessDate> {
             throw new InvalidVariableException("mydate is empty; give the business date as " + FORMAT + ", e.g. 20240101");
         }
         if (!EIGHT_DIGITS.matcher(text).matches()) {
-            throw new InvalidVariableException("mydate '" + text + "' is not a date in the form " + FORMAT + " (e.g. 20240101)");
+            String shown = text.length() <= 40 ? text : text.substring(0, 40) + "... (" + text.length() + " characters)";
+            throw new InvalidVariableException("mydate '" + shown + "' is not a date in the form " + FORMAT + " (e.g. 20240101)");
         }
         LocalDate date;
         try {

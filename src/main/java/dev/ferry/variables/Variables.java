@@ -129,7 +129,8 @@ public final class Variables {
                     + ". Pass it as a job parameter (ferry run FLOW -p " + name + "=VALUE)");
         }
         if (!SAFE_VALUE.matcher(value).matches() || value.contains("--") || value.contains("/*")) {
-            throw new InvalidVariableException("job parameter " + name + " = '" + value + "' may not be put into SQL: "
+            String shown = value.length() <= 40 ? value : value.substring(0, 40) + "... (" + value.length() + " characters)";
+            throw new InvalidVariableException("job parameter " + name + " = '" + shown + "' may not be put into SQL: "
                     + "only letters, digits and _ . : / @ + = , - are allowed");
         }
         return value;

@@ -218,6 +218,31 @@ public abstract class ConsoleApiContract {
     }
 
     @Test
+    void aRequestBodyIsReadStrictlyAndABadValueIsNeverEchoedWhole() {
+        Reply huge = operator.post("api/flows/rds-to-adb/start", "{\"mydate\": \"" + "9".repeat(10 << 20) + "\"}");
+        assertThat(huge.status()).isEqualTo(413);
+        assertThat(huge.body()).hasSizeLessThan(1000).contains("larger than 64 KiB");
+
+        Reply long1 = operator.post("api/flows/rds-to-adb/start", "{\"mydate\": \"" + "9".repeat(60_000) + "\"}");
+        assertThat(long1.status()).isEqualTo(400);
+        assertThat(long1.body()).hasSizeLessThan(1000).contains("(60000 characters)");
+
+        Reply yes = operator.post("api/flows/rds-to-adb/start", "{\"mydate\": \"20190105\", \"force\": \"yes\"}");
+        assertThat(yes.status()).isEqualTo(400);
+        assertThat(yes.message()).contains("force must be true or false, not \"yes\"");
+        Reply sample = operator.post("api/flows/rds-to-adb/try-run", "{\"mydate\": \"20190105\", \"sample\": 1000000000000}");
+        assertThat(sample.status()).isEqualTo(400);
+        assertThat(sample.message()).contains("sample must be from 0 to 10000 (got 1000000000000)");
+        Reply parallel = operator.post("api/flows/rds-to-adb/backfill", "{\"from\": \"20190105\", \"to\": \"20190106\", \"parallel\": 100000}");
+        assertThat(parallel.status()).isEqualTo(400);
+        assertThat(parallel.message()).contains("parallel must be from 1 to 16");
+        Reply unknown = operator.post("api/flows/rds-to-adb/start", "{\"mydate\": \"20190105\", \"froce\": true}");
+        assertThat(unknown.status()).isEqualTo(400);
+        assertThat(unknown.message()).contains("unknown field 'froce'").contains("[mydate, force, allowFuture]");
+        assertThat(viewer.get("api/executions?limit=100").body()).doesNotContain("20190105");
+    }
+
+    @Test
     void flowsListTheirVersionScheduleAndNewestRun() throws Exception {
         awaitEnd(operator, start("rds-to-adb", "20190120", false));
         JsonObject flow = viewer.get("api/flows").structure().asJsonArray().getValuesAs(JsonObject.class).stream()

@@ -154,6 +154,53 @@ class LoadProofTest {
     }
 
     @Test
+    void validateRefusesATargetOrSourceOutsideTheStore() {
+        flow("climbs-out", "SELECT * FROM t_src WHERE c = DATE '${mydate}'", "../elsewhere/${mydate}/", "c = DATE '${mydate}'");
+        flow("absolute", "SELECT * FROM t_src WHERE c = DATE '${mydate}'", "/var/tmp/${mydate}", "c = DATE '${mydate}'");
+
+        Pipeline.CliResult climbs = pipeline.cli("validate", "climbs-out");
+        assertThat(climbs.exitCode()).isNotZero();
+        assertThat(climbs.out()).contains("step extract, property target: '../elsewhere/20000101/' is not a store prefix")
+                .contains("step load, property source: '../elsewhere/20000101/' is not a store prefix");
+        assertThat(pipeline.cli("validate", "absolute").out()).contains("property target: '/var/tmp/20000101' is not a store prefix");
+    }
+
+    @Test
+    void runRefusesALoadWhoseTargetDoesNotTakeTheExtractsColumnsBeforeTheExtractRuns() {
+        Postgres.execute(pipeline.warehouse, "CREATE TABLE t_two (a int, b text)");
+        FlowFile.named("too-many-columns")
+                .step("extract", "extract", "database", "source", "query", "SELECT * FROM t_src WHERE c = DATE '${mydate}'",
+                        "target", "toomany/${mydate}/")
+                .step("load", "load", "database", "warehouse", "table", "t_two", "source", "toomany/${mydate}/", "mode", "append")
+                .writeTo(flows);
+
+        Pipeline.CliResult run = pipeline.cli("run", "too-many-columns", "-d", "20240318");
+
+        assertThat(run.exitCode()).isNotZero();
+        assertThat(run.err()).contains("step load: t_two takes 2 column(s) [a int4, b text] but the query of step extract gives 3");
+        assertThat(Files.exists(store.resolve("toomany"))).as("nothing extracted").isFalse();
+    }
+
+    @Test
+    void runRefusesAtOnceWhenADatabaseItNeedsRefusesConnectionsBeforeTheFirstStep() {
+        pipeline.config.set("ferry.db.offline.url", "jdbc:postgresql://127.0.0.1:1/nowhere");
+        FlowFile.named("to-offline")
+                .step("extract", "extract", "database", "source", "query", "SELECT * FROM t_src WHERE c = DATE '${mydate}'",
+                        "target", "offline/${mydate}/")
+                .step("load", "load", "database", "offline", "table", "t_target", "source", "offline/${mydate}/",
+                        "replaceWhere", "c = DATE '${mydate}'")
+                .writeTo(flows);
+        long started = System.nanoTime();
+
+        Pipeline.CliResult run = pipeline.cli("run", "to-offline", "-d", "20240318");
+
+        assertThat(run.exitCode()).isNotZero();
+        assertThat(run.err()).contains("database 'offline'").contains("Connection").contains("refused");
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - started)).isLessThan(java.time.Duration.ofSeconds(10));
+        assertThat(Files.exists(store.resolve("offline"))).as("nothing extracted").isFalse();
+    }
+
+    @Test
     void aManifestEditedToAnotherEncodingIsRefusedBeforeAnyRowChanges() throws IOException {
         flow("edited", "SELECT * FROM t_src WHERE c = DATE '${mydate}'", "edited/${mydate}/", "c = DATE '${mydate}'");
         assertThat(pipeline.cli("run", "edited", "-d", "20240319").exitCode()).isZero();
