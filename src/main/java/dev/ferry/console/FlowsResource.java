@@ -78,7 +78,7 @@ public class FlowsResource {
         try {
             return BusinessDate.parse(value);
         } catch (IllegalArgumentException e) {
-            throw ConsoleProblem.badRequest(field + ": " + RequestBody.shortened(e.getMessage()));
+            throw ConsoleProblem.badRequest(field + ": " + e.getMessage()); // the value in it is shortened already
         }
     }
 }

@@ -23,6 +23,7 @@ final class RequestBody {
 
     static final int MAX_BYTES = 64 * 1024;
     private static final int ECHOED = 40;
+    private static final long DRAINED = 32L << 20;
 
     private final JsonObject json;
 
@@ -42,6 +43,7 @@ final class RequestBody {
             throw new UncheckedIOException(e);
         }
         if (bytes.length > MAX_BYTES) {
+            drain(in);
             throw new ConsoleProblem(413, "the request body is larger than " + MAX_BYTES / 1024 + " KiB; send JSON such as " + example);
         }
         if (bytes.length == 0 || new String(bytes, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
@@ -63,6 +65,22 @@ final class RequestBody {
             }
         }
         return new RequestBody(object);
+    }
+
+    /**
+     * Reads what a client still sends of a body too large, up to a bound, so that it gets the 413 instead of a
+     * connection closed under its upload; past the bound the connection is closed on it.
+     */
+    private static void drain(InputStream in) {
+        byte[] buffer = new byte[64 * 1024];
+        try {
+            long left = DRAINED;
+            for (int n; left > 0 && (n = in.read(buffer, 0, (int) Math.min(buffer.length, left))) >= 0; left -= n) {
+                // discarded
+            }
+        } catch (IOException e) {
+            // the client went away: nobody is left to answer
+        }
     }
 
     /** A string field, if given (null counts as not given). */

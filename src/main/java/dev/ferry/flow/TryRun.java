@@ -18,9 +18,11 @@ import dev.ferry.step.Progress;
 import dev.ferry.step.PropertyValues;
 import dev.ferry.step.StepScope;
 import dev.ferry.store.ObjectStore;
+import dev.ferry.store.ObjectUpload;
 import dev.ferry.store.StoredObject;
 import dev.ferry.variables.Variables;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
@@ -70,11 +72,17 @@ public final class TryRun {
         Map<String, String> unreachable = new HashMap<>();
         Map<String, List<Column>> extractColumns = new LinkedHashMap<>();
         Map<String, FlowStep> extractByPrefix = new HashMap<>();
+        // The extract writes there: a probe is written and deleted, so an unwritable store is found now, not mid-run.
+        String probe = "_try-run/probe";
         try {
-            store.list("_try-run/");
-            out.accept("store " + store.describe("") + ": reachable");
+            try (ObjectUpload upload = store.create(probe)) {
+                upload.write(new byte[] {'F'});
+                upload.commit();
+            }
+            store.delete(probe);
+            out.accept("store " + store.describe("") + ": reachable and writable");
         } catch (Exception e) {
-            problems.add("store " + store.describe("") + ": " + e.getMessage());
+            problems.add("store " + store.describe("") + " cannot be written: " + e.getMessage());
         }
         for (FlowStep step : steps) {
             Object spec;
@@ -173,7 +181,8 @@ public final class TryRun {
                 if (spec instanceof ExtractSpec extract) {
                     extractByPrefix.put(extract.target(), step);
                     extractColumns.put(extract.target(), columns(c, "SELECT * FROM (" + extract.query() + ") q LIMIT 0"));
-                } else if (spec instanceof LoadSpec load) {
+                } else if (spec instanceof LoadSpec load && exists(c, load.table())) {
+                    // A missing table is the load's to report: an earlier step of the flow may create it.
                     compare(c, step, load.table(), String.join(", ", load.columns()), extractColumns.get(load.source()),
                             extractByPrefix.get(load.source()), problems);
                 }
@@ -182,6 +191,15 @@ public final class TryRun {
             }
         }
         return problems;
+    }
+
+    private static boolean exists(Connection c, String table) throws SQLException {
+        try (PreparedStatement q = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+            q.setString(1, table);
+            try (ResultSet rs = q.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        }
     }
 
     /** The step's spec, read from its properties as its batchlet reads them. */

@@ -1,6 +1,7 @@
 package dev.ferry.standalone;
 
 import dev.ferry.step.StepReport;
+import dev.ferry.variables.BusinessDate;
 import jakarta.batch.operations.JobOperator;
 import jakarta.batch.runtime.BatchStatus;
 import jakarta.batch.runtime.JobExecution;
@@ -39,9 +40,29 @@ final class RunReporter {
             out.println("  " + describe(step));
         }
         if (execution.getBatchStatus() != BatchStatus.COMPLETED) {
-            out.println("  restart it with: ferry restart " + executionId);
+            out.println("  " + nextStep(execution, parameters));
         }
         return execution.getBatchStatus() == BatchStatus.COMPLETED ? 0 : 1;
+    }
+
+    /**
+     * What will work after a run that did not complete: its restart, unless another execution holds its date
+     * now (a forced run that won the race), whose restart would only be refused the same way again.
+     */
+    private String nextStep(JobExecution execution, Properties parameters) {
+        String mydate = parameters.getProperty("mydate");
+        long id = execution.getExecutionId();
+        if (mydate != null) {
+            var claim = runtime.control().claim(execution.getJobName(), BusinessDate.parse(mydate));
+            if (claim.isPresent() && claim.get().executionId() != null && claim.get().executionId() != id
+                    && runtime.operator().getJobInstance(claim.get().executionId()).getInstanceId()
+                       != runtime.operator().getJobInstance(id).getInstanceId()) {
+                return "mydate " + mydate + " is held by execution " + claim.get().executionId() + " (" + claim.get() + "), so a"
+                        + " restart of " + id + " would be refused too: follow that one (ferry executions " + execution.getJobName()
+                        + "), or run the date again on purpose: ferry run " + execution.getJobName() + " -d " + mydate + " --force";
+            }
+        }
+        return "restart it with: ferry restart " + id;
     }
 
     /** {@code extract  COMPLETED  1,000 rows, 0.0 MB in 0.2 s (...)} or the failed step's reason. */

@@ -2,12 +2,15 @@ package dev.ferry.store;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.nio.file.AccessDeniedException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -34,9 +37,8 @@ public final class FileObjectStore implements ObjectStore {
         try {
             Files.createDirectories(target.getParent());
             channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        } catch (AccessDeniedException e) {
-            throw new AccessDeniedException(e.getFile(), null, "permission denied: user " + System.getProperty("user.name")
-                    + " cannot write there; give that user write access to the store folder " + root + " (ferry.store.url)");
+        } catch (FileSystemException e) {
+            throw cannotWrite(e);
         }
         OutputStream out = java.nio.channels.Channels.newOutputStream(channel);
         return new ObjectUpload() {
@@ -55,6 +57,14 @@ public final class FileObjectStore implements ObjectStore {
 
             @Override
             public void commit() throws IOException {
+                try {
+                    commitFile();
+                } catch (FileSystemException e) {
+                    throw cannotWrite(e);
+                }
+            }
+
+            private void commitFile() throws IOException {
                 channel.force(false);
                 out.close();
                 Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -73,6 +83,23 @@ public final class FileObjectStore implements ObjectStore {
                 }
             }
         };
+    }
+
+    /**
+     * A file system's refusal says only a path ({@code AccessDeniedException: /data/store/rds}); this says what is
+     * wrong with it and what to do.
+     */
+    private IOException cannotWrite(FileSystemException e) {
+        String what;
+        if (e instanceof AccessDeniedException) {
+            what = "permission denied: user " + System.getProperty("user.name") + " cannot write there; give that user write access"
+                    + " to the store folder " + root;
+        } else if (e instanceof FileAlreadyExistsException || e instanceof NotDirectoryException) {
+            what = "a file is where the store needs a folder; move it away or point the store elsewhere";
+        } else {
+            what = (e.getReason() != null ? e.getReason() : e.getClass().getSimpleName()) + "; check the store folder " + root;
+        }
+        return new FileSystemException(e.getFile(), e.getOtherFile(), what + " (ferry.store.url)");
     }
 
     @Override

@@ -343,11 +343,12 @@ public abstract class ConsoleApiContract {
                     </step>
                 </job>
                 """);
-        String body = "{\"mydate\": \"" + UNTOUCHED_DATE + "\", \"from\": \"" + UNTOUCHED_DATE + "\", \"to\": \"" + UNTOUCHED_DATE + "\"}";
+        String date = "{\"mydate\": \"" + UNTOUCHED_DATE + "\"}";
+        String range = "{\"from\": \"" + UNTOUCHED_DATE + "\", \"to\": \"" + UNTOUCHED_DATE + "\"}";
         for (String flow : List.of(planted.toString(), dir.resolve("planted").toString())) {
             String encoded = URLEncoder.encode(flow, StandardCharsets.UTF_8);
             for (String action : List.of("start", "backfill", "try-run")) {
-                Reply reply = operator.post("api/flows/" + encoded + "/" + action, body);
+                Reply reply = operator.post("api/flows/" + encoded + "/" + action, action.equals("backfill") ? range : date);
                 assertThat(reply.status()).as(action + " " + flow + ": " + reply.body()).isEqualTo(404);
                 assertThat(reply.message()).contains("no flow named").contains("rds-to-adb");
             }

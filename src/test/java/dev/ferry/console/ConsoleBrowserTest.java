@@ -122,6 +122,9 @@ class ConsoleBrowserTest {
         assertThat(browser.findElement(By.id("exec-status")).getText()).isEqualTo("COMPLETED");
         assertThat(browser.findElement(By.id("execution")).getText()).as("times in ISO 8601 with their zone")
                 .containsPattern("Started \\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}[+-]\\d{2}:\\d{2}");
+        assertThat(dev.ferry.step.Progress.describe(0, 883_200_000L, java.time.Duration.ofSeconds(1))).contains("883.2 MB");
+        assertThat(((org.openqa.selenium.JavascriptExecutor) browser).executeScript("return bytes(arguments[0])", 883_200_000L))
+                .as("a size in the command line's unit (it said 842.3 MB for 883.2 MB)").isEqualTo("883.2 MB");
         screenshot("console-execution.png");
     }
 

@@ -32,6 +32,7 @@ class RestartTest {
 
     @Test
     void aLoadThatFailedOnAMissingTableCompletesOnRestartWithoutExtractingAgain() throws IOException {
+        Postgres.execute(pipeline.warehouse, "DROP TABLE IF EXISTS t_target");
         Pipeline.CliResult failed = pipeline.cli("run", "rds-to-adb", "--date", "20240102");
 
         assertThat(failed.exitCode()).isEqualTo(1);
@@ -53,6 +54,23 @@ class RestartTest {
         assertThat(history.out()).containsPattern(secondId + "\\s+rds-to-adb\\s+20240102\\s+COMPLETED")
                 .containsPattern(firstId + "\\s+rds-to-adb\\s+20240102\\s+FAILED")
                 .contains("load: flow rds-to-adb, step load");
+    }
+
+    @Test
+    void aRestartThatLosesTheDateToAForcedRunSaysWhatWillWorkInsteadOfAnotherRestart() {
+        Postgres.execute(pipeline.warehouse, "CREATE TABLE IF NOT EXISTS t_target (a int, b int, c date)");
+        long first = executionId(pipeline.cli("run", "rds-to-adb", "--date", "20240103").out());
+        long forced = executionId(pipeline.cli("run", "rds-to-adb", "--date", "20240103", "--force").out());
+        // The first run as a crash leaves it: its load never recorded as done, while the forced rerun holds the date.
+        Postgres.execute(pipeline.repository, "UPDATE job_execution SET batchstatus = 'FAILED' WHERE jobexecutionid = " + first,
+                "UPDATE step_execution SET batchstatus = 'FAILED' WHERE jobexecutionid = " + first + " AND stepname = 'load'");
+
+        Pipeline.CliResult restart = pipeline.cli("restart", String.valueOf(first));
+
+        assertThat(restart.exitCode()).isEqualTo(1);
+        assertThat(restart.out()).contains("mydate 20240103 is held by execution " + forced)
+                .contains("ferry run rds-to-adb -d 20240103 --force").doesNotContain("restart it with");
+        assertThat(pipeline.targetRows("2024-01-03")).isEqualTo(300);
     }
 
     private static Manifest manifest() throws IOException {

@@ -47,10 +47,10 @@ class SecretsTest {
         Pipeline.CliResult history = pipeline.cli("-v", "executions");
 
         assertThat(ok.exitCode()).isZero();
-        assertThat(failed.exitCode()).isEqualTo(1);
-        assertThat(failed.out()).contains("cannot connect to database 'source'");
-        assertThat(failedWithUrlPassword.out()).contains("password=****");
-        assertThat(history.out()).contains("COMPLETED").contains("FAILED");
+        assertThat(failed.exitCode()).as("refused before it starts: a database it needs does not answer").isEqualTo(2);
+        assertThat(failed.err()).contains("cannot connect to database 'source'");
+        assertThat(failedWithUrlPassword.err()).contains("password=****");
+        assertThat(history.out()).contains("COMPLETED");
         for (Pipeline.CliResult result : new Pipeline.CliResult[] {ok, failed, failedWithUrlPassword, history}) {
             assertThat(result.all()).doesNotContain(DB_PASSWORD).doesNotContain(S3Server.SECRET_KEY)
                     .doesNotContain(S3Server.ACCESS_KEY);

@@ -48,6 +48,21 @@ class TryRunTest {
         assertNothingChanged();
     }
 
+    @Test
+    void aStoreThatCannotBeWrittenIsReportedWithWhatIsWrong() throws IOException {
+        java.nio.file.Path inTheWay = java.nio.file.Files.writeString(pipeline.dir().resolve("not-a-folder"), "a file");
+        pipeline.config.set("ferry.store.url", "file:" + inTheWay);
+        try {
+            Pipeline.CliResult result = pipeline.cli("try-run", "rds-to-adb", "-d", "20240102");
+
+            assertThat(result.exitCode()).isEqualTo(1);
+            assertThat(result.out()).contains("store " + inTheWay + " cannot be written: ")
+                    .contains("a file is where the store needs a folder").doesNotContain("reachable");
+        } finally {
+            pipeline.config.set("ferry.store.url", "file:" + pipeline.dir().resolve("store"));
+        }
+    }
+
     private static void assertNothingChanged() throws IOException {
         assertThat(Postgres.count(pipeline.warehouse, "SELECT count(*) FROM t_target")).isZero();
         assertThat(Postgres.count(pipeline.warehouse, "SELECT count(*) FROM t_narrow")).isZero();

@@ -60,11 +60,12 @@ function duration(start, end) {
   const ms = (end ? new Date(end) : new Date()) - new Date(start);
   return ms < 60000 ? (ms / 1000).toFixed(1) + ' s' : Math.floor(ms / 60000) + ' min ' + Math.round(ms % 60000 / 1000) + ' s';
 }
+// Decimal units, as the command line prints them (1 MB = 1,000,000 bytes): one size reads the same in both.
 function bytes(n) {
   if (n === null || n === undefined) return '–';
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
   let i = 0;
-  while (n >= 1024 && i < units.length - 1) { n /= 1024; i++; }
+  while (n >= 1000 && i < units.length - 1) { n /= 1000; i++; }
   return n.toFixed(i ? 1 : 0) + ' ' + units[i];
 }
 const badge = (status) => el('span', { class: 'badge status-' + status }, status);
