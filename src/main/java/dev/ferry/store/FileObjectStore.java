@@ -94,7 +94,7 @@ public final class FileObjectStore implements ObjectStore {
         if (e instanceof AccessDeniedException) {
             what = "permission denied: user " + System.getProperty("user.name") + " cannot write there; give that user write access"
                     + " to the store folder " + root;
-        } else if (e instanceof FileAlreadyExistsException || e instanceof NotDirectoryException) {
+        } else if (e instanceof FileAlreadyExistsException || e instanceof NotDirectoryException || "Not a directory".equals(e.getReason())) {
             what = "a file is where the store needs a folder; move it away or point the store elsewhere";
         } else {
             what = (e.getReason() != null ? e.getReason() : e.getClass().getSimpleName()) + "; check the store folder " + root;
