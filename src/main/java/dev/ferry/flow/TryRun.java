@@ -6,6 +6,7 @@ import dev.ferry.extract.Extractor;
 import dev.ferry.load.LoadMode;
 import dev.ferry.load.LoadSpec;
 import dev.ferry.load.Loader;
+import dev.ferry.load.PartitionExchange;
 import dev.ferry.partition.ManifestLedger;
 import dev.ferry.partition.MemoryLedger;
 import dev.ferry.partition.Partition;
@@ -115,6 +116,13 @@ public final class TryRun {
                         out.accept("  DELETE FROM " + load.table() + " WHERE " + load.replaceWhere());
                     } else if (load.mode() == LoadMode.TRUNCATE) {
                         out.accept("  TRUNCATE " + load.table());
+                    } else if (load.mode() == LoadMode.EXCHANGE) {
+                        out.accept("  the partition of " + load.table() + " that holds " + load.exchange().partitionValue() + " is swapped for a"
+                                + " staging table loaded with the partition's rows (lock_timeout " + load.exchange().lockTimeout().toSeconds() + " s)");
+                        if (c != null) {
+                            PartitionExchange.problem(c, load.table(), load.exchange().partitionValue())
+                                    .ifPresent(problem -> problems.add("step " + step.id() + ": " + problem));
+                        }
                     }
                     out.accept("  COPY " + load.table() + (columnList.isBlank() ? "" : " (" + columnList + ")") + " FROM STDIN <- "
                             + store.describe(source));
@@ -181,6 +189,9 @@ public final class TryRun {
                 if (spec instanceof ExtractSpec extract) {
                     extractByPrefix.put(extract.target(), step);
                     extractColumns.put(extract.target(), columns(c, "SELECT * FROM (" + extract.query() + ") q LIMIT 0"));
+                } else if (spec instanceof LoadSpec load && load.mode() == LoadMode.EXCHANGE) {
+                    PartitionExchange.problem(c, load.table(), load.exchange().partitionValue())
+                            .ifPresent(problem -> problems.add("step " + step.id() + ": " + problem));
                 } else if (spec instanceof LoadSpec load && exists(c, load.table())) {
                     // A missing table is the load's to report: an earlier step of the flow may create it.
                     compare(c, step, load.table(), String.join(", ", load.columns()), extractColumns.get(load.source()),
@@ -330,7 +341,7 @@ public final class TryRun {
                 s.execute("CREATE TEMP TABLE ferry_try_run (LIKE " + load.table() + ")");
             }
             Loader.Result result = new Loader(ledger).load(target, new Loader.Request("ferry_try_run", load.columns(), LoadMode.APPEND,
-                    null, sandbox, "try-run", null, load.copyFormat(), null),
+                    null, sandbox, "try-run", null, load.copyFormat(), null, null),
                     new Progress("try-run", Duration.ofHours(1)));
             out.accept("  sample: " + result.loadedRows() + " row(s) extracted to " + sandbox.describe() + " and loaded into a temporary copy of "
                     + load.table() + " " + result.copy());

@@ -70,6 +70,18 @@ public class LoadBatchlet extends FerryBatchlet {
 
     @Inject
     @BatchProperty
+    String partitionValue;
+
+    @Inject
+    @BatchProperty
+    String lockTimeout;
+
+    @Inject
+    @BatchProperty
+    String keepPrevious;
+
+    @Inject
+    @BatchProperty
     String follow;
 
     @Inject
@@ -93,13 +105,14 @@ public class LoadBatchlet extends FerryBatchlet {
         Loader.Request request = new Loader.Request(spec.table(), spec.columns(), spec.mode(), spec.replaceWhere(), partition,
                 scope.flow(), scope.variables().mydate().map(Object::toString).orElse(null), spec.copyFormat(),
                 new Loader.Run(instanceId(), executionId(), scope.variables().value(RunControl.FORCED).map(Boolean::parseBoolean).orElse(false),
-                        spec.loadedTable()));
+                        spec.loadedTable()), spec.exchange());
         Progress progress = scope.progress();
         try (Connection connection = connect(scope, spec.database())) {
             Loader.Result result = spec.follow() == null ? new Loader(ledger).load(connection, request, progress)
                     : following(connection, spec.follow(), request, progress);
-            LOG.info(() -> scope.label() + ": " + request.table() + " (mode " + spec.mode().name().toLowerCase(Locale.ROOT)
-                    + "): deleted " + result.deletedRows() + " row(s), loaded " + result.loadedRows() + " " + result.copy());
+            LOG.info(() -> scope.label() + ": " + request.table() + " (mode " + spec.mode().name().toLowerCase(Locale.ROOT) + "): "
+                    + (spec.mode() == LoadMode.EXCHANGE ? "" : "deleted " + result.deletedRows() + " row(s), ")
+                    + "loaded " + result.loadedRows() + " " + result.copy());
             return new StepReport(result.loadedRows(), result.bytes(), result.files(), progress.elapsed().toMillis());
         }
     }

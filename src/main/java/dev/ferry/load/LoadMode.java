@@ -9,13 +9,15 @@ public enum LoadMode {
     /** Keep every row; load on top. A rerun duplicates rows. */
     APPEND,
     /** Empty the table, then load. */
-    TRUNCATE;
+    TRUNCATE,
+    /** Load into a staging table shaped like the date's partition, then swap it in for that partition. */
+    EXCHANGE;
 
     public static LoadMode parse(String value) {
         try {
             return valueOf(value.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("mode '" + value + "' is not one of replace, append, truncate");
+            throw new IllegalArgumentException("mode '" + value + "' is not one of replace, append, truncate, exchange");
         }
     }
 }

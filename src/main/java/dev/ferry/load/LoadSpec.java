@@ -15,13 +15,20 @@ import java.util.Optional;
 
 /** What a load step is given: the partition it reads, the table it fills, and how it replaces what is there. */
 public record LoadSpec(String database, String table, String source, List<String> columns, LoadMode mode, ReplaceWhere replaceWhere,
-                       String follow, CopyFormat copyFormat, String loadedTable) {
+                       String follow, CopyFormat copyFormat, String loadedTable, Loader.Exchange exchange) {
 
     public static final List<StepProperty> PROPERTIES = StepProperty.withCommon(
             required("table", "Target table, table or schema.table"),
             required("source", "Store prefix of the partition, e.g. rds/t3/${mydate}/"),
             optional("columns", "", "Target columns in the files' order, comma-separated; empty for all columns in table order"),
-            optional("mode", "replace", "replace (delete the rows of replaceWhere, then load), append or truncate"),
+            optional("mode", "replace", "replace (delete the rows of replaceWhere, then load), append, truncate, or exchange (load a"
+                    + " staging table and swap it in for the date's partition of a partitioned table)"),
+            optional("partitionValue", null, "For mode exchange: a value of the partition key that the date's partition holds, e.g."
+                    + " ${mydate|yyyy-MM-dd}; Ferry finds that partition in the catalog"),
+            optional("lockTimeout", "10", "For mode exchange: seconds each attempt at the swap waits for the table's lock before it backs"
+                    + " off and tries again (a long reader delays the swap, it is never cancelled)"),
+            optional("keepPrevious", "false", "For mode exchange: keep the rows swapped out as a table PARTITION_previous instead of"
+                    + " dropping them"),
             optional("replaceWhere", null, "For mode replace: the condition of the rows this date replaces, one SQL expression, e.g."
                     + " c = DATE '${mydate}'. A load is refused when it also selects rows of the dates before or after"),
             optional("replacePeriod", "day", "For mode replace: how much replaceWhere selects, day, week, month or year (a daily run"
@@ -40,9 +47,22 @@ public record LoadSpec(String database, String table, String source, List<String
             throw values.scope().invalid("replaceWhere", "mode replace needs replaceWhere, the condition of the rows this date replaces,"
                     + " e.g. c = DATE '${mydate}'; or use mode append or truncate");
         }
+        Loader.Exchange exchange = null;
+        if (mode == LoadMode.EXCHANGE) {
+            if (!values.isSet("partitionValue")) {
+                throw values.scope().invalid("partitionValue", "mode exchange needs partitionValue, a value of the partition key that the"
+                        + " date's partition holds, e.g. ${mydate|yyyy-MM-dd}");
+            }
+            if (values.isSet("follow")) {
+                throw values.scope().invalid("follow", "mode exchange does not follow its extract yet; leave follow out, so that the load"
+                        + " runs after the extract");
+            }
+            exchange = new Loader.Exchange(values.text("partitionValue").strip(),
+                    java.time.Duration.ofSeconds(values.whole("lockTimeout", 1)), values.flag("keepPrevious"));
+        }
         return new LoadSpec(values.text("database"), values.parse("table", Identifiers::table), values.parse("source", StoreKeys::prefix),
                 values.parse("columns", Identifiers::columns), mode, replaceWhere, values.isSet("follow") ? values.text("follow").strip() : null,
-                values.parse("copyFormat", CopyFormat::parse), values.parse("loadedTable", Identifiers::table));
+                values.parse("copyFormat", CopyFormat::parse), values.parse("loadedTable", Identifiers::table), exchange);
     }
 
     /**

@@ -50,11 +50,15 @@ public final class Loader {
      * @param run          the run this load belongs to, whose appends are recorded in the warehouse; null for none (a sample)
      */
     public record Request(String table, List<String> columns, LoadMode mode, ReplaceWhere replaceWhere, Partition partition,
-                          String flow, String mydate, CopyFormat copyFormat, Run run) {
+                          String flow, String mydate, CopyFormat copyFormat, Run run, Exchange exchange) {
         public Request {
             table = Identifiers.table(table);
             columns = List.copyOf(columns);
             copyFormat = copyFormat == null ? CopyFormat.AUTO : copyFormat;
+            if (mode == LoadMode.EXCHANGE && (exchange == null || exchange.partitionValue() == null || exchange.partitionValue().isBlank())) {
+                throw new IllegalArgumentException("mode exchange needs partitionValue, a value of the partition key that the date's"
+                        + " partition holds, e.g. ${mydate|yyyy-MM-dd}");
+            }
             if (mode == LoadMode.REPLACE && (replaceWhere == null || replaceWhere.condition().isBlank())) {
                 throw new IllegalArgumentException("mode replace needs replaceWhere, the condition of the rows this "
                         + "date replaces, e.g. c = DATE '${mydate}'; or use mode append or truncate");
@@ -74,6 +78,16 @@ public final class Loader {
      * @param loadedTable where the warehouse keeps the record, e.g. {@code ferry_loaded}
      */
     public record Run(long jobInstance, long execution, boolean forced, String loadedTable) {
+    }
+
+    /**
+     * How mode exchange swaps the date's partition.
+     *
+     * @param partitionValue a value of the partition key that the date's partition holds, e.g. {@code 2024-03-14}
+     * @param lockTimeout    how long each attempt at the swap waits for the table's lock (readers) before it backs off
+     * @param keepPrevious   keep the swapped-out rows as {@code PARTITION_previous} instead of dropping them
+     */
+    public record Exchange(String partitionValue, Duration lockTimeout, boolean keepPrevious) {
     }
 
     /**
@@ -105,6 +119,16 @@ public final class Loader {
         verifyDigest(partition, published);
         verifyListing(partition, manifest);
         Optional<TargetColumns> columns = targetColumns(connection, request);
+        if (request.mode() == LoadMode.EXCHANGE) {
+            return PartitionExchange.exchange(connection, request, request.exchange(), manifest, into -> {
+                FileCopy copy = new FileCopy(connection, into, formatOf(manifest), columns);
+                long loaded = 0;
+                for (ManifestFile file : manifest.files()) {
+                    loaded += copy.copy(file, progress);
+                }
+                return loaded;
+            });
+        }
 
         return inOneTransaction(connection, request, deleted -> {
             Optional<LoadedPartitions.Loaded> earlier = appendedBefore(connection, request, manifest, published.sha256());
@@ -423,6 +447,7 @@ public final class Loader {
                     yield 0;
                 }
                 case APPEND -> 0;
+                case EXCHANGE -> throw new IllegalStateException("mode exchange swaps a partition; it deletes nothing");
             };
         }
     }

@@ -1,0 +1,371 @@
+package dev.ferry.load;
+
+import dev.ferry.partition.Manifest;
+import dev.ferry.partition.ManifestFile;
+import dev.ferry.step.Progress;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.logging.Logger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * mode exchange on PostgreSQL (declarative partitions): a date is replaced by swapping its partition. The rows go
+ * into a staging table shaped like the partition, with the partition's indexes built after the data and a
+ * {@code CHECK} of the partition's bound (so that the attach does not scan the table again); then one short
+ * transaction, under {@code lock_timeout} and retried with back-off (a long reader delays the swap but is never
+ * cancelled), detaches the old partition, gives the staging table its name and indexes' names, and attaches it.
+ * Readers see the old day or the new day, never half of one, and the old rows leave as one drop, not a delete.
+ *
+ * <p>The staging table commits with its rows, so a crash before the swap leaves it behind, named for its flow,
+ * date and execution ({@code ferry_stage_FLOW_DATE_EXECUTION}); the next exchange of that date removes it. A
+ * crash in the swap rolls it back; one after it leaves the target swapped, and a rerun swaps the same rows in
+ * again.
+ */
+public final class PartitionExchange {
+
+    private static final Logger LOG = Logger.getLogger(PartitionExchange.class.getName());
+    private static final String LOCK_NOT_AVAILABLE = "55P03";
+    private static final Pattern INDEX_DEF = Pattern.compile("(?s)CREATE (UNIQUE )?INDEX (?:\\S+|\"(?:[^\"]|\"\")+\") ON (?:ONLY )?.+? USING (.*)");
+    private static final int MAX_SWAP_ATTEMPTS = 8;
+
+    /**
+     * The partition that holds a value of the key.
+     *
+     * @param qualified  schema-qualified and quoted, for SQL
+     * @param bound      as PostgreSQL prints it, e.g. {@code FOR VALUES FROM ('2024-03-14') TO ('2024-03-15')}
+     * @param constraint the bound as a condition on the key column, for the staging table's CHECK
+     */
+    record Target(long oid, String schema, String name, String qualified, String bound, String constraint, List<String> indexes,
+                  List<String> indexNames) {
+    }
+
+    private PartitionExchange() {
+    }
+
+    /**
+     * The partition of {@code table} that holds {@code value}, read from the catalog.
+     *
+     * @throws LoadRefusedException when the table is not partitioned by one column, or no partition holds the value,
+     *                              with the DDL that would make one
+     */
+    static Target find(Connection c, String table, String value) throws SQLException {
+        long parent;
+        String kind;
+        try (PreparedStatement q = c.prepareStatement("SELECT c.oid, c.relkind FROM pg_class c WHERE c.oid = to_regclass(?)")) {
+            q.setString(1, table);
+            try (ResultSet rs = q.executeQuery()) {
+                if (!rs.next()) {
+                    throw new LoadRefusedException("mode exchange: there is no table " + table + "; create it partitioned by the date, e.g."
+                            + " CREATE TABLE " + table + " (...) PARTITION BY RANGE (c)");
+                }
+                parent = rs.getLong(1);
+                kind = rs.getString(2);
+            }
+        }
+        if (!"p".equals(kind)) {
+            throw new LoadRefusedException("mode exchange: " + table + " is not partitioned, so there is no partition to swap; make it"
+                    + " partitioned by the date (CREATE TABLE " + table + " (...) PARTITION BY RANGE (c), then CREATE TABLE " + table
+                    + "_20240101 PARTITION OF " + table + " FOR VALUES FROM ('2024-01-01') TO ('2024-01-02')), or use mode replace");
+        }
+        String key;
+        String keyType;
+        String strategy;
+        try (PreparedStatement q = c.prepareStatement("SELECT p.partnatts, p.partattrs[0], quote_ident(a.attname),"
+                + " format_type(a.atttypid, a.atttypmod), p.partstrat FROM pg_partitioned_table p"
+                + " LEFT JOIN pg_attribute a ON a.attrelid = p.partrelid AND a.attnum = p.partattrs[0] WHERE p.partrelid = ?")) {
+            q.setLong(1, parent);
+            try (ResultSet rs = q.executeQuery()) {
+                rs.next();
+                if (rs.getInt(1) != 1 || rs.getInt(2) == 0) {
+                    throw new LoadRefusedException("mode exchange: " + table + " is partitioned by more than one column or by an"
+                            + " expression; exchange swaps a partition of a table partitioned by one date column");
+                }
+                key = rs.getString(3);
+                keyType = rs.getString(4);
+                strategy = rs.getString(5);
+            }
+        }
+        List<Target> holding = new ArrayList<>();
+        try (PreparedStatement q = c.prepareStatement("SELECT c.oid, n.nspname, c.relname, quote_ident(n.nspname) || '.' || quote_ident(c.relname),"
+                + " pg_get_expr(c.relpartbound, c.oid), pg_get_partition_constraintdef(c.oid), c.relkind FROM pg_inherits i"
+                + " JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE i.inhparent = ? ORDER BY c.relname")) {
+            q.setLong(1, parent);
+            try (ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    String bound = rs.getString(5);
+                    if (bound.equals("DEFAULT")) {
+                        continue; // the rows of no other partition: not a date's to swap
+                    }
+                    if (holds(c, rs.getString(6), key, keyType, value)) {
+                        if ("p".equals(rs.getString(7))) {
+                            throw new LoadRefusedException("mode exchange: the partition " + rs.getString(4) + " of " + table + " that"
+                                    + " holds " + value + " is partitioned itself; exchange swaps a partition that holds rows");
+                        }
+                        holding.add(new Target(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), bound, rs.getString(6),
+                                List.of(), List.of()));
+                    }
+                }
+            }
+        }
+        if (holding.isEmpty()) {
+            String example = "r".equals(strategy)
+                    ? "FOR VALUES FROM ('" + value + "') TO (<the next date>)"
+                    : "FOR VALUES IN ('" + value + "')";
+            throw new LoadRefusedException("mode exchange: no partition of " + table + " holds " + key + " = '" + value + "'; create it"
+                    + " first: CREATE TABLE " + table + "_" + value.replaceAll("[^0-9A-Za-z]", "") + " PARTITION OF " + table + " "
+                    + example);
+        }
+        Target found = holding.get(0);
+        List<String> indexes = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        try (PreparedStatement q = c.prepareStatement("SELECT pg_get_indexdef(x.indexrelid), quote_ident(i.relname) FROM pg_index x"
+                + " JOIN pg_class i ON i.oid = x.indexrelid WHERE x.indrelid = ? ORDER BY i.relname")) {
+            q.setLong(1, found.oid());
+            try (ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    indexes.add(rs.getString(1));
+                    names.add(rs.getString(2));
+                }
+            }
+        }
+        return new Target(found.oid(), found.schema(), found.name(), found.qualified(), found.bound(), found.constraint(), indexes, names);
+    }
+
+    private static boolean holds(Connection c, String constraint, String key, String keyType, String value) throws SQLException {
+        try (PreparedStatement q = c.prepareStatement("SELECT coalesce((" + constraint + "), false) FROM (SELECT CAST(? AS " + keyType + ") AS "
+                + key + ") AS v")) {
+            q.setString(1, value);
+            try (ResultSet rs = q.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        } catch (SQLException e) {
+            throw new LoadRefusedException("mode exchange: partitionValue '" + value + "' is not a value of " + key + " (" + keyType + "): "
+                    + e.getMessage());
+        }
+    }
+
+    /** The staging table's name: who made it, for which date, in which execution, so that an operator knows it. */
+    static String stagingName(String flow, String mydate, long execution) {
+        String tail = "_" + (mydate == null ? "nodate" : mydate) + "_" + execution;
+        String flowPart = (flow == null ? "flow" : flow).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_");
+        String head = "ferry_stage_";
+        return head + flowPart.substring(0, Math.min(flowPart.length(), 63 - head.length() - tail.length())) + tail;
+    }
+
+    /**
+     * Loads the partition's files into a staging table and swaps it in for the date's partition.
+     *
+     * @param copyInto loads the manifest's files into the table it is given, in the current transaction; returns the rows
+     */
+    static Loader.Result exchange(Connection connection, Loader.Request request, Loader.Exchange settings, Manifest manifest, Copier copyInto)
+            throws SQLException, IOException, InterruptedException {
+        boolean autoCommit = connection.getAutoCommit();
+        connection.setAutoCommit(true);
+        Target target = find(connection, request.table(), settings.partitionValue());
+        long execution = request.run() == null ? 0 : request.run().execution();
+        String staging = quote(target.schema()) + "." + stagingName(request.flow(), request.mydate(), execution);
+        // One exchange of a table's date at a time, for the whole exchange (it spans transactions): the session lock
+        // goes with the session, so a killed run leaves no lock behind.
+        try (PreparedStatement lock = connection.prepareStatement("SELECT pg_advisory_lock(?::oid::int, hashtext(?))")) {
+            lock.setString(1, Long.toString(target.oid()));
+            lock.setString(2, settings.partitionValue());
+            lock.execute();
+        }
+        try {
+            dropLeftovers(connection, target, request);
+            long loaded = stage(connection, request, target, staging, manifest, copyInto);
+            int attempts = swap(connection, request, target, staging, settings);
+            String how = "by exchanging partition " + target.qualified() + (settings.keepPrevious()
+                    ? " (the rows it held are kept as " + target.schema() + "." + previousName(target.name()) + ")" : "")
+                    + (attempts > 1 ? " after " + attempts + " attempts at its lock" : "");
+            return new Loader.Result(0, loaded, manifest.bytes(), manifest.files().size(), how);
+        } finally {
+            try (PreparedStatement unlock = connection.prepareStatement("SELECT pg_advisory_unlock(?::oid::int, hashtext(?))")) {
+                unlock.setString(1, Long.toString(target.oid()));
+                unlock.setString(2, settings.partitionValue());
+                unlock.execute();
+            } catch (SQLException e) {
+                LOG.fine(() -> "advisory unlock: " + e.getMessage()); // a broken connection took the lock with it
+            }
+            try {
+                connection.setAutoCommit(autoCommit);
+            } catch (SQLException ignored) {
+                // the connection is gone; the failure that broke it is the one reported
+            }
+        }
+    }
+
+    /** Loads files into a table within the current transaction; returns the rows loaded. */
+    interface Copier {
+        long copy(Loader.Request into) throws SQLException, IOException, InterruptedException;
+    }
+
+    /** Staging tables of this flow and date that dead runs left (this one holds the date's lock, so they are dead). */
+    private static void dropLeftovers(Connection connection, Target target, Loader.Request request) throws SQLException {
+        String prefix = stagingName(request.flow(), request.mydate(), 0);
+        prefix = prefix.substring(0, prefix.length() - 1);
+        List<String> dead = new ArrayList<>();
+        try (PreparedStatement q = connection.prepareStatement("SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname) FROM pg_class c"
+                + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relkind = 'r' AND starts_with(c.relname, ?)")) {
+            q.setString(1, target.schema());
+            q.setString(2, prefix);
+            try (ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    dead.add(rs.getString(1));
+                }
+            }
+        }
+        try (Statement s = connection.createStatement()) {
+            for (String table : dead) {
+                s.execute("DROP TABLE IF EXISTS " + table);
+                LOG.info(() -> request.flow() + " " + request.mydate() + ": dropped " + table + ", the staging table of a run that did not finish");
+            }
+        }
+    }
+
+    /** The staging table with the rows, the partition's indexes and a CHECK of its bound, committed together. */
+    private static long stage(Connection connection, Loader.Request request, Target target, String staging, Manifest manifest, Copier copyInto)
+            throws SQLException, IOException, InterruptedException {
+        connection.setAutoCommit(false);
+        try {
+            try (Statement s = connection.createStatement()) {
+                s.execute("CREATE TABLE " + staging + " (LIKE " + target.qualified() + " INCLUDING ALL EXCLUDING INDEXES)");
+            }
+            Loader.Request into = new Loader.Request(staging, request.columns(), LoadMode.APPEND, null, request.partition(), request.flow(),
+                    request.mydate(), request.copyFormat(), null, null);
+            long loaded = copyInto.copy(into);
+            if (loaded != manifest.rows()) {
+                throw new LoadRefusedException("loaded " + loaded + " rows from " + request.partition().describe() + " but its manifest says "
+                        + manifest.rows() + "; rolled back, " + request.table() + " is unchanged");
+            }
+            try (Statement s = connection.createStatement()) {
+                int n = 0;
+                for (String definition : target.indexes()) {
+                    Matcher m = INDEX_DEF.matcher(definition);
+                    if (!m.matches()) {
+                        throw new LoadRefusedException("mode exchange: cannot read the definition of an index of " + target.qualified()
+                                + " (" + definition + ")");
+                    }
+                    String qualified = indexName(staging, ++n);
+                    s.execute("CREATE " + (m.group(1) == null ? "" : m.group(1)) + "INDEX " + qualified.substring(qualified.indexOf('.') + 1)
+                            + " ON " + staging
+                            + " USING " + m.group(2));
+                }
+                // Rows outside the bound fail here, naming the bound; and the attach trusts this CHECK instead of scanning.
+                s.execute("ALTER TABLE " + staging + " ADD CONSTRAINT ferry_bound CHECK (" + target.constraint() + ")");
+            } catch (SQLException e) {
+                if ("23514".equals(e.getSQLState())) {
+                    throw new LoadRefusedException("rows of " + request.partition().describe() + " fall outside the bound of " + target.qualified()
+                            + " (" + target.bound() + "): the extract's query selects other dates than partitionValue; rolled back, "
+                            + request.table() + " is unchanged");
+                }
+                throw e;
+            }
+            connection.commit();
+            return loaded;
+        } catch (SQLException | IOException | RuntimeException | InterruptedException e) {
+            try {
+                connection.rollback();
+            } catch (SQLException rollback) {
+                e.addSuppressed(rollback);
+            }
+            throw e;
+        }
+    }
+
+    /** The swap, in one transaction under lock_timeout, retried with back-off while a reader holds the table; returns the attempts. */
+    private static int swap(Connection connection, Loader.Request request, Target target, String staging, Loader.Exchange settings)
+            throws SQLException, InterruptedException {
+        Duration backOff = Duration.ofMillis(500);
+        for (int attempt = 1; ; attempt++) {
+            connection.setAutoCommit(false);
+            try (Statement s = connection.createStatement()) {
+                s.execute("SET LOCAL lock_timeout = '" + Math.max(1, settings.lockTimeout().toMillis()) + "ms'");
+                String schema = quote(target.schema());
+                String previous = previousName(target.name());
+                s.execute("ALTER TABLE " + request.table() + " DETACH PARTITION " + target.qualified());
+                if (settings.keepPrevious()) {
+                    s.execute("DROP TABLE IF EXISTS " + schema + "." + quote(previous));
+                    s.execute("ALTER TABLE " + target.qualified() + " RENAME TO " + quote(previous));
+                    int n = 0;
+                    for (String index : target.indexNames()) {
+                        s.execute("ALTER INDEX " + schema + "." + index + " RENAME TO " + quote(trim(unquote(index), "_previous" + (++n))));
+                    }
+                } else {
+                    s.execute("DROP TABLE " + target.qualified());
+                }
+                int n = 0;
+                for (String index : target.indexNames()) {
+                    s.execute("ALTER INDEX " + indexName(staging, ++n) + " RENAME TO " + index);
+                }
+                s.execute("ALTER TABLE " + staging + " RENAME TO " + quote(target.name()));
+                s.execute("ALTER TABLE " + request.table() + " ATTACH PARTITION " + target.qualified() + " " + target.bound());
+                s.execute("ALTER TABLE " + target.qualified() + " DROP CONSTRAINT ferry_bound");
+                connection.commit();
+                return attempt;
+            } catch (SQLException e) {
+                connection.rollback();
+                if (!LOCK_NOT_AVAILABLE.equals(e.getSQLState()) || attempt >= MAX_SWAP_ATTEMPTS) {
+                    if (LOCK_NOT_AVAILABLE.equals(e.getSQLState())) {
+                        throw new SQLException("mode exchange: " + request.table() + " stayed locked by other sessions through " + attempt
+                                + " attempts of " + settings.lockTimeout().toMillis() + " ms each; " + staging + " holds the loaded rows and"
+                                + " is removed by the next run. Raise lockTimeout or run outside the readers' hours", e.getSQLState(), e);
+                    }
+                    throw e;
+                }
+                int tried = attempt;
+                Duration wait = backOff;
+                LOG.info(() -> request.flow() + " " + request.mydate() + ": " + request.table() + " is in use; swap attempt " + tried
+                        + " waited " + settings.lockTimeout().toMillis() + " ms for its lock, next in " + wait.toMillis() + " ms");
+                Thread.sleep(backOff.toMillis());
+                backOff = backOff.multipliedBy(2).compareTo(Duration.ofSeconds(30)) > 0 ? Duration.ofSeconds(30) : backOff.multipliedBy(2);
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        }
+    }
+
+    private static String indexName(String staging, int n) {
+        String name = staging.substring(staging.indexOf('.') + 1);
+        return staging.substring(0, staging.indexOf('.') + 1) + trim(name, "_i" + n);
+    }
+
+    static String previousName(String partition) {
+        return trim(partition, "_previous");
+    }
+
+    /** {@code name + suffix} within PostgreSQL's 63 characters. */
+    private static String trim(String name, String suffix) {
+        return name.substring(0, Math.min(name.length(), 63 - suffix.length())) + suffix;
+    }
+
+    private static String quote(String identifier) {
+        return "\"" + identifier.replace("\"", "\"\"") + "\"";
+    }
+
+    private static String unquote(String identifier) {
+        return identifier.startsWith("\"") ? identifier.substring(1, identifier.length() - 1).replace("\"\"", "\"") : identifier;
+    }
+
+    /** What try-run and run's check say of an exchange's target: the partition it would swap, or why none. */
+    public static Optional<String> problem(Connection c, String table, String value) {
+        try {
+            find(c, table, value);
+            return Optional.empty();
+        } catch (LoadRefusedException e) {
+            return Optional.of(e.getMessage());
+        } catch (SQLException e) {
+            return Optional.of("mode exchange: cannot read the partitions of " + table + ": " + e.getMessage());
+        }
+    }
+}

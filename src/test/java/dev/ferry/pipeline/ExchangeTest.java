@@ -1,0 +1,196 @@
+package dev.ferry.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.testing.FlowFile;
+import dev.ferry.testing.PerClassDatabases;
+import dev.ferry.testing.Pipeline;
+import dev.ferry.testing.Postgres;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.Set;
+import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * mode exchange replaces a date by swapping its partition: readers see the old day or the new one, the partition
+ * keeps its name and indexes, the other dates are not touched, and a reader holding the table delays the swap
+ * without being cancelled. On PostgreSQL 15's declarative partitions.
+ */
+@ExtendWith(PerClassDatabases.class)
+class ExchangeTest {
+
+    static Pipeline pipeline;
+    static Path store;
+
+    @BeforeAll
+    static void setUp(Pipeline created) throws IOException {
+        pipeline = created;
+        store = pipeline.dir().resolve("store");
+        Path flows = Files.createDirectories(pipeline.dir().resolve("flows"));
+        pipeline.config.set("ferry.flows.dir", flows.toString());
+        Postgres.execute(pipeline.source, "CREATE TABLE t_src (a int, b text, c date)",
+                "INSERT INTO t_src SELECT d * 1000 + i, 'v1', DATE '2024-03-14' + d FROM generate_series(0, 3) d, generate_series(1, 200) i");
+        Postgres.execute(pipeline.warehouse, "CREATE TABLE t_days (a int, b text NOT NULL DEFAULT 'x', c date) PARTITION BY RANGE (c)",
+                "CREATE INDEX t_days_a ON t_days (a)",
+                "CREATE TABLE t_days_20240314 PARTITION OF t_days FOR VALUES FROM ('2024-03-14') TO ('2024-03-15')",
+                "CREATE TABLE t_days_20240315 PARTITION OF t_days FOR VALUES FROM ('2024-03-15') TO ('2024-03-16')",
+                "CREATE TABLE t_days_20240317 PARTITION OF t_days FOR VALUES FROM ('2024-03-17') TO ('2024-03-18')",
+                "CREATE TABLE t_flat (a int, b text, c date)");
+        flow("swap", "t_days", "1");
+        flow("swap-flat", "t_flat", "1");
+    }
+
+    static void flow(String name, String table, String lockTimeout) {
+        FlowFile.named(name)
+                .step("extract", "extract", "database", "source", "query", "SELECT * FROM t_src WHERE c = DATE '${mydate}'",
+                        "target", name + "/${mydate}/")
+                .step("load", "load", "database", "warehouse", "table", table, "source", name + "/${mydate}/", "mode", "exchange",
+                        "partitionValue", "${mydate|yyyy-MM-dd}", "lockTimeout", lockTimeout)
+                .writeTo(pipeline.dir().resolve("flows"));
+    }
+
+    @Test
+    void anExchangeReplacesTheDatesPartitionKeepingItsNameAndIndexesAndLeavesTheOtherDates() {
+        Postgres.execute(pipeline.warehouse, "INSERT INTO t_days SELECT i, 'old', DATE '2024-03-15' FROM generate_series(1, 50) i",
+                "INSERT INTO t_days SELECT i, 'other', DATE '2024-03-17' FROM generate_series(1, 70) i");
+        long otherDate = count("SELECT count(*) FROM t_days WHERE c = DATE '2024-03-17'");
+
+        Pipeline.CliResult run = pipeline.cli("run", "swap", "-d", "20240315");
+
+        assertThat(run.exitCode()).as(run.all()).isZero();
+        assertThat(run.err()).contains("t_days (mode exchange): loaded 200").contains("by exchanging partition public.t_days_20240315");
+        assertThat(count("SELECT count(*) FROM t_days WHERE c = DATE '2024-03-15' AND b = 'v1'")).isEqualTo(200);
+        assertThat(count("SELECT count(*) FROM t_days WHERE c = DATE '2024-03-15'")).as("the old rows are gone").isEqualTo(200);
+        assertThat(count("SELECT count(*) FROM t_days WHERE c = DATE '2024-03-17'")).as("another date").isEqualTo(otherDate);
+        assertThat(Postgres.text(pipeline.warehouse, "SELECT string_agg(c.relname, ',' ORDER BY c.relname) FROM pg_inherits i"
+                + " JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 't_days'::regclass"))
+                .isEqualTo("t_days_20240314,t_days_20240315,t_days_20240317");
+        assertThat(Postgres.text(pipeline.warehouse, "SELECT string_agg(c.relname, ',') FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
+                + " WHERE i.inhparent = 't_days_a'::regclass AND c.relname LIKE '%20240315%'"))
+                .as("the partition's index, attached to the table's").isEqualTo("t_days_20240315_a_idx");
+        assertThat(count("SELECT count(*) FROM pg_constraint WHERE conrelid = 't_days_20240315'::regclass AND conname = 'ferry_bound'")).isZero();
+        assertThat(count("SELECT count(*) FROM pg_class WHERE relname LIKE 'ferry_stage%'")).isZero();
+    }
+
+    @Test
+    void aTargetThatIsNotPartitionedOrHasNoPartitionForTheDateIsRefusedBeforeAnythingRuns() {
+        Pipeline.CliResult noPartition = pipeline.cli("run", "swap", "-d", "20240316");
+        assertThat(noPartition.exitCode()).isEqualTo(2);
+        assertThat(noPartition.err()).contains("no partition of t_days holds c = '2024-03-16'")
+                .contains("CREATE TABLE t_days_20240316 PARTITION OF t_days FOR VALUES FROM ('2024-03-16')");
+        assertThat(Files.exists(store.resolve("swap/20240316"))).as("nothing extracted").isFalse();
+
+        Pipeline.CliResult flat = pipeline.cli("try-run", "swap-flat", "-d", "20240314");
+        assertThat(flat.exitCode()).isEqualTo(1);
+        assertThat(flat.out()).contains("t_flat is not partitioned").contains("PARTITION BY RANGE");
+    }
+
+    @Test
+    void aReaderCountingTheDateSeesTheOldCountOrTheNewNeverAnotherAndIsNeverCancelled() throws Exception {
+        assertThat(pipeline.cli("run", "swap", "-d", "20240314", "--force").exitCode()).isZero();
+        Postgres.execute(pipeline.source, "INSERT INTO t_src SELECT 5000 + i, 'v2', DATE '2024-03-14' FROM generate_series(1, 100) i");
+        Set<Long> seen = new ConcurrentSkipListSet<>();
+        AtomicBoolean reading = new AtomicBoolean(true);
+        AtomicReference<Exception> readerFailed = new AtomicReference<>();
+        Thread reader = new Thread(() -> {
+            try (Connection c = Postgres.connect(pipeline.warehouse); Statement s = c.createStatement()) {
+                while (reading.get()) {
+                    // Each count in a transaction that holds the table a while: the swap must wait for it, not cancel it.
+                    c.setAutoCommit(false);
+                    try (ResultSet rs = s.executeQuery("SELECT count(*) FROM t_days WHERE c = DATE '2024-03-14'")) {
+                        rs.next();
+                        seen.add(rs.getLong(1));
+                    }
+                    s.execute("SELECT pg_sleep(0.3)");
+                    c.commit();
+                }
+            } catch (Exception e) {
+                readerFailed.set(e);
+            }
+        });
+        reader.start();
+        try {
+            Pipeline.CliResult again = pipeline.cli("run", "swap", "-d", "20240314", "--force");
+            assertThat(again.exitCode()).as(again.all()).isZero();
+        } finally {
+            Thread.sleep(400);
+            reading.set(false);
+            reader.join();
+        }
+        assertThat(readerFailed.get()).as("the reader was never cancelled").isNull();
+        assertThat(seen).containsOnly(200L, 300L).contains(300L);
+    }
+
+    @Test
+    void aReaderThatHoldsTheTableLongerThanLockTimeoutDelaysTheSwapWhichBacksOffAndCompletes() throws Exception {
+        AtomicReference<Exception> readerFailed = new AtomicReference<>();
+        java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(1);
+        Thread reader = new Thread(() -> {
+            try (Connection c = Postgres.connect(pipeline.warehouse); Statement s = c.createStatement()) {
+                c.setAutoCommit(false);
+                s.execute("SELECT count(*) FROM t_days");
+                holding.countDown();
+                s.execute("SELECT pg_sleep(2.5)");
+                c.commit();
+            } catch (Exception e) {
+                readerFailed.set(e);
+                holding.countDown();
+            }
+        });
+        reader.start();
+        holding.await();
+
+        Pipeline.CliResult run = pipeline.cli("run", "swap", "-d", "20240314", "--force");
+        reader.join();
+
+        assertThat(run.exitCode()).as(run.all()).isZero();
+        assertThat(run.err()).contains("t_days is in use; swap attempt 1 waited 1000 ms for its lock").contains("attempts at its lock");
+        assertThat(readerFailed.get()).as("the reader was never cancelled").isNull();
+    }
+
+    @Test
+    void aStagingTableThatADeadRunLeftIsRemovedByTheNextExchangeOfItsDate() {
+        Postgres.execute(pipeline.warehouse, "CREATE TABLE ferry_stage_swap_20240317_999 (LIKE t_days_20240317)");
+
+        Pipeline.CliResult run = pipeline.cli("run", "swap", "-d", "20240317", "--force");
+
+        assertThat(run.exitCode()).as(run.all()).isZero();
+        assertThat(run.err()).contains("dropped public.ferry_stage_swap_20240317_999, the staging table of a run that did not finish");
+        assertThat(count("SELECT count(*) FROM pg_class WHERE relname LIKE 'ferry_stage%'")).isZero();
+        assertThat(count("SELECT count(*) FROM t_days WHERE c = DATE '2024-03-17'")).isEqualTo(200);
+    }
+
+    @Test
+    void keepPreviousKeepsTheRowsSwappedOutAsATableOfTheirOwn() {
+        FlowFile.named("swap-keep")
+                .step("extract", "extract", "database", "source", "query", "SELECT * FROM t_src WHERE c = DATE '${mydate}'",
+                        "target", "swap-keep/${mydate}/")
+                .step("load", "load", "database", "warehouse", "table", "public.t_days", "source", "swap-keep/${mydate}/", "mode", "exchange",
+                        "partitionValue", "${mydate|yyyy-MM-dd}", "keepPrevious", "true")
+                .writeTo(pipeline.dir().resolve("flows"));
+        Postgres.execute(pipeline.warehouse, "CREATE TABLE t_days_20240318 PARTITION OF t_days FOR VALUES FROM ('2024-03-18') TO ('2024-03-19')",
+                "INSERT INTO t_days SELECT i, 'before', DATE '2024-03-18' FROM generate_series(1, 30) i");
+        Postgres.execute(pipeline.source, "INSERT INTO t_src SELECT 9000 + i, 'v1', DATE '2024-03-18' FROM generate_series(1, 40) i");
+
+        Pipeline.CliResult run = pipeline.cli("run", "swap-keep", "-d", "20240318");
+
+        assertThat(run.exitCode()).as(run.all()).isZero();
+        assertThat(run.err()).contains("kept as public.t_days_20240318_previous");
+        assertThat(count("SELECT count(*) FROM t_days WHERE c = DATE '2024-03-18'")).isEqualTo(40);
+        assertThat(count("SELECT count(*) FROM t_days_20240318_previous WHERE b = 'before'")).isEqualTo(30);
+        assertThat(count("SELECT count(*) FROM pg_inherits WHERE inhrelid = 't_days_20240318_previous'::regclass")).as("detached").isZero();
+    }
+
+    private static long count(String sql) {
+        return Postgres.count(pipeline.warehouse, sql);
+    }
+}
