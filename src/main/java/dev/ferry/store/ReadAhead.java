@@ -47,13 +47,20 @@ final class ReadAhead extends InputStream {
                 chunks.put(new Chunk(bytes, length, null));
             }
         } catch (IOException e) {
-            try {
-                chunks.put(new Chunk(new byte[0], -1, e));
-            } catch (InterruptedException interrupted) {
-                Thread.currentThread().interrupt();
-            }
+            fail(e);
+        } catch (RuntimeException | Error e) {
+            // Whatever ends this thread reaches the reader: a reader left waiting for a chunk would hang the load forever.
+            fail(new IOException("reading ahead failed: " + e, e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // closed by the reader
+        }
+    }
+
+    private void fail(IOException failure) {
+        try {
+            chunks.put(new Chunk(new byte[0], -1, failure));
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 

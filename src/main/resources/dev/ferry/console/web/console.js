@@ -358,11 +358,11 @@ async function backfillView() {
       el('label', { for: 'backfill-from' }, 'From'), dateInput({ id: 'backfill-from', name: 'from', required: true }),
       el('label', { for: 'backfill-to' }, 'To'), dateInput({ id: 'backfill-to', name: 'to', value: yesterday(), required: true }),
       el('label', { for: 'backfill-parallel' }, 'Dates at a time'),
-      el('input', { id: 'backfill-parallel', name: 'parallel', type: 'number', min: 1, max: 8, value: 1 })],
+      el('input', { id: 'backfill-parallel', name: 'parallel', type: 'number', min: 1, max: 16, value: 1 })],
     validate: (f) => requireDate(f.from.value, 'From') || requireDate(f.to.value, 'To')
       || (f.from.value > f.to.value ? 'From is after To' : null)
       || ((new Date(f.to.value) - new Date(f.from.value)) / 86400000 >= 366 ? 'At most 366 dates at once' : null)
-      || (!(Number(f.parallel.value) >= 1 && Number(f.parallel.value) <= 8) ? 'Dates at a time must be from 1 to 8' : null),
+      || (!(Number(f.parallel.value) >= 1 && Number(f.parallel.value) <= 16) ? 'Dates at a time must be from 1 to 16' : null),
   }, 'Backfill', async (f, output) => {
     const allowFuture = confirmFuture(f.to.value);
     if (allowFuture === null) return;
