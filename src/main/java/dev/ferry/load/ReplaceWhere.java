@@ -1,6 +1,7 @@
 package dev.ferry.load;
 
 import dev.ferry.variables.BusinessDate;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -21,35 +22,20 @@ public record ReplaceWhere(String condition, List<Neighbour> neighbours) {
 
     /** How much one run's condition selects: the neighbours it is checked against are one such period away. */
     public enum Period {
-        DAY("1d"), WEEK("1w"), MONTH("1M"), YEAR("1y");
+        DAY(ChronoUnit.DAYS), WEEK(ChronoUnit.WEEKS), MONTH(ChronoUnit.MONTHS), YEAR(ChronoUnit.YEARS);
 
-        private final String shift;
+        private final ChronoUnit unit;
 
-        Period(String shift) {
-            this.shift = shift;
+        Period(ChronoUnit unit) {
+            this.unit = unit;
         }
 
         public BusinessDate before(BusinessDate date) {
-            return new BusinessDate(switch (this) {
-                case DAY -> date.date().minusDays(1);
-                case WEEK -> date.date().minusWeeks(1);
-                case MONTH -> date.date().minusMonths(1);
-                case YEAR -> date.date().minusYears(1);
-            });
+            return new BusinessDate(date.date().minus(1, unit));
         }
 
         public BusinessDate after(BusinessDate date) {
-            return new BusinessDate(switch (this) {
-                case DAY -> date.date().plusDays(1);
-                case WEEK -> date.date().plusWeeks(1);
-                case MONTH -> date.date().plusMonths(1);
-                case YEAR -> date.date().plusYears(1);
-            });
-        }
-
-        /** {@code ${mydate-1d}} and {@code ${mydate+1d}} for a day, and so on: how the README and messages name them. */
-        public String shift() {
-            return shift;
+            return new BusinessDate(date.date().plus(1, unit));
         }
 
         public static Period parse(String text) {

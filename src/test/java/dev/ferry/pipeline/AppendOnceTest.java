@@ -7,7 +7,6 @@ import dev.ferry.testing.PerClassDatabases;
 import dev.ferry.testing.Pipeline;
 import dev.ferry.testing.Postgres;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,8 +26,7 @@ class AppendOnceTest {
     static void setUp(Pipeline created) throws IOException {
         pipeline = created;
         pipeline.createReferenceTables(100);
-        Path flows = Files.createDirectories(pipeline.dir().resolve("flows"));
-        pipeline.config.set("ferry.flows.dir", flows.toString());
+        Path flows = pipeline.flowsFolder();
         for (String name : new String[] {"appends", "appends-too"}) {
             FlowFile.named(name)
                     .step("extract", "extract", "database", "source", "query", "SELECT * FROM t_src WHERE c = DATE '${mydate}'",

@@ -35,8 +35,7 @@ class ExchangeTest {
     static void setUp(Pipeline created) throws IOException {
         pipeline = created;
         store = pipeline.dir().resolve("store");
-        Path flows = Files.createDirectories(pipeline.dir().resolve("flows"));
-        pipeline.config.set("ferry.flows.dir", flows.toString());
+        Path flows = pipeline.flowsFolder();
         Postgres.execute(pipeline.source, "CREATE TABLE t_src (a int, b text, c date)",
                 "INSERT INTO t_src SELECT d * 1000 + i, 'v1', DATE '2024-03-14' + d FROM generate_series(0, 3) d, generate_series(1, 200) i");
         Postgres.execute(pipeline.warehouse, "CREATE TABLE t_days (a int, b text NOT NULL DEFAULT 'x', c date) PARTITION BY RANGE (c)",

@@ -31,8 +31,7 @@ class PurgePartitionsTest {
     static void setUp(Pipeline created) throws IOException {
         pipeline = created;
         pipeline.createReferenceTables(10);
-        flows = Files.createDirectories(pipeline.dir().resolve("flows"));
-        pipeline.config.set("ferry.flows.dir", flows.toString());
+        flows = pipeline.flowsFolder();
         FlowFile.named("flat").step("extract", "extract", "database", "source", "query", "SELECT * FROM t_src WHERE c = DATE '${mydate}'",
                 "target", "exports/orders/").writeTo(flows);
         FlowFile.named("dated").step("extract", "extract", "database", "source", "query", "SELECT * FROM t_src WHERE c = DATE '${mydate}'",

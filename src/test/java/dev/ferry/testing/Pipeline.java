@@ -53,6 +53,17 @@ public final class Pipeline implements AutoCloseable {
         return this;
     }
 
+    /** A flows folder of this pipeline's own ({@code flows/}), set as {@code ferry.flows.dir}, for a test's FlowFiles. */
+    public Path flowsFolder() {
+        try {
+            Path flows = java.nio.file.Files.createDirectories(dir.resolve("flows"));
+            config.set("ferry.flows.dir", flows.toString());
+            return flows;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** The folder of this pipeline's store ({@code store/}) and config file. */
     public Path dir() {
         return dir;
