@@ -47,10 +47,13 @@ public final class Node {
      * @throws SQLException when the repository cannot be set up
      */
     public void join() throws SQLException {
-        new Claims(repository).createTableIfAbsent();
-        new Watermarks(repository).createTableIfAbsent();
-        new RepositoryLedger(repository).createTableIfAbsent();
-        owners.register();
+        RepositorySetup.exclusively(repository, () -> {
+            new Claims(repository).createTableIfAbsent();
+            new Watermarks(repository).createTableIfAbsent();
+            new RepositoryLedger(repository).createTableIfAbsent();
+            owners.register();
+            return null;
+        });
         owners.recover(STALE_AFTER);
     }
 

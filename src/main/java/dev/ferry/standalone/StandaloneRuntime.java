@@ -15,6 +15,7 @@ import dev.ferry.partition.RepositoryLedger;
 import dev.ferry.history.JBeretTables;
 import dev.ferry.recovery.ExecutionOwners;
 import dev.ferry.recovery.Node;
+import dev.ferry.recovery.RepositorySetup;
 import dev.ferry.run.RunControl;
 import dev.ferry.schedule.Claims;
 import dev.ferry.schedule.Watermarks;
@@ -86,7 +87,13 @@ public final class StandaloneRuntime implements AutoCloseable {
                 .addBeanClasses(SqlBatchlet.class, ExtractBatchlet.class, LoadBatchlet.class, BatchBeanProducer.class)
                 .addExtension(new StandaloneServices(databases, store, Webhook.from(config), owners, flows, ledger, claims))
                 .initialize();
-        this.environment = new StandaloneBatchEnvironment(weld.getBeanManager(), repositoryPool, flows.resolver(), flows.loader());
+        try {
+            // JBeret makes its tables as its repository is made: one process at a time, as Ferry's own (Node.join).
+            this.environment = RepositorySetup.exclusively(repositoryPool,
+                    () -> new StandaloneBatchEnvironment(weld.getBeanManager(), repositoryPool, flows.resolver(), flows.loader()));
+        } catch (SQLException e) {
+            throw new DatabaseUnavailableException("cannot set up JBeret's tables in " + repository + ": " + e.getMessage());
+        }
         this.operator = new JobOperatorImpl(environment);
         // Batch artifacts reach the operator through BatchRuntime.getJobOperator(), as they do in a server.
         JobOperatorContext context = JobOperatorContext.create(operator);
