@@ -1,5 +1,6 @@
 package dev.ferry.extract;
 
+import dev.ferry.db.MoreConnections;
 import dev.ferry.partition.Manifest;
 import dev.ferry.partition.ManifestLedger;
 import dev.ferry.partition.Partition;
@@ -91,17 +92,7 @@ public class ExtractBatchlet extends FerryBatchlet {
                 spec.format(), spec.maxFileBytes(), spec.minRows(), spec.parallel(), spec.splitBy());
         Progress progress = scope.progress();
         try (Connection connection = connect(scope, spec.database())) {
-            Extractor.Connections more = new Extractor.Connections() {
-                @Override
-                public Connection open() {
-                    return connect(scope, spec.database());
-                }
-
-                @Override
-                public int spare() {
-                    return databases().spare(spec.database());
-                }
-            };
+            MoreConnections more = more(scope, spec.database());
             Manifest manifest = new Extractor(ledger).extract(connection, more, request, feeds.feed(executionId(), partition.prefix()),
                     progress);
             return new StepReport(manifest.rows(), manifest.bytes(), manifest.files().size(), progress.elapsed().toMillis());

@@ -3,6 +3,7 @@ package dev.ferry.extract;
 import static dev.ferry.step.StepProperty.optional;
 import static dev.ferry.step.StepProperty.required;
 
+import dev.ferry.db.MoreConnections;
 import dev.ferry.partition.Compression;
 import dev.ferry.partition.CsvFormat;
 import dev.ferry.step.PropertyValues;
@@ -35,7 +36,7 @@ public record ExtractSpec(String database, String query, String target, CsvForma
     public static ExtractSpec read(PropertyValues values) {
         return new ExtractSpec(values.text("database"), values.text("query").strip().replaceAll("[\\s;]+$", ""),
                 values.parse("target", StoreKeys::prefix), format(values), values.whole("maxFileBytes", 0), values.whole("minRows", 0),
-                values.parse("parallel", ExtractSpec::streams), values.isSet("splitBy") ? values.parse("splitBy", ExtractSpec::column) : null);
+                values.parse("parallel", MoreConnections::parseParallel), values.isSet("splitBy") ? values.parse("splitBy", ExtractSpec::column) : null);
     }
 
     private static String column(String name) {
@@ -43,23 +44,6 @@ public record ExtractSpec(String database, String query, String target, CsvForma
             throw new IllegalArgumentException("'" + name + "' is not a column name (a plain or double-quoted identifier)");
         }
         return name.strip();
-    }
-
-    /** {@code auto} is 0: the extract chooses by the table's size. */
-    private static int streams(String value) {
-        if (value.strip().equals("auto")) {
-            return 0;
-        }
-        int streams;
-        try {
-            streams = Integer.parseInt(value.strip());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("'" + value + "' is not auto or a number of streams from 1 to 16");
-        }
-        if (streams < 1 || streams > 16) {
-            throw new IllegalArgumentException(streams + " is not auto or a number of streams from 1 to 16");
-        }
-        return streams;
     }
 
     /** The files' format as an extract writes it and a load reads it. */

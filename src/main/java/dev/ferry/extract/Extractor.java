@@ -1,5 +1,6 @@
 package dev.ferry.extract;
 
+import dev.ferry.db.MoreConnections;
 import dev.ferry.partition.CsvFormat;
 import dev.ferry.partition.Manifest;
 import dev.ferry.partition.ManifestFile;
@@ -47,25 +48,13 @@ public final class Extractor {
      *
      * @param maxFileBytes start a new file after this many uncompressed bytes; 0 for one file
      * @param minRows      fewer rows than this are refused and nothing is published
-     * @param parallel     streams to read the query with; 0 to choose by the table's size ({@link #AUTO_BYTES_PER_STREAM})
+     * @param parallel     streams to read the query with; 0 to choose by the table's size ({@link MoreConnections#auto})
      * @param splitBy      a column of the query's result whose value ranges the streams read, instead of ranges
      *                     of the table's pages; null for pages
      */
     public record Request(String flow, String step, String mydate, String database, String query,
                           Partition partition, CsvFormat format, long maxFileBytes, long minRows, int parallel, String splitBy) {
     }
-
-    /** More connections to the source, for the streams after the first. */
-    public interface Connections {
-        Connection open() throws SQLException;
-
-        /** How many more can be opened now without waiting for one to be returned. */
-        int spare();
-    }
-
-    /** With parallel 0, a stream per this many bytes of the table, at most {@link #AUTO_MAX_STREAMS}. */
-    static final long AUTO_BYTES_PER_STREAM = 256L * 1024 * 1024;
-    static final int AUTO_MAX_STREAMS = 4;
 
     private static final Logger LOG = Logger.getLogger(Extractor.class.getName());
 
@@ -78,24 +67,14 @@ public final class Extractor {
 
     /** Extracts with one stream, on {@code connection}. */
     public Manifest extract(Connection connection, Request request, Progress progress) throws SQLException, IOException {
-        return extract(connection, new Connections() {
-            @Override
-            public Connection open() throws SQLException {
-                throw new SQLException("one stream only");
-            }
-
-            @Override
-            public int spare() {
-                return 0;
-            }
-        }, request, new PartitionFeed(), progress);
+        return extract(connection, MoreConnections.NONE, request, new PartitionFeed(), progress);
     }
 
     /**
      * Extracts on {@code connection}, and, when the request asks for several streams and the query can be
      * split (see {@link ScanSplit}), on more connections from {@code more}, all reading one snapshot.
      */
-    public Manifest extract(Connection connection, Connections more, Request request, PartitionFeed feed, Progress progress)
+    public Manifest extract(Connection connection, MoreConnections more, Request request, PartitionFeed feed, Progress progress)
             throws SQLException, IOException {
         Instant started = Instant.now();
         Partition partition = request.partition();
@@ -183,7 +162,7 @@ public final class Extractor {
         }
     }
 
-    private Streams streams(Connection first, Connections more, Request request, String query, String copy) throws SQLException {
+    private Streams streams(Connection first, MoreConnections more, Request request, String query, String copy) throws SQLException {
         if (request.parallel() == 1) {
             return Streams.one(first, copy);
         }
@@ -200,7 +179,7 @@ public final class Extractor {
         }
         ScanSplit split = ((ScanSplit.Splittable) plan).split();
         int n = streamsAvailable(request, more, request.parallel() > 0 ? request.parallel()
-                : (int) Math.min(AUTO_MAX_STREAMS, Math.max(1, (split.tableBytes() + AUTO_BYTES_PER_STREAM - 1) / AUTO_BYTES_PER_STREAM)));
+                : MoreConnections.auto(split.tableBytes()));
         if (n == 1) {
             return Streams.one(first, copy);
         }
@@ -235,8 +214,8 @@ public final class Extractor {
      * rows where it is NULL. Any query can be split this way; each stream runs the whole query with its
      * range as a condition, so it pays off when that condition can use an index of the column's table.
      */
-    private Streams columnStreams(Connection first, Connections more, Request request, String query) throws SQLException {
-        int n = streamsAvailable(request, more, request.parallel() > 0 ? request.parallel() : AUTO_MAX_STREAMS);
+    private Streams columnStreams(Connection first, MoreConnections more, Request request, String query) throws SQLException {
+        int n = streamsAvailable(request, more, request.parallel() > 0 ? request.parallel() : MoreConnections.AUTO_MAX_STREAMS);
         String column = request.splitBy();
         if (n == 1) {
             return Streams.one(first, "COPY (" + query + ") TO STDOUT WITH " + request.format().copyOptions());
@@ -285,7 +264,7 @@ public final class Extractor {
     }
 
     /** {@code wanted} streams, or fewer when the pool has not that many connections to spare now (logged). */
-    private static int streamsAvailable(Request request, Connections more, int wanted) {
+    private static int streamsAvailable(Request request, MoreConnections more, int wanted) {
         int n = (int) Math.max(1, Math.min(wanted, 1L + more.spare()));
         if (n < wanted) {
             LOG.info(() -> request.flow() + "/" + request.step() + ": " + n + " stream(s), not " + wanted + ": the database's pool has "

@@ -82,6 +82,10 @@ public class LoadBatchlet extends FerryBatchlet {
 
     @Inject
     @BatchProperty
+    String parallel;
+
+    @Inject
+    @BatchProperty
     String follow;
 
     @Inject
@@ -108,7 +112,7 @@ public class LoadBatchlet extends FerryBatchlet {
                         spec.loadedTable()), spec.exchange());
         Progress progress = scope.progress();
         try (Connection connection = connect(scope, spec.database())) {
-            Loader.Result result = spec.follow() == null ? new Loader(ledger).load(connection, request, progress)
+            Loader.Result result = spec.follow() == null ? new Loader(ledger).load(connection, more(scope, spec.database()), request, progress)
                     : following(connection, spec.follow(), request, progress);
             LOG.info(() -> scope.label() + ": " + request.table() + " (mode " + spec.mode().name().toLowerCase(Locale.ROOT) + "): "
                     + (spec.mode() == LoadMode.EXCHANGE ? "" : "deleted " + result.deletedRows() + " row(s), ")

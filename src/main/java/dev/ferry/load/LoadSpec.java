@@ -3,6 +3,7 @@ package dev.ferry.load;
 import static dev.ferry.step.StepProperty.optional;
 import static dev.ferry.step.StepProperty.required;
 
+import dev.ferry.db.MoreConnections;
 import dev.ferry.sql.SqlScript;
 import dev.ferry.step.PropertyValues;
 import dev.ferry.step.StepProperty;
@@ -27,6 +28,8 @@ public record LoadSpec(String database, String table, String source, List<String
                     + " ${mydate|yyyy-MM-dd}; Ferry finds that partition in the catalog"),
             optional("lockTimeout", "10", "For mode exchange: seconds each attempt at the swap waits for the table's lock before it backs"
                     + " off and tries again (a long reader delays the swap, it is never cancelled)"),
+            optional("parallel", "1", "For mode exchange: sessions that fill the staging table at once (1 to 16, or auto: one per"
+                    + " 256 MB of files, at most 4), each taking whole files; no more than the files, nor than the pool can spare"),
             optional("keepPrevious", "false", "For mode exchange: keep the rows swapped out as a table PARTITION_previous instead of"
                     + " dropping them"),
             optional("replaceWhere", null, "For mode replace: the condition of the rows this date replaces, one SQL expression, e.g."
@@ -58,7 +61,12 @@ public record LoadSpec(String database, String table, String source, List<String
                         + " runs after the extract");
             }
             exchange = new Loader.Exchange(values.text("partitionValue").strip(),
-                    java.time.Duration.ofSeconds(values.whole("lockTimeout", 1)), values.flag("keepPrevious"));
+                    java.time.Duration.ofSeconds(values.whole("lockTimeout", 1)), values.flag("keepPrevious"),
+                    values.parse("parallel", MoreConnections::parseParallel));
+        } else if (!values.text("parallel").strip().equals("1")) {
+            throw values.scope().invalid("parallel", "parallel load streams need mode exchange: each stream is a session of its own,"
+                    + " and a " + mode.name().toLowerCase(java.util.Locale.ROOT) + " must clear and load the table in one transaction."
+                    + " Partition the table by the date and use mode exchange, or leave parallel out");
         }
         return new LoadSpec(values.text("database"), values.parse("table", Identifiers::table), values.parse("source", StoreKeys::prefix),
                 values.parse("columns", Identifiers::columns), mode, replaceWhere, values.isSet("follow") ? values.text("follow").strip() : null,

@@ -1,5 +1,6 @@
 package dev.ferry.load;
 
+import dev.ferry.db.MoreConnections;
 import dev.ferry.partition.Compression;
 import dev.ferry.partition.CsvFormat;
 import dev.ferry.partition.Manifest;
@@ -86,8 +87,10 @@ public final class Loader {
      * @param partitionValue a value of the partition key that the date's partition holds, e.g. {@code 2024-03-14}
      * @param lockTimeout    how long each attempt at the swap waits for the table's lock (readers) before it backs off
      * @param keepPrevious   keep the swapped-out rows as {@code PARTITION_previous} instead of dropping them
+     * @param parallel       sessions that fill the staging table at once, each taking whole files; 0 for auto (by the
+     *                       manifest's bytes)
      */
-    public record Exchange(String partitionValue, Duration lockTimeout, boolean keepPrevious) {
+    public record Exchange(String partitionValue, Duration lockTimeout, boolean keepPrevious, int parallel) {
     }
 
     /**
@@ -110,6 +113,12 @@ public final class Loader {
 
     public Result load(Connection connection, Request request, Progress progress)
             throws SQLException, IOException, InterruptedException {
+        return load(connection, MoreConnections.NONE, request, progress);
+    }
+
+    /** Loads as {@link #load(Connection, Request, Progress)}; a load in parallel streams (exchange) takes its sessions from {@code more}. */
+    public Result load(Connection connection, MoreConnections more, Request request, Progress progress)
+            throws SQLException, IOException, InterruptedException {
         Partition partition = request.partition();
         Partition.Published published = partition.readPublished().orElseThrow(() -> new LoadRefusedException(
                 "no " + Partition.MANIFEST + " under " + partition.describe()
@@ -120,13 +129,20 @@ public final class Loader {
         verifyListing(partition, manifest);
         Optional<TargetColumns> columns = targetColumns(connection, request);
         if (request.mode() == LoadMode.EXCHANGE) {
-            return PartitionExchange.exchange(connection, request, request.exchange(), manifest, into -> {
-                FileCopy copy = new FileCopy(connection, into, formatOf(manifest), columns);
-                long loaded = 0;
-                for (ManifestFile file : manifest.files()) {
-                    loaded += copy.copy(file, progress);
-                }
-                return loaded;
+            CsvFormat format = formatOf(manifest);
+            return PartitionExchange.exchange(connection, more, request, manifest, (session, into) -> {
+                FileCopy copy = new FileCopy(session, into, format, columns);
+                return new StagingStreams.FileLoad() {
+                    @Override
+                    public long load(ManifestFile file) throws SQLException, IOException {
+                        return copy.copy(file, progress);
+                    }
+
+                    @Override
+                    public String how() {
+                        return copy.how();
+                    }
+                };
             });
         }
 

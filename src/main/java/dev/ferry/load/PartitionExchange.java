@@ -1,5 +1,6 @@
 package dev.ferry.load;
 
+import dev.ferry.db.MoreConnections;
 import dev.ferry.partition.Manifest;
 import dev.ferry.partition.ManifestFile;
 import dev.ferry.step.Progress;
@@ -165,10 +166,12 @@ public final class PartitionExchange {
     /**
      * Loads the partition's files into a staging table and swaps it in for the date's partition.
      *
-     * @param copyInto loads the manifest's files into the table it is given, in the current transaction; returns the rows
+     * @param more  sessions for the streams after the first ({@link Loader.Exchange#parallel()})
+     * @param loads loads the manifest's files into the table it is given, in a session's current transaction
      */
-    static Loader.Result exchange(Connection connection, Loader.Request request, Loader.Exchange settings, Manifest manifest, Copier copyInto)
-            throws SQLException, IOException, InterruptedException {
+    static Loader.Result exchange(Connection connection, MoreConnections more, Loader.Request request, Manifest manifest,
+                                  StagingStreams.Loads loads) throws SQLException, IOException, InterruptedException {
+        Loader.Exchange settings = request.exchange();
         boolean autoCommit = connection.getAutoCommit();
         connection.setAutoCommit(true);
         Target target = find(connection, request.table(), settings.partitionValue());
@@ -183,12 +186,12 @@ public final class PartitionExchange {
         }
         try {
             dropLeftovers(connection, target, request);
-            long loaded = stage(connection, request, target, staging, manifest, copyInto);
+            StagingStreams.Filled filled = stage(connection, more, request, target, staging, manifest, loads);
             int attempts = swap(connection, request, target, staging, settings);
-            String how = "by exchanging partition " + target.qualified() + (settings.keepPrevious()
+            String how = filled.how() + ", by exchanging partition " + target.qualified() + (settings.keepPrevious()
                     ? " (the rows it held are kept as " + target.schema() + "." + previousName(target.name()) + ")" : "")
                     + (attempts > 1 ? " after " + attempts + " attempts at its lock" : "");
-            return new Loader.Result(0, loaded, manifest.bytes(), manifest.files().size(), how);
+            return new Loader.Result(0, filled.rows(), manifest.bytes(), manifest.files().size(), how);
         } finally {
             try (PreparedStatement unlock = connection.prepareStatement("SELECT pg_advisory_unlock(?::oid::int, hashtext(?))")) {
                 unlock.setString(1, Long.toString(target.oid()));
@@ -203,11 +206,6 @@ public final class PartitionExchange {
                 // the connection is gone; the failure that broke it is the one reported
             }
         }
-    }
-
-    /** Loads files into a table within the current transaction; returns the rows loaded. */
-    interface Copier {
-        long copy(Loader.Request into) throws SQLException, IOException, InterruptedException;
     }
 
     /** Staging tables of this flow and date that dead runs left (this one holds the date's lock, so they are dead). */
@@ -233,21 +231,26 @@ public final class PartitionExchange {
         }
     }
 
-    /** The staging table with the rows, the partition's indexes and a CHECK of its bound, committed together. */
-    private static long stage(Connection connection, Loader.Request request, Target target, String staging, Manifest manifest, Copier copyInto)
+    /**
+     * The staging table: created and committed empty, filled by one or more streams (each committing its files), then
+     * given the partition's indexes and a CHECK of its bound in one transaction. A failure drops it; a crash leaves it
+     * for the next exchange of the date to drop.
+     */
+    private static StagingStreams.Filled stage(Connection connection, MoreConnections more, Loader.Request request, Target target,
+                                               String staging, Manifest manifest, StagingStreams.Loads loads)
             throws SQLException, IOException, InterruptedException {
-        connection.setAutoCommit(false);
+        try (Statement s = connection.createStatement()) {
+            s.execute("CREATE TABLE " + staging + " (LIKE " + target.qualified() + " INCLUDING ALL EXCLUDING INDEXES)");
+        }
         try {
-            try (Statement s = connection.createStatement()) {
-                s.execute("CREATE TABLE " + staging + " (LIKE " + target.qualified() + " INCLUDING ALL EXCLUDING INDEXES)");
-            }
             Loader.Request into = new Loader.Request(staging, request.columns(), LoadMode.APPEND, null, request.partition(), request.flow(),
                     request.mydate(), request.copyFormat(), null, null);
-            long loaded = copyInto.copy(into);
-            if (loaded != manifest.rows()) {
-                throw new LoadRefusedException("loaded " + loaded + " rows from " + request.partition().describe() + " but its manifest says "
-                        + manifest.rows() + "; rolled back, " + request.table() + " is unchanged");
+            StagingStreams.Filled filled = StagingStreams.fill(connection, more, request.exchange().parallel(), manifest.files(), into, loads);
+            if (filled.rows() != manifest.rows()) {
+                throw new LoadRefusedException("loaded " + filled.rows() + " rows from " + request.partition().describe() + " but its manifest"
+                        + " says " + manifest.rows() + "; nothing was swapped, " + request.table() + " is unchanged");
             }
+            connection.setAutoCommit(false);
             try (Statement s = connection.createStatement()) {
                 int n = 0;
                 for (String definition : target.indexes()) {
@@ -272,14 +275,26 @@ public final class PartitionExchange {
                 throw e;
             }
             connection.commit();
-            return loaded;
+            connection.setAutoCommit(true);
+            return filled;
         } catch (SQLException | IOException | RuntimeException | InterruptedException e) {
-            try {
-                connection.rollback();
-            } catch (SQLException rollback) {
-                e.addSuppressed(rollback);
-            }
+            dropAfterFailure(connection, staging, e);
             throw e;
+        }
+    }
+
+    /** A staging table that failed is dropped at once; when the session is broken, the next exchange of the date drops it. */
+    private static void dropAfterFailure(Connection connection, String staging, Exception failure) {
+        try {
+            if (!connection.getAutoCommit()) {
+                connection.rollback();
+            }
+            connection.setAutoCommit(true);
+            try (Statement s = connection.createStatement()) {
+                s.execute("DROP TABLE IF EXISTS " + staging);
+            }
+        } catch (SQLException e) {
+            failure.addSuppressed(e);
         }
     }
 

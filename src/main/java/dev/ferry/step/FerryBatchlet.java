@@ -1,6 +1,7 @@
 package dev.ferry.step;
 
 import dev.ferry.db.Databases;
+import dev.ferry.db.MoreConnections;
 import dev.ferry.db.UnknownDatabaseException;
 import dev.ferry.notify.FailureNotice;
 import dev.ferry.notify.Webhook;
@@ -292,6 +293,21 @@ public abstract class FerryBatchlet extends AbstractBatchlet {
         } catch (UnknownDatabaseException e) {
             throw scope.invalid("database", e.getMessage());
         }
+    }
+
+    /** More connections to the same database, for a step's parallel streams; each is cancelled by {@link #stop()} too. */
+    protected final MoreConnections more(StepScope scope, String name) {
+        return new MoreConnections() {
+            @Override
+            public Connection open() {
+                return connect(scope, name);
+            }
+
+            @Override
+            public int spare() {
+                return databases.spare(name);
+            }
+        };
     }
 
     @Override

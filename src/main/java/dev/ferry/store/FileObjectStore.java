@@ -103,6 +103,11 @@ public final class FileObjectStore implements ObjectStore {
     }
 
     @Override
+    public StoreLocation location() {
+        return new StoreLocation.Folder(root);
+    }
+
+    @Override
     public InputStream open(String key) throws IOException {
         try {
             return Files.newInputStream(resolve(key));

@@ -40,6 +40,9 @@ public interface ObjectStore extends AutoCloseable {
     /** Deletes an object; deleting one that does not exist is not an error. */
     void delete(String key) throws IOException;
 
+    /** Where the objects are, for a warehouse that reads them itself. */
+    StoreLocation location();
+
     /** Where a key lives, for messages: a path or an s3:// URL. Never contains credentials. */
     String describe(String key);
 

@@ -42,6 +42,7 @@ public final class S3ObjectStore implements ObjectStore {
     private final String keyPrefix;
     private final int partSize;
     private final Secret secretKey;
+    private final StoreLocation.Bucket location;
     /**
      * Part buffers that uploads have finished with, for the next upload to fill: one flow's files reuse the
      * same few buffers instead of leaving {@code PARTS_IN_FLIGHT + 1} parts of garbage each.
@@ -54,12 +55,19 @@ public final class S3ObjectStore implements ObjectStore {
         return thread;
     });
 
-    S3ObjectStore(S3Client s3, String bucket, String keyPrefix, int partSize, Secret secretKey) {
+    S3ObjectStore(S3Client s3, String bucket, String keyPrefix, int partSize, Secret secretKey, String endpoint, String region,
+                  String accessKey) {
         this.s3 = s3;
         this.bucket = bucket;
         this.keyPrefix = keyPrefix.isEmpty() || keyPrefix.endsWith("/") ? keyPrefix : keyPrefix + "/";
         this.partSize = partSize;
         this.secretKey = secretKey;
+        this.location = new StoreLocation.Bucket(endpoint, region, bucket, this.keyPrefix, accessKey, secretKey);
+    }
+
+    @Override
+    public StoreLocation location() {
+        return location;
     }
 
     @Override

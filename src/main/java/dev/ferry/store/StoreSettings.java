@@ -56,7 +56,7 @@ public record StoreSettings(String url, String endpoint, String region, String a
             if (bucket.isEmpty()) {
                 throw new IllegalArgumentException("ferry.store.url '" + url + "' names no bucket: write s3://BUCKET[/PREFIX]");
             }
-            return new S3ObjectStore(s3Client(), bucket, prefix, S3ObjectStore.DEFAULT_PART_SIZE, secretKey);
+            return new S3ObjectStore(s3Client(), bucket, prefix, S3ObjectStore.DEFAULT_PART_SIZE, secretKey, endpoint, region, accessKey);
         }
         throw new IllegalArgumentException("ferry.store.url '" + url + "' is neither file:PATH nor s3://BUCKET[/PREFIX]");
     }

@@ -43,7 +43,8 @@ class ExchangeTest {
                 "CREATE TABLE t_days_20240314 PARTITION OF t_days FOR VALUES FROM ('2024-03-14') TO ('2024-03-15')",
                 "CREATE TABLE t_days_20240315 PARTITION OF t_days FOR VALUES FROM ('2024-03-15') TO ('2024-03-16')",
                 "CREATE TABLE t_days_20240317 PARTITION OF t_days FOR VALUES FROM ('2024-03-17') TO ('2024-03-18')",
-                "CREATE TABLE t_flat (a int, b text, c date)");
+                "CREATE TABLE t_flat (a int, b text, c date)",
+                "CREATE TABLE t_many (a int, b text NOT NULL, c date) PARTITION BY RANGE (c)");
         flow("swap", "t_days", "1");
         flow("swap-flat", "t_flat", "1");
     }
@@ -187,6 +188,66 @@ class ExchangeTest {
         assertThat(count("SELECT count(*) FROM t_days WHERE c = DATE '2024-03-18'")).isEqualTo(40);
         assertThat(count("SELECT count(*) FROM t_days_20240318_previous WHERE b = 'before'")).isEqualTo(30);
         assertThat(count("SELECT count(*) FROM pg_inherits WHERE inhrelid = 't_days_20240318_previous'::regclass")).as("detached").isZero();
+    }
+
+    @Test
+    void parallelStreamsEachLoadWholeFilesIntoTheStagingTableAndTheSwapStaysOneStep() {
+        Postgres.execute(pipeline.warehouse, "CREATE TABLE t_many_20240320 PARTITION OF t_many FOR VALUES FROM ('2024-03-20') TO ('2024-03-21')",
+                "INSERT INTO t_many SELECT i, 'before', DATE '2024-03-20' FROM generate_series(1, 30) i");
+        Postgres.execute(pipeline.source, "INSERT INTO t_src SELECT 20000 + i, 'p' || i, DATE '2024-03-20' FROM generate_series(1, 3000) i");
+        parallelFlow("swap-parallel", "3");
+
+        Pipeline.CliResult run = pipeline.cli("run", "swap-parallel", "-d", "20240320");
+
+        assertThat(run.exitCode()).as(run.all()).isZero();
+        assertThat(run.err()).containsPattern("filled \\S+ferry_stage_swap_parallel_20240320_\\d+ in 3 streams of \\d+, \\d+, \\d+ file").contains("loaded 3000 in binary in 3 streams, by exchanging partition");
+        assertThat(Postgres.text(pipeline.warehouse, "SELECT md5(string_agg(a || b || c, ',' ORDER BY a)) FROM t_many WHERE c = DATE '2024-03-20'"))
+                .isEqualTo(Postgres.text(pipeline.source, "SELECT md5(string_agg(a || b || c, ',' ORDER BY a)) FROM t_src WHERE c = DATE '2024-03-20'"));
+        assertThat(count("SELECT count(*) FROM pg_class WHERE relname LIKE 'ferry_stage%'")).isZero();
+    }
+
+    @Test
+    void aStreamThatFailsStopsTheOthersAndNothingIsSwapped() {
+        Postgres.execute(pipeline.warehouse, "CREATE TABLE t_many_20240321 PARTITION OF t_many FOR VALUES FROM ('2024-03-21') TO ('2024-03-22')",
+                "INSERT INTO t_many SELECT i, 'before', DATE '2024-03-21' FROM generate_series(1, 30) i");
+        // One row among 3,000 breaks the partition's NOT NULL: the stream that holds its file fails.
+        Postgres.execute(pipeline.source, "INSERT INTO t_src SELECT 30000 + i, CASE WHEN i = 2500 THEN NULL ELSE 'p' END, DATE '2024-03-21'"
+                + " FROM generate_series(1, 3000) i");
+        parallelFlow("swap-parallel-bad", "2");
+
+        Pipeline.CliResult run = pipeline.cli("run", "swap-parallel-bad", "-d", "20240321");
+
+        assertThat(run.exitCode()).as(run.all()).isNotZero();
+        assertThat(run.err()).contains("null value in column \"b\"").doesNotContain("stopped: another load stream failed");
+        assertThat(count("SELECT count(*) FROM t_many WHERE c = DATE '2024-03-21' AND b = 'before'")).as("the old day, whole").isEqualTo(30);
+        assertThat(count("SELECT count(*) FROM t_many WHERE c = DATE '2024-03-21'")).isEqualTo(30);
+        assertThat(count("SELECT count(*) FROM pg_class WHERE relname LIKE 'ferry_stage%'")).as("the staging table dropped").isZero();
+    }
+
+    @Test
+    void parallelStreamsAreRefusedForAModeThatMustLoadInOneTransaction() {
+        FlowFile.named("replace-parallel")
+                .step("extract", "extract", "database", "source", "query", "SELECT * FROM t_src WHERE c = DATE '${mydate}'",
+                        "target", "replace-parallel/${mydate}/")
+                .step("load", "load", "database", "warehouse", "table", "t_flat", "source", "replace-parallel/${mydate}/",
+                        "replaceWhere", "c = DATE '${mydate}'", "parallel", "2")
+                .writeTo(pipeline.dir().resolve("flows"));
+
+        Pipeline.CliResult validate = pipeline.cli("validate", "replace-parallel");
+
+        assertThat(validate.exitCode()).as(validate.all()).isNotZero();
+        assertThat(validate.all()).contains("parallel load streams need mode exchange").contains("a replace must clear and load the table"
+                + " in one transaction");
+    }
+
+    /** An exchange whose extract writes many small files, so that the load has several to share among its streams. */
+    private static void parallelFlow(String name, String parallel) {
+        FlowFile.named(name)
+                .step("extract", "extract", "database", "source", "query", "SELECT * FROM t_src WHERE c = DATE '${mydate}'",
+                        "target", name + "/${mydate}/", "maxFileBytes", "4000")
+                .step("load", "load", "database", "warehouse", "table", "t_many", "source", name + "/${mydate}/", "mode", "exchange",
+                        "partitionValue", "${mydate|yyyy-MM-dd}", "parallel", parallel)
+                .writeTo(pipeline.dir().resolve("flows"));
     }
 
     private static long count(String sql) {
