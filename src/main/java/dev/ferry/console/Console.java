@@ -1,5 +1,6 @@
 package dev.ferry.console;
 
+import dev.ferry.warehouse.Warehouses;
 import dev.ferry.history.JBeretTables;
 import dev.ferry.history.Page;
 import dev.ferry.history.ExecutionSummary;
@@ -338,7 +339,7 @@ public final class Console {
             throw new ConsoleProblem(422, "the job XML of flow " + flow + " does not parse: " + e.getMessage() + "; check it with ferry validate");
         }
         List<String> lines = new ArrayList<>();
-        List<String> problems = new TryRun(parts.databases(), parts.store(), flows.loader())
+        List<String> problems = new TryRun(parts.databases(), parts.store(), flows.loader(), new Warehouses(parts.config()))
                 .run(steps, Variables.of(Map.of(Variables.MYDATE, mydate.toString())), sample, lines::add);
         return new TryRunReport(flow, mydate.toString(), lines, problems);
     }

@@ -3,10 +3,13 @@ package dev.ferry.flow;
 import dev.ferry.db.Databases;
 import dev.ferry.extract.ExtractSpec;
 import dev.ferry.extract.Extractor;
+import dev.ferry.load.ExternalLoad;
+import dev.ferry.load.LoadMethod;
 import dev.ferry.load.LoadMode;
 import dev.ferry.load.LoadSpec;
 import dev.ferry.load.Loader;
 import dev.ferry.load.PartitionExchange;
+import dev.ferry.partition.CsvFormat;
 import dev.ferry.partition.ManifestLedger;
 import dev.ferry.partition.MemoryLedger;
 import dev.ferry.partition.Partition;
@@ -20,6 +23,7 @@ import dev.ferry.step.PropertyValues;
 import dev.ferry.step.StepScope;
 import dev.ferry.store.ObjectStore;
 import dev.ferry.store.ObjectUpload;
+import dev.ferry.warehouse.Warehouses;
 import dev.ferry.store.StoredObject;
 import dev.ferry.variables.Variables;
 import java.sql.Connection;
@@ -60,11 +64,13 @@ public final class TryRun {
     private final Databases databases;
     private final ObjectStore store;
     private final ClassLoader loader;
+    private final Warehouses warehouses;
 
-    public TryRun(Databases databases, ObjectStore store, ClassLoader loader) {
+    public TryRun(Databases databases, ObjectStore store, ClassLoader loader, Warehouses warehouses) {
         this.databases = databases;
         this.store = store;
         this.loader = loader;
+        this.warehouses = warehouses;
     }
 
     /** @return the problems found; what it did and saw goes to {@code out} */
@@ -124,8 +130,18 @@ public final class TryRun {
                                     .ifPresent(problem -> problems.add("step " + step.id() + ": " + problem));
                         }
                     }
-                    out.accept("  COPY " + load.table() + (columnList.isBlank() ? "" : " (" + columnList + ")") + " FROM STDIN <- "
-                            + store.describe(source));
+                    if (load.method() == LoadMethod.EXTERNAL) {
+                        if (c != null) {
+                            ExternalLoad.Plan plan = externalPlan(c, load, extractByPrefix.get(source), variables);
+                            out.accept("  method external on " + plan.dialect() + ": the warehouse reads " + store.describe(source)
+                                    + " itself; for each reader (a file on PostgreSQL, the whole partition on an MPP warehouse):");
+                            plan.statements().forEach(sql -> out.accept("    " + sql));
+                            plan.problem().ifPresent(problem -> problems.add("step " + step.id() + ": " + problem));
+                        }
+                    } else {
+                        out.accept("  COPY " + load.table() + (columnList.isBlank() ? "" : " (" + columnList + ")") + " FROM STDIN <- "
+                                + store.describe(source));
+                    }
                     if (load.mode() == LoadMode.REPLACE) {
                         out.accept("  before commit: SELECT count(*) FROM " + load.table() + " WHERE " + load.replaceWhere()
                                 + " must equal the partition's rows, or the load rolls back");
@@ -192,6 +208,13 @@ public final class TryRun {
                 } else if (spec instanceof LoadSpec load && load.mode() == LoadMode.EXCHANGE) {
                     PartitionExchange.problem(c, load.table(), load.exchange().partitionValue())
                             .ifPresent(problem -> problems.add("step " + step.id() + ": " + problem));
+                    if (load.method() == LoadMethod.EXTERNAL) {
+                        externalPlan(c, load, extractByPrefix.get(load.source()), variables).problem()
+                                .ifPresent(problem -> problems.add("step " + step.id() + ": " + problem));
+                    }
+                } else if (spec instanceof LoadSpec load && load.method() == LoadMethod.EXTERNAL && exists(c, load.table())) {
+                    externalPlan(c, load, extractByPrefix.get(load.source()), variables).problem()
+                            .ifPresent(problem -> problems.add("step " + step.id() + ": " + problem));
                 } else if (spec instanceof LoadSpec load && exists(c, load.table())) {
                     // A missing table is the load's to report: an earlier step of the flow may create it.
                     compare(c, step, load.table(), String.join(", ", load.columns()), extractColumns.get(load.source()),
@@ -202,6 +225,17 @@ public final class TryRun {
             }
         }
         return problems;
+    }
+
+    /** The statements an external load runs and what the warehouse says it cannot do, in the extract's file format. */
+    private ExternalLoad.Plan externalPlan(Connection c, LoadSpec load, FlowStep extract, Variables variables) {
+        CsvFormat format = extract != null ? ((ExtractSpec) spec(extract, variables)).format() : CsvFormat.DEFAULT;
+        try {
+            Loader.External external = new Loader.External(warehouses.dialect(c, load.database()), warehouses.settings(load.database()));
+            return ExternalLoad.plan(c, load.table(), load.columns(), new Partition(store, load.source()), format, external);
+        } catch (SQLException | IllegalArgumentException e) {
+            return new ExternalLoad.Plan("?", List.of(), java.util.Optional.of("method external: " + e.getMessage()));
+        }
     }
 
     private static boolean exists(Connection c, String table) throws SQLException {
@@ -341,7 +375,7 @@ public final class TryRun {
                 s.execute("CREATE TEMP TABLE ferry_try_run (LIKE " + load.table() + ")");
             }
             Loader.Result result = new Loader(ledger).load(target, new Loader.Request("ferry_try_run", load.columns(), LoadMode.APPEND,
-                    null, sandbox, "try-run", null, load.copyFormat(), null, null),
+                    null, sandbox, "try-run", null, load.copyFormat(), null, null, null),
                     new Progress("try-run", Duration.ofHours(1)));
             out.accept("  sample: " + result.loadedRows() + " row(s) extracted to " + sandbox.describe() + " and loaded into a temporary copy of "
                     + load.table() + " " + result.copy());

@@ -11,6 +11,8 @@ import dev.ferry.step.StepProperty;
 import dev.ferry.step.StepReport;
 import dev.ferry.step.StepScope;
 import dev.ferry.store.ObjectStore;
+import dev.ferry.warehouse.Dialect;
+import dev.ferry.warehouse.Warehouses;
 import jakarta.batch.api.BatchProperty;
 import jakarta.batch.operations.JobOperator;
 import jakarta.batch.runtime.BatchRuntime;
@@ -94,6 +96,13 @@ public class LoadBatchlet extends FerryBatchlet {
 
     @Inject
     @BatchProperty
+    String method;
+
+    @Inject
+    Warehouses warehouses;
+
+    @Inject
+    @BatchProperty
     String loadedTable;
 
     @Override
@@ -106,12 +115,14 @@ public class LoadBatchlet extends FerryBatchlet {
         StepScope scope = values.scope();
         LoadSpec spec = LoadSpec.read(values);
         Partition partition = values.parse("source", prefix -> new Partition(store, prefix));
-        Loader.Request request = new Loader.Request(spec.table(), spec.columns(), spec.mode(), spec.replaceWhere(), partition,
-                scope.flow(), scope.variables().mydate().map(Object::toString).orElse(null), spec.copyFormat(),
-                new Loader.Run(instanceId(), executionId(), scope.variables().value(RunControl.FORCED).map(Boolean::parseBoolean).orElse(false),
-                        spec.loadedTable()), spec.exchange());
         Progress progress = scope.progress();
         try (Connection connection = connect(scope, spec.database())) {
+            Dialect dialect = dialect(scope, connection, spec);
+            Loader.Request request = new Loader.Request(spec.table(), spec.columns(), spec.mode(), spec.replaceWhere(), partition,
+                    scope.flow(), scope.variables().mydate().map(Object::toString).orElse(null), spec.copyFormat(),
+                    new Loader.Run(instanceId(), executionId(), scope.variables().value(RunControl.FORCED).map(Boolean::parseBoolean)
+                            .orElse(false), spec.loadedTable()), spec.exchange(),
+                    spec.method() == LoadMethod.EXTERNAL ? new Loader.External(dialect, warehouses.settings(spec.database())) : null);
             Loader.Result result = spec.follow() == null ? new Loader(ledger).load(connection, more(scope, spec.database()), request, progress)
                     : following(connection, spec.follow(), request, progress);
             LOG.info(() -> scope.label() + ": " + request.table() + " (mode " + spec.mode().name().toLowerCase(Locale.ROOT) + "): "
@@ -119,6 +130,21 @@ public class LoadBatchlet extends FerryBatchlet {
                     + "loaded " + result.loadedRows() + " " + result.copy());
             return new StepReport(result.loadedRows(), result.bytes(), result.files(), progress.elapsed().toMillis());
         }
+    }
+
+    /** The warehouse's dialect; a mode it cannot do is refused before anything runs. */
+    private Dialect dialect(StepScope scope, Connection connection, LoadSpec spec) throws java.sql.SQLException {
+        Dialect dialect;
+        try {
+            dialect = warehouses.dialect(connection, spec.database());
+        } catch (IllegalArgumentException e) {
+            throw scope.invalid("database", e.getMessage());
+        }
+        if (spec.mode() == LoadMode.EXCHANGE && !dialect.canExchange()) {
+            throw scope.invalid("mode", "mode exchange swaps partitions with PostgreSQL's DETACH and ATTACH PARTITION, which Ferry has"
+                    + " not been proven to do on " + dialect.name() + " (" + spec.database() + "); use mode replace there");
+        }
+        return dialect;
     }
 
     /**

@@ -16,7 +16,7 @@ import java.util.Optional;
 
 /** What a load step is given: the partition it reads, the table it fills, and how it replaces what is there. */
 public record LoadSpec(String database, String table, String source, List<String> columns, LoadMode mode, ReplaceWhere replaceWhere,
-                       String follow, CopyFormat copyFormat, String loadedTable, Loader.Exchange exchange) {
+                       String follow, CopyFormat copyFormat, String loadedTable, Loader.Exchange exchange, LoadMethod method) {
 
     public static final List<StepProperty> PROPERTIES = StepProperty.withCommon(
             required("table", "Target table, table or schema.table"),
@@ -40,6 +40,9 @@ public record LoadSpec(String database, String table, String source, List<String
                     + " the load reads each file as soon as it is written and commits after the manifest (overlap)"),
             optional("loadedTable", "ferry_loaded", "For mode append: the warehouse table (table or schema.table, made on first use)"
                     + " where each appended partition is recorded in the load's transaction, so that a retry or restart never appends it twice"),
+            optional("method", "copy", "copy (Ferry streams each file into COPY ... FROM STDIN) or external (the warehouse reads the"
+                    + " files itself through a foreign or external table, INSERT ... SELECT: file_fdw on PostgreSQL, oss_fdw or gpossext on"
+                    + " AnalyticDB, s3:// or gpfdist:// on Greenplum and Cloudberry; see ferry.db.NAME.dialect)"),
             optional("copyFormat", "auto", "auto (Ferry sends the rows in PostgreSQL's binary format when it can encode every target"
                     + " column's type, else as CSV) or csv (the server parses the files' CSV)"));
 
@@ -68,9 +71,14 @@ public record LoadSpec(String database, String table, String source, List<String
                     + " and a " + mode.name().toLowerCase(java.util.Locale.ROOT) + " must clear and load the table in one transaction."
                     + " Partition the table by the date and use mode exchange, or leave parallel out");
         }
+        LoadMethod method = values.parse("method", LoadMethod::parse);
+        if (method == LoadMethod.EXTERNAL && values.isSet("follow")) {
+            throw values.scope().invalid("follow", "method external reads the published partition; leave follow out, so that the load"
+                    + " runs after the extract");
+        }
         return new LoadSpec(values.text("database"), values.parse("table", Identifiers::table), values.parse("source", StoreKeys::prefix),
                 values.parse("columns", Identifiers::columns), mode, replaceWhere, values.isSet("follow") ? values.text("follow").strip() : null,
-                values.parse("copyFormat", CopyFormat::parse), values.parse("loadedTable", Identifiers::table), exchange);
+                values.parse("copyFormat", CopyFormat::parse), values.parse("loadedTable", Identifiers::table), exchange, method);
     }
 
     /**

@@ -1,6 +1,8 @@
 package dev.ferry.load;
 
 import dev.ferry.db.MoreConnections;
+import dev.ferry.warehouse.Dialect;
+import dev.ferry.warehouse.WarehouseSettings;
 import dev.ferry.partition.Compression;
 import dev.ferry.partition.CsvFormat;
 import dev.ferry.partition.Manifest;
@@ -49,9 +51,11 @@ public final class Loader {
      *                     another date is refused
      * @param copyFormat   how the rows go to the server: {@link CopyFormat#AUTO} in binary where Ferry can encode them
      * @param run          the run this load belongs to, whose appends are recorded in the warehouse; null for none (a sample)
+     * @param exchange     how mode exchange swaps the partition; null for the other modes
+     * @param external     how the warehouse reads the files itself (method external); null for COPY through Ferry
      */
     public record Request(String table, List<String> columns, LoadMode mode, ReplaceWhere replaceWhere, Partition partition,
-                          String flow, String mydate, CopyFormat copyFormat, Run run, Exchange exchange) {
+                          String flow, String mydate, CopyFormat copyFormat, Run run, Exchange exchange, External external) {
         public Request {
             table = Identifiers.table(table);
             columns = List.copyOf(columns);
@@ -94,6 +98,15 @@ public final class Loader {
     }
 
     /**
+     * method external: the warehouse reads the store itself.
+     *
+     * @param dialect  how this warehouse makes its readers
+     * @param settings where it sees the store, from {@code ferry.db.NAME.*}
+     */
+    public record External(Dialect dialect, WarehouseSettings settings) {
+    }
+
+    /**
      * What a load did.
      *
      * @param copy how the rows went to COPY, e.g. {@code in binary} or {@code as CSV (column d is of type interval, ...)}
@@ -127,12 +140,52 @@ public final class Loader {
         verifyIdentity(partition, manifest, request); // first: a copied partition is told as such, not as an edited one
         verifyDigest(partition, published);
         verifyListing(partition, manifest);
-        Optional<TargetColumns> columns = targetColumns(connection, request);
+        StagingStreams.Work<?> work = request.external() != null
+                ? ExternalLoad.prepare(connection, request, manifest, formatOf(manifest), progress)
+                : copying(manifest, targetColumns(connection, request), progress);
         if (request.mode() == LoadMode.EXCHANGE) {
-            CsvFormat format = formatOf(manifest);
-            return PartitionExchange.exchange(connection, more, request, manifest, (session, into) -> {
+            return PartitionExchange.exchange(connection, more, request, manifest, work);
+        }
+        return inOneTransaction(connection, request, deleted -> {
+            Optional<LoadedPartitions.Loaded> earlier = appendedBefore(connection, request, manifest, published.sha256());
+            if (earlier.isPresent()) {
+                return nothingAgain(connection, request, manifest, earlier.get());
+            }
+            StagingStreams.Filled filled = loadAll(connection, request, work);
+            commitIfComplete(connection, request, manifest, published.sha256(), filled.rows());
+            return new Result(deleted, filled.rows(), manifest.bytes(), manifest.files().size(), filled.how());
+        });
+    }
+
+    /** Every unit of {@code work} on one session, in its transaction. */
+    private static <T> StagingStreams.Filled loadAll(Connection connection, Request request, StagingStreams.Work<T> work)
+            throws SQLException, IOException, InterruptedException {
+        StagingStreams.Load<T> load = work.on(connection, request);
+        long loaded = 0;
+        for (T unit : work.units()) {
+            loaded += load.load(unit);
+        }
+        return new StagingStreams.Filled(loaded, 1, load.how());
+    }
+
+    /** The manifest's files through {@code COPY ... FROM STDIN}, each session with a {@link FileCopy} of its own. */
+    private static StagingStreams.Work<ManifestFile> copying(Manifest manifest, Optional<TargetColumns> columns, Progress progress) {
+        CsvFormat format = formatOf(manifest);
+        return new StagingStreams.Work<>() {
+            @Override
+            public List<ManifestFile> units() {
+                return manifest.files();
+            }
+
+            @Override
+            public long bytes(ManifestFile file) {
+                return file.bytes();
+            }
+
+            @Override
+            public StagingStreams.Load<ManifestFile> on(Connection session, Request into) throws SQLException {
                 FileCopy copy = new FileCopy(session, into, format, columns);
-                return new StagingStreams.FileLoad() {
+                return new StagingStreams.Load<>() {
                     @Override
                     public long load(ManifestFile file) throws SQLException, IOException {
                         return copy.copy(file, progress);
@@ -143,24 +196,8 @@ public final class Loader {
                         return copy.how();
                     }
                 };
-            });
-        }
-
-        return inOneTransaction(connection, request, deleted -> {
-            Optional<LoadedPartitions.Loaded> earlier = appendedBefore(connection, request, manifest, published.sha256());
-            if (earlier.isPresent()) {
-                return nothingAgain(connection, request, manifest, earlier.get());
             }
-            FileCopy copy = new FileCopy(connection, request, formatOf(manifest), columns);
-            long loaded = 0;
-            long bytes = 0;
-            for (ManifestFile file : manifest.files()) {
-                loaded += copy.copy(file, progress);
-                bytes += file.bytes();
-            }
-            commitIfComplete(connection, request, manifest, published.sha256(), loaded);
-            return new Result(deleted, loaded, bytes, manifest.files().size(), copy.how());
-        });
+        };
     }
 
     /** What runs in the load's transaction after the target was cleared; it commits, or anything it throws rolls back. */

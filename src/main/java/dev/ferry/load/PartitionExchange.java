@@ -167,10 +167,10 @@ public final class PartitionExchange {
      * Loads the partition's files into a staging table and swaps it in for the date's partition.
      *
      * @param more  sessions for the streams after the first ({@link Loader.Exchange#parallel()})
-     * @param loads loads the manifest's files into the table it is given, in a session's current transaction
+     * @param work  loads the manifest's files into the table it is given, in a session's current transaction
      */
-    static Loader.Result exchange(Connection connection, MoreConnections more, Loader.Request request, Manifest manifest,
-                                  StagingStreams.Loads loads) throws SQLException, IOException, InterruptedException {
+    static <T> Loader.Result exchange(Connection connection, MoreConnections more, Loader.Request request, Manifest manifest,
+                                      StagingStreams.Work<T> work) throws SQLException, IOException, InterruptedException {
         Loader.Exchange settings = request.exchange();
         boolean autoCommit = connection.getAutoCommit();
         connection.setAutoCommit(true);
@@ -186,7 +186,7 @@ public final class PartitionExchange {
         }
         try {
             dropLeftovers(connection, target, request);
-            StagingStreams.Filled filled = stage(connection, more, request, target, staging, manifest, loads);
+            StagingStreams.Filled filled = stage(connection, more, request, target, staging, manifest, work);
             int attempts = swap(connection, request, target, staging, settings);
             String how = filled.how() + ", by exchanging partition " + target.qualified() + (settings.keepPrevious()
                     ? " (the rows it held are kept as " + target.schema() + "." + previousName(target.name()) + ")" : "")
@@ -236,16 +236,16 @@ public final class PartitionExchange {
      * given the partition's indexes and a CHECK of its bound in one transaction. A failure drops it; a crash leaves it
      * for the next exchange of the date to drop.
      */
-    private static StagingStreams.Filled stage(Connection connection, MoreConnections more, Loader.Request request, Target target,
-                                               String staging, Manifest manifest, StagingStreams.Loads loads)
+    private static <T> StagingStreams.Filled stage(Connection connection, MoreConnections more, Loader.Request request, Target target,
+                                                   String staging, Manifest manifest, StagingStreams.Work<T> work)
             throws SQLException, IOException, InterruptedException {
         try (Statement s = connection.createStatement()) {
             s.execute("CREATE TABLE " + staging + " (LIKE " + target.qualified() + " INCLUDING ALL EXCLUDING INDEXES)");
         }
         try {
             Loader.Request into = new Loader.Request(staging, request.columns(), LoadMode.APPEND, null, request.partition(), request.flow(),
-                    request.mydate(), request.copyFormat(), null, null);
-            StagingStreams.Filled filled = StagingStreams.fill(connection, more, request.exchange().parallel(), manifest.files(), into, loads);
+                    request.mydate(), request.copyFormat(), null, null, request.external());
+            StagingStreams.Filled filled = StagingStreams.fill(connection, more, request.exchange().parallel(), into, work);
             if (filled.rows() != manifest.rows()) {
                 throw new LoadRefusedException("loaded " + filled.rows() + " rows from " + request.partition().describe() + " but its manifest"
                         + " says " + manifest.rows() + "; nothing was swapped, " + request.table() + " is unchanged");

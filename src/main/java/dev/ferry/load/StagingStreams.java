@@ -1,7 +1,6 @@
 package dev.ferry.load;
 
 import dev.ferry.db.MoreConnections;
-import dev.ferry.partition.ManifestFile;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -13,6 +12,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.ToLongFunction;
 import java.util.logging.Logger;
 import org.postgresql.PGConnection;
 
@@ -26,18 +26,24 @@ final class StagingStreams {
 
     private static final Logger LOG = Logger.getLogger(StagingStreams.class.getName());
 
-    /** Loads files into a table in a session's current transaction. */
-    interface FileLoad {
-        /** @return the rows of {@code file} loaded */
-        long load(ManifestFile file) throws SQLException, IOException, InterruptedException;
+    /** Loads units of a partition (its files, or the warehouse's readers of them) into a table in a session's current transaction. */
+    interface Load<T> {
+        /** @return the rows of {@code unit} loaded */
+        long load(T unit) throws SQLException, IOException, InterruptedException;
 
         /** How the rows went in, e.g. {@code in binary}. */
         String how();
     }
 
-    /** Makes the {@link FileLoad} of one session, into {@code into}. */
-    interface Loads {
-        FileLoad on(Connection session, Loader.Request into) throws SQLException;
+    /** What a load is made of: units that streams share, each whole. */
+    interface Work<T> {
+        List<T> units();
+
+        /** What a unit weighs, to share the units evenly. */
+        long bytes(T unit);
+
+        /** The {@link Load} of one session, into {@code into}. */
+        Load<T> on(Connection session, Loader.Request into) throws SQLException;
     }
 
     /** What the streams loaded. */
@@ -51,12 +57,12 @@ final class StagingStreams {
      * Loads {@code files} into {@code into.table()} on {@code first} and, when {@code wanted} is more than one (or 0,
      * auto) and the pool can spare them, on more sessions. Every session's rows are committed when this returns.
      */
-    static Filled fill(Connection first, MoreConnections more, int wanted, List<ManifestFile> files, Loader.Request into, Loads loads)
+    static <T> Filled fill(Connection first, MoreConnections more, int wanted, Loader.Request into, Work<T> work)
             throws SQLException, IOException, InterruptedException {
-        int n = streams(wanted, files, more, into);
-        List<List<ManifestFile>> shares = shares(files, n);
+        int n = streams(wanted, work, more, into);
+        List<List<T>> shares = shares(work.units(), work::bytes, n);
         if (n == 1) {
-            FileLoad load = loads.on(first, into);
+            Load<T> load = work.on(first, into);
             return new Filled(inTransaction(first, load, shares.get(0), new AtomicBoolean()), 1, load.how());
         }
         List<Connection> sessions = new ArrayList<>(List.of(first));
@@ -70,9 +76,9 @@ final class StagingStreams {
             for (int i = 1; i < n; i++) {
                 sessions.add(more.open());
             }
-            List<FileLoad> fileLoads = new ArrayList<>();
+            List<Load<T>> fileLoads = new ArrayList<>();
             for (Connection session : sessions) {
-                fileLoads.add(loads.on(session, into));
+                fileLoads.add(work.on(session, into));
             }
             List<Future<Long>> others = new ArrayList<>();
             for (int i = 1; i < n; i++) {
@@ -117,37 +123,38 @@ final class StagingStreams {
     }
 
     /** The streams to take: as asked (auto by the manifest's bytes), no more than files, nor than the pool can spare. */
-    private static int streams(int wanted, List<ManifestFile> files, MoreConnections more, Loader.Request into) {
-        int asked = wanted > 0 ? wanted : MoreConnections.auto(files.stream().mapToLong(ManifestFile::bytes).sum());
-        int n = Math.max(1, Math.min(asked, files.size()));
+    private static <T> int streams(int wanted, Work<T> work, MoreConnections more, Loader.Request into) {
+        List<T> units = work.units();
+        int asked = wanted > 0 ? wanted : MoreConnections.auto(units.stream().mapToLong(work::bytes).sum());
+        int n = Math.max(1, Math.min(asked, units.size()));
         int available = (int) Math.min(n, 1L + more.spare());
         if (available < n) {
             LOG.info(() -> into.flow() + " " + into.mydate() + ": " + available + " load stream(s), not " + n + ": the warehouse's pool"
                     + " has " + (available - 1) + " connection(s) to spare now (pool-size)");
         }
         if (n < asked) {
-            LOG.fine(() -> into.flow() + " " + into.mydate() + ": " + n + " load stream(s), not " + asked + ": a stream takes whole files,"
-                    + " and the manifest lists " + files.size());
+            LOG.fine(() -> into.flow() + " " + into.mydate() + ": " + n + " load stream(s), not " + asked + ": a stream takes whole files"
+                    + " (or readers of them), and there are " + units.size());
         }
         return available;
     }
 
-    /** The files split into {@code n} shares of about equal bytes: each file, largest first, to the lightest share. */
-    static List<List<ManifestFile>> shares(List<ManifestFile> files, int n) {
-        List<List<ManifestFile>> shares = new ArrayList<>();
+    /** The units split into {@code n} shares of about equal bytes: each unit, largest first, to the lightest share. */
+    static <T> List<List<T>> shares(List<T> units, ToLongFunction<T> weight, int n) {
+        List<List<T>> shares = new ArrayList<>();
         long[] bytes = new long[n];
         for (int i = 0; i < n; i++) {
             shares.add(new ArrayList<>());
         }
-        List<ManifestFile> largestFirst = new ArrayList<>(files);
-        largestFirst.sort(Comparator.comparingLong(ManifestFile::bytes).reversed());
-        for (ManifestFile file : largestFirst) {
+        List<T> largestFirst = new ArrayList<>(units);
+        largestFirst.sort(Comparator.comparingLong(weight).reversed());
+        for (T unit : largestFirst) {
             int lightest = 0;
             for (int i = 1; i < n; i++) {
                 lightest = bytes[i] < bytes[lightest] ? i : lightest;
             }
-            shares.get(lightest).add(file);
-            bytes[lightest] += file.bytes();
+            shares.get(lightest).add(unit);
+            bytes[lightest] += weight.applyAsLong(unit);
         }
         return shares;
     }
@@ -178,17 +185,17 @@ final class StagingStreams {
     }
 
     /** One session's share in one transaction of its own, committed when every file of it is in. */
-    private static long inTransaction(Connection session, FileLoad load, List<ManifestFile> share, AtomicBoolean stop)
+    private static <T> long inTransaction(Connection session, Load<T> load, List<T> share, AtomicBoolean stop)
             throws SQLException, IOException, InterruptedException {
         boolean autoCommit = session.getAutoCommit();
         session.setAutoCommit(false);
         try {
             long rows = 0;
-            for (ManifestFile file : share) {
+            for (T unit : share) {
                 if (stop.get()) {
                     throw new StoppedByAnother();
                 }
-                rows += load.load(file);
+                rows += load.load(unit);
             }
             session.commit();
             return rows;
@@ -235,9 +242,9 @@ final class StagingStreams {
                 || e.getCause() instanceof SQLException cause && "57014".equals(cause.getSQLState());
     }
 
-    private static String loadedIn(int n, List<List<ManifestFile>> shares, Loader.Request into) {
+    private static <T> String loadedIn(int n, List<List<T>> shares, Loader.Request into) {
         StringBuilder files = new StringBuilder();
-        for (List<ManifestFile> share : shares) {
+        for (List<T> share : shares) {
             files.append(files.isEmpty() ? "" : ", ").append(share.size());
         }
         return into.flow() + " " + into.mydate() + ": filled " + into.table() + " in " + n + " streams of " + files + " file(s)";

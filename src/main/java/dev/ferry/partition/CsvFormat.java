@@ -14,6 +14,9 @@ public record CsvFormat(String delimiter, String encoding, boolean header, Compr
 
     private static final Pattern ENCODING = Pattern.compile("[A-Za-z][A-Za-z0-9_]*");
 
+    /** What an extract writes when its step says nothing: {@code |}-delimited, UTF-8, no header, uncompressed. */
+    public static final CsvFormat DEFAULT = new CsvFormat("|", "UTF8", false, Compression.NONE);
+
     public CsvFormat {
         checkDelimiter(delimiter);
         checkEncoding(encoding);

@@ -18,6 +18,7 @@ import dev.ferry.run.RunControl;
 import dev.ferry.store.ObjectStore;
 import dev.ferry.schedule.Claims;
 import dev.ferry.store.StoreSettings;
+import dev.ferry.warehouse.Warehouses;
 import jakarta.annotation.Resource;
 import jakarta.batch.runtime.BatchRuntime;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
@@ -59,6 +60,13 @@ public class ServerServices {
     @jakarta.inject.Singleton // Webhook is a final class: no client proxy
     Webhook webhook() {
         return Webhook.from(config());
+    }
+
+    /** How the warehouses read the store themselves (method external), from the same ferry.db.NAME.* keys as ferry serve. */
+    @Produces
+    @jakarta.inject.Singleton
+    Warehouses warehouses() {
+        return new Warehouses(config());
     }
 
     /** This server as the owner of the runs it executes; FlowTimers registers it and keeps its heartbeat. */

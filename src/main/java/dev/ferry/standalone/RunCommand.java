@@ -1,5 +1,6 @@
 package dev.ferry.standalone;
 
+import dev.ferry.warehouse.Warehouses;
 import dev.ferry.flow.FlowRefusedException;
 import dev.ferry.flow.FlowStep;
 import dev.ferry.flow.TryRun;
@@ -74,7 +75,7 @@ final class RunCommand implements Callable<Integer> {
         } catch (Exception e) {
             return; // not a flow that parses: the start's validation names the line
         }
-        List<String> problems = new TryRun(runtime.databases(), runtime.store(), runtime.flows().loader()).beforeRun(steps, Variables.of(all));
+        List<String> problems = new TryRun(runtime.databases(), runtime.store(), runtime.flows().loader(), new Warehouses(runtime.config())).beforeRun(steps, Variables.of(all));
         if (!problems.isEmpty()) {
             throw new FlowRefusedException(flow, problems);
         }

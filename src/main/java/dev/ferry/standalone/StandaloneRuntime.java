@@ -22,6 +22,7 @@ import dev.ferry.schedule.Watermarks;
 import dev.ferry.sql.SqlBatchlet;
 import dev.ferry.store.ObjectStore;
 import dev.ferry.store.StoreSettings;
+import dev.ferry.warehouse.Warehouses;
 import jakarta.batch.operations.JobOperator;
 import jakarta.batch.runtime.JobExecution;
 import java.sql.SQLException;
@@ -85,7 +86,8 @@ public final class StandaloneRuntime implements AutoCloseable {
                 .disableDiscovery()
                 .skipShutdownHook()
                 .addBeanClasses(SqlBatchlet.class, ExtractBatchlet.class, LoadBatchlet.class, BatchBeanProducer.class)
-                .addExtension(new StandaloneServices(databases, store, Webhook.from(config), owners, flows, ledger, claims))
+                .addExtension(new StandaloneServices(databases, store, Webhook.from(config), owners, flows, ledger, claims,
+                        new Warehouses(config)))
                 .initialize();
         try {
             // JBeret makes its tables as its repository is made: one process at a time, as Ferry's own (Node.join).

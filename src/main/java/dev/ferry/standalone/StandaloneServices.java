@@ -8,13 +8,14 @@ import dev.ferry.partition.PartitionFeeds;
 import dev.ferry.recovery.ExecutionOwners;
 import dev.ferry.schedule.Claims;
 import dev.ferry.store.ObjectStore;
+import dev.ferry.warehouse.Warehouses;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.spi.AfterBeanDiscovery;
 import jakarta.enterprise.inject.spi.Extension;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 
-/** Makes this runtime's databases, store, failure webhook, execution owners, flows, manifest ledger, claims and partition feeds injectable into the batch artifacts, as the WAR's producers do there. */
+/** Makes this runtime's databases, store, failure webhook, execution owners, flows, manifest ledger, claims, partition feeds and warehouses' settings injectable into the batch artifacts, as the WAR's producers do there. */
 final class StandaloneServices implements Extension {
 
     private final Databases databases;
@@ -25,9 +26,11 @@ final class StandaloneServices implements Extension {
     private final ManifestLedger ledger;
     private final Claims claims;
     private final PartitionFeeds feeds = new PartitionFeeds(Clock.systemUTC());
+    private final Warehouses warehouses;
 
     StandaloneServices(Databases databases, ObjectStore store, Webhook webhook, ExecutionOwners owners, FlowDefinitions flows,
-                       ManifestLedger ledger, Claims claims) {
+                       ManifestLedger ledger, Claims claims, Warehouses warehouses) {
+        this.warehouses = warehouses;
         this.databases = databases;
         this.store = store;
         this.webhook = webhook;
@@ -46,5 +49,6 @@ final class StandaloneServices implements Extension {
         event.addBean().types(ManifestLedger.class, Object.class).scope(Singleton.class).createWith(c -> ledger);
         event.addBean().types(Claims.class, Object.class).scope(Singleton.class).createWith(c -> claims);
         event.addBean().types(PartitionFeeds.class, Object.class).scope(Singleton.class).createWith(c -> feeds);
+        event.addBean().types(Warehouses.class, Object.class).scope(Singleton.class).createWith(c -> warehouses);
     }
 }

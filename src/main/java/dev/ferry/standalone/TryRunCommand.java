@@ -1,5 +1,6 @@
 package dev.ferry.standalone;
 
+import dev.ferry.warehouse.Warehouses;
 import dev.ferry.flow.FlowStep;
 import dev.ferry.flow.TryRun;
 import dev.ferry.variables.BusinessDate;
@@ -45,7 +46,7 @@ final class TryRunCommand implements Callable<Integer> {
                 xml = in.readAllBytes();
             }
             System.out.printf("try-run %s, mydate %s%n", flow, variables.mydate().orElseThrow());
-            List<String> problems = new TryRun(runtime.databases(), runtime.store(), runtime.flows().loader())
+            List<String> problems = new TryRun(runtime.databases(), runtime.store(), runtime.flows().loader(), new Warehouses(runtime.config()))
                     .run(FlowStep.parse(xml), variables, sample, System.out::println);
             if (problems.isEmpty()) {
                 System.out.println("no problems found");

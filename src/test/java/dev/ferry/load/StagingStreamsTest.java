@@ -14,7 +14,7 @@ class StagingStreamsTest {
         List<ManifestFile> files = List.of(file("part-00000", 900), file("part-00001", 500), file("part-00002", 400),
                 file("part-00003", 300), file("part-00004", 100));
 
-        List<List<ManifestFile>> shares = StagingStreams.shares(files, 2);
+        List<List<ManifestFile>> shares = StagingStreams.shares(files, ManifestFile::bytes, 2);
 
         assertThat(shares).hasSize(2);
         assertThat(shares.get(0)).extracting(ManifestFile::name).containsExactly("part-00000", "part-00003");
@@ -24,7 +24,7 @@ class StagingStreamsTest {
 
     @Test
     void aStreamPerFileAtMost() {
-        List<List<ManifestFile>> shares = StagingStreams.shares(List.of(file("part-00000", 10)), 1);
+        List<List<ManifestFile>> shares = StagingStreams.shares(List.of(file("part-00000", 10)), ManifestFile::bytes, 1);
 
         assertThat(shares).singleElement().satisfies(share -> assertThat(share).hasSize(1));
     }

@@ -1,0 +1,40 @@
+package dev.ferry.warehouse;
+
+import java.sql.Connection;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What differs between the PostgreSQL-compatible warehouses Ferry loads: how each reads the store itself (a
+ * foreign or external table over exactly a manifest's files) and whether Ferry can swap a date's partition there.
+ * One implementation per engine; {@link Dialects} picks it from {@code ferry.db.NAME.dialect} or {@code version()}.
+ */
+public interface Dialect {
+
+    /** As {@code ferry.db.NAME.dialect} names it, e.g. {@code postgresql}. */
+    String name();
+
+    /**
+     * Why this warehouse cannot read these files itself, decided from the settings alone (the store's kind, the
+     * files' compression, a missing setting), or empty. {@code validate} and every external load ask first.
+     */
+    Optional<String> cannotRead(ExternalFiles files);
+
+    /**
+     * Statements run once before a load, outside its transaction, that the readers need and that loads share
+     * (an extension, a server without credentials); run under a lock, so that loads at once do not race.
+     */
+    List<Sql> prepare(ExternalFiles files);
+
+    /** The readers over exactly the files; together they give every file's rows once. */
+    List<ExternalReader> readers(ExternalFiles files);
+
+    /**
+     * What the warehouse can tell before a run (the extension, the user's privileges, whether its server can read
+     * the files), or empty; asked by try-run and by run before it starts.
+     */
+    Optional<String> check(Connection connection, ExternalFiles files);
+
+    /** Whether mode exchange (a staging table swapped in with DETACH and ATTACH PARTITION) runs on this warehouse. */
+    boolean canExchange();
+}
