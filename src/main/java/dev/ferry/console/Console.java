@@ -1,16 +1,14 @@
 package dev.ferry.console;
 
-import dev.ferry.warehouse.Warehouses;
-import dev.ferry.history.JBeretTables;
-import dev.ferry.history.Page;
-import dev.ferry.history.ExecutionSummary;
-
 import dev.ferry.db.Databases;
 import dev.ferry.flow.FlowDefinitions;
 import dev.ferry.flow.FlowRefusedException;
-import dev.ferry.flow.FlowVersion;
 import dev.ferry.flow.FlowStep;
+import dev.ferry.flow.FlowVersion;
 import dev.ferry.flow.TryRun;
+import dev.ferry.history.ExecutionSummary;
+import dev.ferry.history.JBeretTables;
+import dev.ferry.history.Page;
 import dev.ferry.recovery.ExecutionOwners;
 import dev.ferry.run.RunControl;
 import dev.ferry.schedule.Backfill;
@@ -19,6 +17,7 @@ import dev.ferry.step.StepReport;
 import dev.ferry.store.ObjectStore;
 import dev.ferry.variables.BusinessDate;
 import dev.ferry.variables.Variables;
+import dev.ferry.warehouse.Warehouses;
 import jakarta.batch.operations.JobExecutionAlreadyCompleteException;
 import jakarta.batch.operations.JobExecutionNotMostRecentException;
 import jakarta.batch.operations.JobOperator;

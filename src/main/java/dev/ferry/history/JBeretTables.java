@@ -149,6 +149,28 @@ public final class JBeretTables {
     }
 
     /**
+     * A run that recovery marked FAILED and that is still the newest execution of its job instance (nobody has
+     * restarted it).
+     *
+     * @param startedBy the run's {@code ferry.started-by}, e.g. {@code timer@node-2}; null when it has none
+     */
+    public record Recovered(long executionId, String flow, String startedBy) {
+    }
+
+    /** The runs that recovery marked FAILED since {@code since} ({@code exitStatusPrefix}) and that nobody restarted. */
+    public List<Recovered> recoveredSince(java.time.Instant since, String exitStatusPrefix) throws SQLException {
+        List<Recovered> recovered = new ArrayList<>();
+        query("SELECT e.jobexecutionid, i.jobname, substring(e.jobparameters from '(?:^|\\n)ferry\\.started-by *= *([^\\n]*)')"
+                + " FROM job_execution e JOIN job_instance i ON i.jobinstanceid = e.jobinstanceid WHERE e.batchstatus = 'FAILED'"
+                + " AND starts_with(e.exitstatus, ?) AND e.endtime > ? AND NOT EXISTS (SELECT 1 FROM job_execution n"
+                + " WHERE n.jobinstanceid = e.jobinstanceid AND n.jobexecutionid > e.jobexecutionid) ORDER BY e.jobexecutionid",
+                List.of(exitStatusPrefix, java.sql.Timestamp.from(since)),
+                rows -> recovered.add(new Recovered(rows.getLong(1), rows.getString(2),
+                        rows.getString(3) == null ? null : rows.getString(3).replace("\\:", ":").replace("\\=", "=").strip())));
+        return recovered;
+    }
+
+    /**
      * Marks an execution that has not ended, and its steps that have not, FAILED with {@code exitStatus}:
      * for a run whose process is gone.
      *

@@ -143,17 +143,52 @@ public final class ExecutionOwners {
         return orphans;
     }
 
-    /** Marks each orphan and its running steps FAILED, with the reason as exit status. */
-    public List<Orphan> recover(Duration staleAfter) throws SQLException {
-        List<Orphan> orphans = orphans(staleAfter);
-        for (Orphan orphan : orphans) {
-            if (jobs.markFailed(orphan.executionId(), "FAILED: recovered: " + orphan.reason() + "; restart it with ferry restart "
-                    + orphan.executionId())) {
-                LOG.warning(() -> "execution " + orphan.executionId() + " marked FAILED: " + orphan.reason());
+    /**
+     * The owner of an execution when it is alive: a process of another host heard from within {@code staleAfter}, or
+     * one of this host whose pid is there and that was heard from within it (this process included).
+     *
+     * @return e.g. {@code serve:ops@etl-01:4242, heard from 1 s ago}; empty when the owner is gone or unknown
+     */
+    public java.util.Optional<String> liveOwner(long executionId, Duration staleAfter) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement q = c.prepareStatement(
+                "SELECT o.role, o.host, o.pid, o.heartbeat, now() FROM ferry_execution_owner x JOIN ferry_owner o ON o.owner_id = x.owner_id"
+                        + " WHERE x.execution_id = ?")) {
+            q.setLong(1, executionId);
+            try (ResultSet rs = q.executeQuery()) {
+                if (!rs.next()) {
+                    return java.util.Optional.empty();
+                }
+                String owner = rs.getString(1) + "@" + rs.getString(2) + ":" + rs.getLong(3);
+                Instant heartbeat = rs.getTimestamp(4).toInstant();
+                Instant now = rs.getTimestamp(5).toInstant();
+                boolean gone = host.equals(rs.getString(2)) && ProcessHandle.of(rs.getLong(3)).isEmpty()
+                        || heartbeat.plus(staleAfter).isBefore(now);
+                return gone ? java.util.Optional.empty()
+                        : java.util.Optional.of(owner + ", heard from " + Duration.between(heartbeat, now).toSeconds() + " s ago");
             }
         }
-        return orphans;
     }
+
+    /**
+     * Marks each orphan and its running steps FAILED, with the reason as exit status; the update is conditional, so of
+     * several processes recovering at once one marks each orphan.
+     *
+     * @return the orphans this process marked
+     */
+    public List<Orphan> recover(Duration staleAfter) throws SQLException {
+        List<Orphan> marked = new ArrayList<>();
+        for (Orphan orphan : orphans(staleAfter)) {
+            if (jobs.markFailed(orphan.executionId(), RECOVERED + orphan.reason() + "; restart it with ferry restart "
+                    + orphan.executionId())) {
+                LOG.warning(() -> "execution " + orphan.executionId() + " marked FAILED: " + orphan.reason());
+                marked.add(orphan);
+            }
+        }
+        return marked;
+    }
+
+    /** How the exit status of a run that recovery marked FAILED begins. */
+    public static final String RECOVERED = "FAILED: recovered: ";
 
     /** Forgets the owners of executions that no longer exist (purged), and processes gone since {@code before} that owned none. */
     public static void forget(DataSource dataSource, List<Long> executionIds, Instant before) throws SQLException {

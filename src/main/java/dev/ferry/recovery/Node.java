@@ -27,18 +27,39 @@ public final class Node {
 
     /** How often {@link #beat()} is to be called. */
     public static final Duration BEAT = Duration.ofSeconds(2);
-    /** Executions whose owner has not been heard of for this long are taken for dead. */
+    /** Executions whose owner has not been heard of for this long are taken for dead, unless {@code ferry.recovery.stale-after} says. */
     public static final Duration STALE_AFTER = Duration.ofSeconds(60);
+    /** A serving node looks for dead owners' runs this often, and sooner with a short stale-after. */
+    static final Duration RECOVER_EVERY = Duration.ofSeconds(10);
 
     private final DataSource repository;
     private final ExecutionOwners owners;
     private final Supplier<JobOperator> operator;
+    private final Duration staleAfter;
+    private final java.util.Optional<OrphanRestarts> restarts;
     private final Set<Long> stopping = ConcurrentHashMap.newKeySet();
+    private final java.time.Clock clock;
+    private java.time.Instant lastRecovery;
 
-    public Node(DataSource repository, ExecutionOwners owners, Supplier<JobOperator> operator) {
+    /**
+     * @param restarts present on a node that serves (ferry serve, a server): it recovers dead owners' runs as long as it
+     *                 lives, and restarts them as their flows say; a short-lived process only recovers as it joins
+     */
+    public Node(DataSource repository, ExecutionOwners owners, Supplier<JobOperator> operator, Duration staleAfter,
+                java.util.Optional<OrphanRestarts> restarts, java.time.Clock clock) {
         this.repository = repository;
         this.owners = owners;
         this.operator = operator;
+        this.staleAfter = staleAfter;
+        this.restarts = restarts;
+        this.clock = clock;
+        this.lastRecovery = clock.instant();
+    }
+
+    /** {@code ferry.recovery.stale-after}: seconds without a heartbeat after which an owner is taken for dead. */
+    public static Duration staleAfter(org.eclipse.microprofile.config.Config config) {
+        return Duration.ofSeconds(dev.ferry.config.Settings.wholeNumber(config, "ferry.recovery.stale-after", (int) STALE_AFTER.toSeconds(),
+                10, 86_400));
     }
 
     /**
@@ -51,13 +72,31 @@ public final class Node {
             new Claims(repository).createTableIfAbsent();
             new Watermarks(repository).createTableIfAbsent();
             new RepositoryLedger(repository).createTableIfAbsent();
+            if (restarts.isPresent()) {
+                restarts.get().createTableIfAbsent();
+            }
             owners.register();
             return null;
         });
-        owners.recover(STALE_AFTER);
+        recover();
     }
 
-    /** Tells the repository this process is alive, and stops what another process asked to stop. */
+    /**
+     * Marks FAILED the runs whose owners are dead and, on a serving node, restarts those whose flows say so; of
+     * several nodes at once, one marks and one restarts each run.
+     */
+    public void recover() throws SQLException {
+        lastRecovery = clock.instant();
+        owners.recover(staleAfter);
+        if (restarts.isPresent()) {
+            restarts.get().restartRecovered(clock.instant());
+        }
+    }
+
+    /**
+     * Tells the repository this process is alive, stops what another process asked to stop and, on a serving node,
+     * recovers dead owners' runs every {@link #RECOVER_EVERY} (a quarter of stale-after when that is shorter).
+     */
     public void beat() {
         try {
             owners.heartbeat();
@@ -69,6 +108,15 @@ public final class Node {
             }
         } catch (SQLException | RuntimeException e) {
             LOG.warning(() -> "heartbeat to the job repository failed: " + e.getMessage());
+            return;
+        }
+        Duration every = RECOVER_EVERY.compareTo(staleAfter.dividedBy(4)) < 0 ? RECOVER_EVERY : staleAfter.dividedBy(4);
+        if (restarts.isPresent() && !clock.instant().isBefore(lastRecovery.plus(every))) {
+            try {
+                recover();
+            } catch (SQLException | RuntimeException e) {
+                LOG.warning(() -> "looking for runs whose process died failed: " + e.getMessage());
+            }
         }
     }
 

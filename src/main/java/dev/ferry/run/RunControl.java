@@ -5,11 +5,14 @@ import dev.ferry.flow.FlowCheck;
 import dev.ferry.flow.FlowDefinitions;
 import dev.ferry.flow.FlowRefusedException;
 import dev.ferry.flow.FlowVersion;
+import dev.ferry.recovery.ExecutionOwners;
+import dev.ferry.recovery.Node;
 import dev.ferry.schedule.Claims;
 import dev.ferry.schedule.Schedule;
 import dev.ferry.variables.BusinessDate;
 import dev.ferry.variables.Variables;
 import jakarta.batch.operations.JobOperator;
+import jakarta.batch.operations.JobRestartException;
 import jakarta.batch.runtime.BatchStatus;
 import jakarta.batch.runtime.JobExecution;
 import java.sql.SQLException;
@@ -39,6 +42,7 @@ import org.jberet.runtime.JobExecutionImpl;
 public final class RunControl {
 
     private static final Logger LOG = Logger.getLogger(RunControl.class.getName());
+    private final ExecutionOwners owners;
     /** Job parameter: who started the run, e.g. {@code cli:alice@etl-01}, {@code console:olga@etl-01}, {@code timer@node-2}. */
     public static final String STARTED_BY = "ferry.started-by";
     /** Job parameter: {@code true} when the run was started again on purpose for a date that had been started already. */
@@ -86,7 +90,10 @@ public final class RunControl {
     private final Config config;
     private final Clock clock;
 
-    public RunControl(JobOperator operator, Claims claims, FlowDefinitions flows, Databases databases, Config config, Clock clock) {
+    /** @param owners who runs each execution: a restart of one whose owner is alive is refused */
+    public RunControl(JobOperator operator, Claims claims, FlowDefinitions flows, Databases databases, Config config, Clock clock,
+                      ExecutionOwners owners) {
+        this.owners = owners;
         this.operator = operator;
         this.claims = claims;
         this.flows = flows;
@@ -191,6 +198,17 @@ public final class RunControl {
      */
     public long restart(long executionId, String startedBy, Map<String, String> parameters) {
         JobExecution execution = operator.getJobExecution(executionId);
+        if (!ENDED.contains(execution.getBatchStatus())) {
+            // JBeret takes an unended execution that does not run in this process for crashed and restarts it: with its
+            // owner alive on another node, the date would run twice.
+            Optional<String> owner = sql(() -> owners.liveOwner(executionId, Node.staleAfter(config)));
+            if (owner.isPresent()) {
+                throw new JobRestartException("execution " + executionId + " is " + execution.getBatchStatus() + " on " + owner.get()
+                        + ", which is alive: a restart now would run it twice. Stop it first (ferry stop " + executionId + "), or, if"
+                        + " that process is stuck, its run is marked FAILED once it has not been heard from for "
+                        + Node.staleAfter(config).toSeconds() + " s (ferry.recovery.stale-after) and can be restarted then");
+            }
+        }
         Properties original = operator.getParameters(executionId);
         String jobXml = original.getProperty(JOB_XML, original.getProperty("jberet.jobXmlName", execution.getJobName()));
         Map<String, String> all = new TreeMap<>();

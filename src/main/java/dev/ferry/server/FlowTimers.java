@@ -3,6 +3,7 @@ package dev.ferry.server;
 import dev.ferry.flow.FlowDefinitions;
 import dev.ferry.recovery.ExecutionOwners;
 import dev.ferry.recovery.Node;
+import dev.ferry.recovery.OrphanRestarts;
 import dev.ferry.run.RunControl;
 import dev.ferry.schedule.Claims;
 import dev.ferry.schedule.MisfirePolicy;
@@ -19,11 +20,11 @@ import jakarta.ejb.ScheduleExpression;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import jakarta.ejb.Timeout;
-import jakarta.ejb.TransactionAttribute;
-import jakarta.ejb.TransactionAttributeType;
 import jakarta.ejb.Timer;
 import jakarta.ejb.TimerConfig;
 import jakarta.ejb.TimerService;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -84,7 +85,10 @@ public class FlowTimers {
         claims = new Claims(repository);
         watermarks = new Watermarks(repository);
         owner = "timer@" + hostName();
-        node = new Node(repository, owners, BatchRuntime::getJobOperator);
+        // A server serves: it restarts dead peers' scheduled runs as long as it lives, as ferry serve does.
+        node = new Node(repository, owners, BatchRuntime::getJobOperator, Node.staleAfter(config), java.util.Optional.of(
+                new OrphanRestarts(repository, config, "recovery@" + hostName(), id -> control.restart(id, "recovery@" + hostName(),
+                        Map.of()))), java.time.Clock.systemUTC());
         try {
             node.join(); // and so recovers the runs this server left when it went down without finishing them
         } catch (SQLException e) {

@@ -2,21 +2,21 @@ package dev.ferry.server;
 
 import dev.ferry.config.Settings;
 import dev.ferry.console.Console;
-import dev.ferry.history.JBeretTables;
 import dev.ferry.console.LoginThrottle;
 import dev.ferry.console.Sessions;
 import dev.ferry.db.Databases;
 import dev.ferry.db.JndiDatabases;
 import dev.ferry.flow.FlowDefinitions;
 import dev.ferry.flow.FlowsFolder;
+import dev.ferry.history.JBeretTables;
 import dev.ferry.notify.Webhook;
 import dev.ferry.partition.ManifestLedger;
 import dev.ferry.partition.PartitionFeeds;
 import dev.ferry.partition.RepositoryLedger;
 import dev.ferry.recovery.ExecutionOwners;
 import dev.ferry.run.RunControl;
-import dev.ferry.store.ObjectStore;
 import dev.ferry.schedule.Claims;
+import dev.ferry.store.ObjectStore;
 import dev.ferry.store.StoreSettings;
 import dev.ferry.warehouse.Warehouses;
 import jakarta.annotation.Resource;
@@ -107,8 +107,8 @@ public class ServerServices {
     /** Every start of this server's, timers' and console's alike. */
     @Produces
     @jakarta.inject.Singleton // a final class: no client proxy
-    RunControl runControl(FlowDefinitions flows, Databases databases, Claims claims) {
-        return new RunControl(BatchRuntime.getJobOperator(), claims, flows, databases, config(), Clock.systemUTC());
+    RunControl runControl(FlowDefinitions flows, Databases databases, Claims claims, ExecutionOwners owners) {
+        return new RunControl(BatchRuntime.getJobOperator(), claims, flows, databases, config(), Clock.systemUTC(), owners);
     }
 
     /** The admin console over this server's batch runtime; backfills run on the server's managed executor. */

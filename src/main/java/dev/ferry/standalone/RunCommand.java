@@ -1,12 +1,12 @@
 package dev.ferry.standalone;
 
-import dev.ferry.warehouse.Warehouses;
 import dev.ferry.flow.FlowRefusedException;
 import dev.ferry.flow.FlowStep;
 import dev.ferry.flow.TryRun;
 import dev.ferry.run.RunControl;
 import dev.ferry.variables.BusinessDate;
 import dev.ferry.variables.Variables;
+import dev.ferry.warehouse.Warehouses;
 import java.time.ZonedDateTime;
 import java.util.LinkedHashMap;
 import java.util.List;

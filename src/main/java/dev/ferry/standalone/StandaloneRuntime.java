@@ -2,19 +2,19 @@ package dev.ferry.standalone;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.ferry.console.Console;
-import dev.ferry.history.JBeretTables;
 import dev.ferry.db.DatabaseBootstrap;
 import dev.ferry.db.DatabaseSettings;
 import dev.ferry.db.DatabaseUnavailableException;
 import dev.ferry.db.Databases;
 import dev.ferry.db.PooledDatabases;
 import dev.ferry.extract.ExtractBatchlet;
+import dev.ferry.history.JBeretTables;
 import dev.ferry.load.LoadBatchlet;
 import dev.ferry.notify.Webhook;
 import dev.ferry.partition.RepositoryLedger;
-import dev.ferry.history.JBeretTables;
 import dev.ferry.recovery.ExecutionOwners;
 import dev.ferry.recovery.Node;
+import dev.ferry.recovery.OrphanRestarts;
 import dev.ferry.recovery.RepositorySetup;
 import dev.ferry.run.RunControl;
 import dev.ferry.schedule.Claims;
@@ -100,9 +100,12 @@ public final class StandaloneRuntime implements AutoCloseable {
         // Batch artifacts reach the operator through BatchRuntime.getJobOperator(), as they do in a server.
         JobOperatorContext context = JobOperatorContext.create(operator);
         JobOperatorContext.setJobOperatorContextSelector(() -> context);
-        this.control = new RunControl(operator, claims, flows, databases, config, Clock.systemUTC());
+        this.control = new RunControl(operator, claims, flows, databases, config, Clock.systemUTC(), owners);
         this.watermarks = new Watermarks(repositoryPool);
-        Node node = new Node(repositoryPool, owners, () -> operator);
+        // Only a process that serves (ferry serve) outlives the runs it would restart; the others recover as they join.
+        java.util.Optional<OrphanRestarts> restarts = "serve".equals(role) ? java.util.Optional.of(new OrphanRestarts(repositoryPool, config,
+                "recovery@" + hostName(), id -> control.restart(id, owner("recovery"), java.util.Map.of()))) : java.util.Optional.empty();
+        Node node = new Node(repositoryPool, owners, () -> operator, Node.staleAfter(config), restarts, Clock.systemUTC());
         try {
             node.join();
         } catch (SQLException e) {

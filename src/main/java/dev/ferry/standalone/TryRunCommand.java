@@ -1,10 +1,10 @@
 package dev.ferry.standalone;
 
-import dev.ferry.warehouse.Warehouses;
 import dev.ferry.flow.FlowStep;
 import dev.ferry.flow.TryRun;
 import dev.ferry.variables.BusinessDate;
 import dev.ferry.variables.Variables;
+import dev.ferry.warehouse.Warehouses;
 import java.io.InputStream;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -3,6 +3,7 @@ package dev.ferry.recovery;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.testing.Postgres;
+import io.smallrye.config.SmallRyeConfigBuilder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -36,7 +37,9 @@ class RepositorySetupTest {
                             together.await();
                             // As a runtime starts: JBeret's tables, then Ferry's.
                             RepositorySetup.exclusively(repository, () -> new JdbcRepository(repository, new Properties()));
-                            new Node(repository, new ExecutionOwners(repository, "node-" + pid, pid, "serve"), () -> null).join();
+                            new Node(repository, new ExecutionOwners(repository, "node-" + pid, pid, "serve"), () -> null, Node.STALE_AFTER,
+                                    java.util.Optional.of(new OrphanRestarts(repository, new SmallRyeConfigBuilder().build(), "node-" + pid,
+                                            id -> id)), java.time.Clock.systemUTC()).join();
                             return null;
                         }));
                     }

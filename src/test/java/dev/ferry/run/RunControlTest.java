@@ -6,12 +6,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.ferry.db.Databases;
 import dev.ferry.flow.FlowDefinitions;
 import dev.ferry.flow.FlowRefusedException;
+import dev.ferry.recovery.ExecutionOwners;
 import dev.ferry.schedule.Claims;
 import dev.ferry.testing.Postgres;
 import dev.ferry.variables.BusinessDate;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import jakarta.batch.operations.JobOperator;
+import jakarta.batch.operations.JobRestartException;
 import jakarta.batch.operations.JobStartException;
+import jakarta.batch.runtime.BatchStatus;
+import jakarta.batch.runtime.JobExecution;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.lang.reflect.Proxy;
@@ -21,6 +25,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -49,7 +54,9 @@ class RunControlTest {
     static Postgres postgres;
     static PGSimpleDataSource repository;
     Claims claims;
+    ExecutionOwners owners;
     final AtomicInteger starts = new AtomicInteger();
+    final AtomicInteger restarts = new AtomicInteger();
 
     @BeforeAll
     static void createDatabase() {
@@ -68,8 +75,11 @@ class RunControlTest {
     void emptyClaims() throws SQLException {
         claims = new Claims(repository);
         claims.createTableIfAbsent();
+        owners = new ExecutionOwners(repository, "node-a", ProcessHandle.current().pid(), "serve");
+        owners.register();
         try (var c = repository.getConnection(); var s = c.createStatement()) {
             s.execute("TRUNCATE " + Claims.TABLE);
+            s.execute("DROP TABLE IF EXISTS ferry_owner, ferry_execution_owner");
         }
     }
 
@@ -116,6 +126,53 @@ class RunControlTest {
                 false, false))).as("a large value that fits").isEqualTo(new RunControl.Started(7));
     }
 
+    @Test
+    void aRestartOfARunWhoseOwnerIsAliveOnAnotherNodeIsRefusedNamingTheOwnerAndOneWhoseOwnerIsSilentGoesAhead() throws SQLException {
+        ExecutionOwners nodeB = new ExecutionOwners(repository, "node-b", 4242, "serve");
+        nodeB.register();
+        nodeB.own(55);
+        RunControl control = control(running(55, 56));
+
+        assertThatThrownBy(() -> control.restart(55, "console:olga@node-a", Map.of()))
+                .isInstanceOf(JobRestartException.class)
+                .hasMessageContaining("execution 55 is STARTED on serve@node-b:4242, heard from 0 s ago, which is alive")
+                .hasMessageContaining("a restart now would run it twice").hasMessageContaining("ferry stop 55");
+        assertThat(restarts).as("JBeret was not asked").hasValue(0);
+
+        try (var c = repository.getConnection(); var s = c.createStatement()) {
+            s.execute("UPDATE ferry_owner SET heartbeat = now() - interval '61 seconds' WHERE host = 'node-b'");
+        }
+        assertThat(control.restart(55, "console:olga@node-a", Map.of())).as("its owner is silent past stale-after").isEqualTo(56);
+        assertThat(restarts).hasValue(1);
+    }
+
+    /** JBeret's operator as far as a restart goes: execution {@code id} is STARTED, its restart becomes {@code next}. */
+    private JobOperator running(long id, long next) {
+        JobExecution execution = (JobExecution) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {JobExecution.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "getBatchStatus" -> BatchStatus.STARTED;
+                    case "getJobName" -> "orders";
+                    case "getExecutionId" -> id;
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+        return (JobOperator) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {JobOperator.class}, (proxy, method, args) -> {
+            switch (method.getName()) {
+                case "getJobExecution":
+                    return execution;
+                case "getParameters":
+                    Properties parameters = new Properties();
+                    parameters.setProperty("mydate", DATE.toString());
+                    parameters.setProperty(RunControl.JOB_XML, "orders");
+                    return parameters;
+                case "restart":
+                    restarts.incrementAndGet();
+                    return next;
+                default:
+                    throw new UnsupportedOperationException(method.getName() + " is not part of a restart");
+            }
+        });
+    }
+
     private RunControl control(JobOperator operator) {
         FlowDefinitions flows = new FlowDefinitions() {
             @Override
@@ -134,7 +191,7 @@ class RunControlTest {
             }
         };
         return new RunControl(operator, claims, flows, new NamedDatabases(Set.of("warehouse")),
-                new SmallRyeConfigBuilder().withDefaultValue("ferry.timezone", "UTC").build(), Clock.systemUTC());
+                new SmallRyeConfigBuilder().withDefaultValue("ferry.timezone", "UTC").build(), Clock.systemUTC(), owners);
     }
 
     private JobOperator failingStarts(String message) {

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -111,6 +112,37 @@ class KillTest {
         pipeline.releaseLoads();
 
         restartLeavesExactlyTheSourceRows("20240103", ROWS);
+    }
+
+    @Test
+    void aServingNodeRecoversTheRunOfAProcessThatDiedAndRestartsItOnceWithoutAnyProcessJoining() throws Exception {
+        pipeline.config.set("ferry.flow.rds-to-adb.restart-orphans", "true");
+        try (StandaloneRuntime serving = StandaloneRuntime.start(StandaloneConfig.load(Optional.of(pipeline.configFile())), "serve")) {
+            pipeline.holdLoads(60);
+            Process run = start("run", "rds-to-adb", "-d", "20240101");
+            pipeline.awaitLoadInCopy();
+            long killed = Postgres.count(pipeline.repository, "SELECT max(jobexecutionid) FROM job_execution");
+
+            kill(run);
+            pipeline.releaseLoads();
+
+            // No process starts or joins: the serving node finds the dead owner on its own and restarts the run.
+            Await.until("the serving node has restarted the run and it completed", Duration.ofSeconds(90), () -> Postgres.count(
+                    pipeline.repository, "SELECT count(*) FROM job_execution WHERE jobexecutionid > " + killed
+                            + " AND batchstatus = 'COMPLETED' AND jobinstanceid = (SELECT jobinstanceid FROM job_execution WHERE jobexecutionid = "
+                            + killed + ")") == 1);
+            assertThat(Postgres.text(pipeline.repository, "SELECT exitstatus FROM job_execution WHERE jobexecutionid = " + killed))
+                    .startsWith("FAILED: recovered: its process ").contains("is gone");
+            assertThat(Postgres.count(pipeline.repository, "SELECT count(*) FROM ferry_orphan_restart WHERE execution_id = " + killed
+                    + " AND restarted_as IS NOT NULL")).as("restarted once").isEqualTo(1);
+            assertThat(Postgres.count(pipeline.repository, "SELECT count(*) FROM job_execution WHERE jobexecutionid > " + killed))
+                    .as("no second restart").isEqualTo(1);
+        } finally {
+            pipeline.config.remove("ferry.flow.rds-to-adb.restart-orphans");
+        }
+        String values = "SELECT md5(string_agg(a || '|' || b || '|' || c, ',' ORDER BY a)) FROM %s WHERE c = DATE '2024-01-01'";
+        assertThat(Postgres.text(pipeline.warehouse, values.formatted("t_target"))).as("the source's rows, value for value")
+                .isEqualTo(Postgres.text(pipeline.source, values.formatted("t_src_rows")));
     }
 
     private static Process start(String... args) throws IOException {
