@@ -13,6 +13,16 @@
 #   overlap-p1  the same with one extract stream
 #   ferry s3    the same as ferry file with the store in a bucket of S3Proxy (filesystem-backed, its own process)
 #   s3-overlap-p1  overlap-p1 through that bucket
+#   exchange-p1 bench/exchange.xml: the date's partition of a partitioned orders_p swapped in (mode exchange), its
+#               staging table filled by one COPY stream (64 MB files)
+#   exchange-p2 the same with two load streams (-p loadParallel=2)
+#   load-p1     the load of exchange-p1 alone, on the partition already extracted (-p ferry.steps=load)
+#   load-p2     the same with two load streams
+#   load-p1-csv, load-p2-csv  the same with the rows sent as CSV (-p copyFormat=csv): the server parses them
+#   exchange-overlap, exchange-overlap-p1  bench/exchange-overlap.xml: the exchange follows its extract (its staging
+#               table fills as the files are written); -p1 with one extract stream
+#   external    exchange with the warehouse reading the files itself (method external: file_fdw), two streams
+#   external-load  its load alone
 # MODES="file overlap ..." runs only those of Ferry's modes (the pipes always run); a mode may be given twice.
 # FERRY_PARAMS="-p maxFileBytes=16777216" adds job parameters to each Ferry run (the overlap flow takes maxFileBytes).
 #   s3cmd pipe  by hand through the same bucket: psql COPY TO | s3cmd put -, then s3cmd get - | psql COPY FROM
@@ -65,7 +75,8 @@ SCHEMA="id bigint, order_no text, customer_id int, sku text, qty int, price nume
   currency char(3), status text, region text, note text, is_gift boolean, created_at timestamptz,
   updated_at timestamptz, biz_date date"
 $PG -d bench_src -c "CREATE TABLE orders ($SCHEMA)"
-$PG -d bench_dst -c "CREATE TABLE orders ($SCHEMA)"
+$PG -d bench_dst -c "CREATE TABLE orders ($SCHEMA)" -c "CREATE TABLE orders_p ($SCHEMA) PARTITION BY RANGE (biz_date)" \
+  -c "CREATE TABLE orders_p_20240315 PARTITION OF orders_p FOR VALUES FROM ('2024-03-15') TO ('2024-03-16')"
 
 config() { # $1 = store url
   cat <<CONF
@@ -133,22 +144,33 @@ for ROWS in "${SIZES[@]}"; do
   report "s3cmd pipe"
   echo "             S3Proxy used $(awk -v a="$S3_CPU_BEFORE" -v b="$(s3proxy_cpu)" 'BEGIN { printf "%.1f", b - a }') s of CPU"
 
-  for mode in ${MODES:-file file-p1 file-csv overlap overlap-p1 s3 s3-overlap-p1}; do
+  for mode in ${MODES:-file file-p1 file-csv overlap overlap-p1 s3 s3-overlap-p1 exchange-p1 exchange-p2 load-p1 load-p2 external external-load}; do
     store=file; [ "${mode#s3}" != "$mode" ] && store=s3
-    streams=auto; [ "${mode%-p1}" != "$mode" ] && streams=1
+    streams=auto; [ "${mode%-p1}" != "$mode" ] && [ "${mode#load}" = "$mode" ] && [ "${mode#exchange-p}" = "$mode" ] && streams=1
     format=auto; [ "${mode%-csv}" != "$mode" ] && format=csv
     flow=bench/wide.xml; [ "${mode#*overlap}" != "$mode" ] && flow=bench/wide-overlap.xml
-    $PG -d bench_dst -c "TRUNCATE orders"
+    table=orders; extra=()
+    case $mode in
+      exchange-overlap*) flow=bench/exchange-overlap.xml; table=orders_p ;;
+      exchange-p*|load-p*|external*) n=${mode#*-p}; flow=bench/exchange.xml; table=orders_p; extra=(-p "loadParallel=${n%%-*}") ;;
+    esac
+    case $mode in
+      external*) extra=(-p loadParallel=2 -p method=external) ;;
+    esac
+    case $mode in
+      load-p*|external-load) extra+=(-p ferry.steps=load) ;; # the partition the mode before extracted
+    esac
+    $PG -d bench_dst -c "TRUNCATE $table"
     S3_CPU_BEFORE=$(s3proxy_cpu)
     # --force: every measurement reruns the same business date on purpose
     # shellcheck disable=SC2086
-    timed "ferry-$mode" target/ferry run $flow -d $DATE --force -p parallel=$streams -p copyFormat=$format ${FERRY_PARAMS:-} \
+    timed "ferry-$mode" target/ferry run $flow -d $DATE --force -p parallel=$streams -p copyFormat=$format "${extra[@]}" ${FERRY_PARAMS:-} \
       --config "$WORK/$store.properties"
-    LOADED=$($PG -d bench_dst -At -c "SELECT count(*) FROM orders")
+    LOADED=$($PG -d bench_dst -At -c "SELECT count(*) FROM $table")
     [ "$LOADED" = "$ROWS" ] || { echo "ferry $mode loaded $LOADED of $ROWS rows"; cat "$WORK/ferry-$mode.log"; exit 1; }
     report "ferry $mode"
     [ "$store" = s3 ] && echo "             S3Proxy used $(awk -v a="$S3_CPU_BEFORE" -v b="$(s3proxy_cpu)" 'BEGIN { printf "%.1f", b - a }') s of CPU"
-    grep -E "^  (extract|load) |streams over|one stream|row\(s\), loaded" "$WORK/ferry-$mode.log" | sed "s/^/             /"
+    grep -E "^  (extract|load) |streams over|one stream|row\(s\), loaded|mode exchange\): loaded" "$WORK/ferry-$mode.log" | sed "s/^/             /"
   done
 done
 

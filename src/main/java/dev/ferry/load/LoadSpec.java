@@ -59,9 +59,9 @@ public record LoadSpec(String database, String table, String source, List<String
                 throw values.scope().invalid("partitionValue", "mode exchange needs partitionValue, a value of the partition key that the"
                         + " date's partition holds, e.g. ${mydate|yyyy-MM-dd}");
             }
-            if (values.isSet("follow")) {
-                throw values.scope().invalid("follow", "mode exchange does not follow its extract yet; leave follow out, so that the load"
-                        + " runs after the extract");
+            if (values.isSet("follow") && !values.text("parallel").strip().equals("1")) {
+                throw values.scope().invalid("parallel", "an exchange that follows its extract fills the staging table in one stream, as"
+                        + " the files are written; leave parallel out, or follow out to load the published files in parallel streams");
             }
             exchange = new Loader.Exchange(values.text("partitionValue").strip(),
                     java.time.Duration.ofSeconds(values.whole("lockTimeout", 1)), values.flag("keepPrevious"),

@@ -1,8 +1,6 @@
 package dev.ferry.load;
 
 import dev.ferry.db.MoreConnections;
-import dev.ferry.warehouse.Dialect;
-import dev.ferry.warehouse.WarehouseSettings;
 import dev.ferry.partition.Compression;
 import dev.ferry.partition.CsvFormat;
 import dev.ferry.partition.Manifest;
@@ -12,6 +10,8 @@ import dev.ferry.partition.Partition;
 import dev.ferry.partition.PartitionFeed;
 import dev.ferry.step.Progress;
 import dev.ferry.store.StoredObject;
+import dev.ferry.warehouse.Dialect;
+import dev.ferry.warehouse.WarehouseSettings;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -144,7 +144,10 @@ public final class Loader {
                 ? ExternalLoad.prepare(connection, request, manifest, formatOf(manifest), progress)
                 : copying(manifest, targetColumns(connection, request), progress);
         if (request.mode() == LoadMode.EXCHANGE) {
-            return PartitionExchange.exchange(connection, more, request, manifest, work);
+            return PartitionExchange.exchange(connection, request, (first, into) -> {
+                StagingStreams.Filled filled = StagingStreams.fill(first, more, request.exchange().parallel(), into, work);
+                return new PartitionExchange.Filling(filled.rows(), filled.how(), manifest);
+            });
         }
         return inOneTransaction(connection, request, deleted -> {
             Optional<LoadedPartitions.Loaded> earlier = appendedBefore(connection, request, manifest, published.sha256());
@@ -235,67 +238,98 @@ public final class Loader {
      */
     public Result loadFollowing(Connection connection, Request request, PartitionFeed feed, BooleanSupplier extractEnded,
                                 Progress progress) throws SQLException, IOException, InterruptedException {
-        Partition partition = request.partition();
         Optional<TargetColumns> columns = targetColumns(connection, request);
+        if (request.mode() == LoadMode.EXCHANGE) {
+            // The staging table fills in one transaction while the extract writes; it commits once the manifest is proven.
+            return PartitionExchange.exchange(connection, request, (first, into) -> {
+                first.setAutoCommit(false);
+                try {
+                    Followed followed = follow(first, request, into, feed, extractEnded, columns, progress);
+                    first.commit();
+                    return new PartitionExchange.Filling(followed.loaded(), followed.how() + " as the extract wrote the files",
+                            followed.manifest());
+                } catch (SQLException | IOException | RuntimeException | InterruptedException e) {
+                    rollback(first, e);
+                    throw e;
+                } finally {
+                    restoreAutoCommit(first, true, null);
+                }
+            });
+        }
         return inOneTransaction(connection, request, deleted -> {
-            Savepoint beforeFiles = connection.setSavepoint();
-            CsvFormat format = null;
-            FileCopy copy = null;
-            List<ManifestFile> files = new ArrayList<>();
-            long loaded = 0;
-            Manifest manifest = null;
-            while (manifest == null) {
-                Optional<PartitionFeed.Event> next = feed.next(Duration.ofSeconds(1));
-                if (next.isEmpty()) {
-                    if (extractEnded.getAsBoolean() && (next = feed.next(Duration.ofSeconds(1))).isEmpty()) {
-                        throw new LoadRefusedException("the extract that writes " + partition.describe() + " ended without publishing"
-                                + " it; rolled back, " + request.table() + " is unchanged");
-                    }
-                    if (next.isEmpty()) {
-                        continue;
-                    }
-                }
-                PartitionFeed.Event event = next.get();
-                if (event instanceof PartitionFeed.Begun begun) {
-                    if (format != null) { // an earlier attempt of the extract failed: its files are void
-                        connection.rollback(beforeFiles);
-                        beforeFiles = connection.setSavepoint();
-                        files.clear();
-                        loaded = 0;
-                    }
-                    format = begun.format();
-                    copy = new FileCopy(connection, request, format, columns);
-                } else if (event instanceof PartitionFeed.FileCommitted committed) {
-                    loaded += copy.copy(committed.file(), progress);
-                    files.add(committed.file());
-                } else if (event instanceof PartitionFeed.Published published) {
-                    manifest = published.manifest();
-                } else if (event instanceof PartitionFeed.Failed failed) {
-                    throw new LoadRefusedException("the extract that writes " + partition.describe() + " failed (" + failed.reason()
-                            + "); rolled back, " + request.table() + " is unchanged");
-                } else {
-                    throw new LoadRefusedException("the extract that writes " + partition.describe() + " was left out of this run;"
-                            + " rolled back, " + request.table() + " is unchanged");
-                }
-            }
-            // What the store holds now must be what was loaded: the same checks as a load of a published partition.
-            Partition.Published stored = partition.readPublished().orElseThrow(() -> new LoadRefusedException("the extract said it"
-                    + " published " + partition.describe() + " but there is no " + Partition.MANIFEST + "; rolled back"));
-            verifyIdentity(partition, stored.manifest(), request);
-            verifyDigest(partition, stored);
-            verifyListing(partition, stored.manifest());
-            if (!stored.manifest().files().equals(manifest.files()) || !Set.copyOf(files).equals(Set.copyOf(manifest.files()))
-                    || !formatOf(stored.manifest()).equals(format)) {
-                throw new LoadRefusedException("the files loaded from " + partition.describe() + " are not those its manifest lists; rolled"
-                        + " back, " + request.table() + " is unchanged");
-            }
-            Optional<LoadedPartitions.Loaded> earlier = appendedBefore(connection, request, manifest, stored.sha256());
+            Followed followed = follow(connection, request, request, feed, extractEnded, columns, progress);
+            Optional<LoadedPartitions.Loaded> earlier = appendedBefore(connection, request, followed.manifest(), followed.sha256());
             if (earlier.isPresent()) {
-                return nothingAgain(connection, request, manifest, earlier.get());
+                return nothingAgain(connection, request, followed.manifest(), earlier.get());
             }
-            commitIfComplete(connection, request, manifest, stored.sha256(), loaded);
-            return new Result(deleted, loaded, manifest.bytes(), manifest.files().size(), copy.how());
+            commitIfComplete(connection, request, followed.manifest(), followed.sha256(), followed.loaded());
+            return new Result(deleted, followed.loaded(), followed.manifest().bytes(), followed.manifest().files().size(), followed.how());
         });
+    }
+
+    /** What a followed extract published, its manifest's digest, and the rows of it loaded. */
+    private record Followed(Manifest manifest, String sha256, long loaded, String how) {
+    }
+
+    /**
+     * Loads into {@code into} each file the extract commits, in {@code connection}'s transaction, until the extract
+     * publishes; then proves that what the store holds is what was loaded.
+     */
+    private Followed follow(Connection connection, Request request, Request into, PartitionFeed feed, BooleanSupplier extractEnded,
+                            Optional<TargetColumns> columns, Progress progress) throws SQLException, IOException, InterruptedException {
+        Partition partition = request.partition();
+        Savepoint beforeFiles = connection.setSavepoint();
+        CsvFormat format = null;
+        FileCopy copy = null;
+        List<ManifestFile> files = new ArrayList<>();
+        long loaded = 0;
+        Manifest manifest = null;
+        while (manifest == null) {
+            Optional<PartitionFeed.Event> next = feed.next(Duration.ofSeconds(1));
+            if (next.isEmpty()) {
+                if (extractEnded.getAsBoolean() && (next = feed.next(Duration.ofSeconds(1))).isEmpty()) {
+                    throw new LoadRefusedException("the extract that writes " + partition.describe() + " ended without publishing"
+                            + " it; rolled back, " + request.table() + " is unchanged");
+                }
+                if (next.isEmpty()) {
+                    continue;
+                }
+            }
+            PartitionFeed.Event event = next.get();
+            if (event instanceof PartitionFeed.Begun begun) {
+                if (format != null) { // an earlier attempt of the extract failed: its files are void
+                    connection.rollback(beforeFiles);
+                    beforeFiles = connection.setSavepoint();
+                    files.clear();
+                    loaded = 0;
+                }
+                format = begun.format();
+                copy = new FileCopy(connection, into, format, columns);
+            } else if (event instanceof PartitionFeed.FileCommitted committed) {
+                loaded += copy.copy(committed.file(), progress);
+                files.add(committed.file());
+            } else if (event instanceof PartitionFeed.Published published) {
+                manifest = published.manifest();
+            } else if (event instanceof PartitionFeed.Failed failed) {
+                throw new LoadRefusedException("the extract that writes " + partition.describe() + " failed (" + failed.reason()
+                        + "); rolled back, " + request.table() + " is unchanged");
+            } else {
+                throw new LoadRefusedException("the extract that writes " + partition.describe() + " was left out of this run;"
+                        + " rolled back, " + request.table() + " is unchanged");
+            }
+        }
+        // What the store holds now must be what was loaded: the same checks as a load of a published partition.
+        Partition.Published stored = partition.readPublished().orElseThrow(() -> new LoadRefusedException("the extract said it"
+                + " published " + partition.describe() + " but there is no " + Partition.MANIFEST + "; rolled back"));
+        verifyIdentity(partition, stored.manifest(), request);
+        verifyDigest(partition, stored);
+        verifyListing(partition, stored.manifest());
+        if (!stored.manifest().files().equals(manifest.files()) || !Set.copyOf(files).equals(Set.copyOf(manifest.files()))
+                || !formatOf(stored.manifest()).equals(format)) {
+            throw new LoadRefusedException("the files loaded from " + partition.describe() + " are not those its manifest lists; rolled"
+                    + " back, " + request.table() + " is unchanged");
+        }
+        return new Followed(manifest, stored.sha256(), loaded, copy.how());
     }
 
     /**

@@ -1,6 +1,5 @@
 package dev.ferry.load;
 
-import dev.ferry.db.MoreConnections;
 import dev.ferry.partition.Manifest;
 import dev.ferry.partition.ManifestFile;
 import dev.ferry.step.Progress;
@@ -166,11 +165,10 @@ public final class PartitionExchange {
     /**
      * Loads the partition's files into a staging table and swaps it in for the date's partition.
      *
-     * @param more  sessions for the streams after the first ({@link Loader.Exchange#parallel()})
-     * @param work  loads the manifest's files into the table it is given, in a session's current transaction
+     * @param filler fills the staging table it is given and commits its rows
      */
-    static <T> Loader.Result exchange(Connection connection, MoreConnections more, Loader.Request request, Manifest manifest,
-                                      StagingStreams.Work<T> work) throws SQLException, IOException, InterruptedException {
+    static Loader.Result exchange(Connection connection, Loader.Request request, Filler filler)
+            throws SQLException, IOException, InterruptedException {
         Loader.Exchange settings = request.exchange();
         boolean autoCommit = connection.getAutoCommit();
         connection.setAutoCommit(true);
@@ -186,12 +184,12 @@ public final class PartitionExchange {
         }
         try {
             dropLeftovers(connection, target, request);
-            StagingStreams.Filled filled = stage(connection, more, request, target, staging, manifest, work);
+            Filling filled = stage(connection, request, target, staging, filler);
             int attempts = swap(connection, request, target, staging, settings);
             String how = filled.how() + ", by exchanging partition " + target.qualified() + (settings.keepPrevious()
                     ? " (the rows it held are kept as " + target.schema() + "." + previousName(target.name()) + ")" : "")
                     + (attempts > 1 ? " after " + attempts + " attempts at its lock" : "");
-            return new Loader.Result(0, filled.rows(), manifest.bytes(), manifest.files().size(), how);
+            return new Loader.Result(0, filled.rows(), filled.manifest().bytes(), filled.manifest().files().size(), how);
         } finally {
             try (PreparedStatement unlock = connection.prepareStatement("SELECT pg_advisory_unlock(?::oid::int, hashtext(?))")) {
                 unlock.setString(1, Long.toString(target.oid()));
@@ -206,6 +204,15 @@ public final class PartitionExchange {
                 // the connection is gone; the failure that broke it is the one reported
             }
         }
+    }
+
+    /** Fills a staging table with a partition's rows and commits them; returns the rows and the manifest they are of. */
+    interface Filler {
+        Filling fill(Connection connection, Loader.Request into) throws SQLException, IOException, InterruptedException;
+    }
+
+    /** @param manifest the partition's manifest, whose rows the staging table must hold */
+    record Filling(long rows, String how, Manifest manifest) {
     }
 
     /** Staging tables of this flow and date that dead runs left (this one holds the date's lock, so they are dead). */
@@ -236,8 +243,7 @@ public final class PartitionExchange {
      * given the partition's indexes and a CHECK of its bound in one transaction. A failure drops it; a crash leaves it
      * for the next exchange of the date to drop.
      */
-    private static <T> StagingStreams.Filled stage(Connection connection, MoreConnections more, Loader.Request request, Target target,
-                                                   String staging, Manifest manifest, StagingStreams.Work<T> work)
+    private static Filling stage(Connection connection, Loader.Request request, Target target, String staging, Filler filler)
             throws SQLException, IOException, InterruptedException {
         try (Statement s = connection.createStatement()) {
             s.execute("CREATE TABLE " + staging + " (LIKE " + target.qualified() + " INCLUDING ALL EXCLUDING INDEXES)");
@@ -245,10 +251,10 @@ public final class PartitionExchange {
         try {
             Loader.Request into = new Loader.Request(staging, request.columns(), LoadMode.APPEND, null, request.partition(), request.flow(),
                     request.mydate(), request.copyFormat(), null, null, request.external());
-            StagingStreams.Filled filled = StagingStreams.fill(connection, more, request.exchange().parallel(), into, work);
-            if (filled.rows() != manifest.rows()) {
+            Filling filled = filler.fill(connection, into);
+            if (filled.rows() != filled.manifest().rows()) {
                 throw new LoadRefusedException("loaded " + filled.rows() + " rows from " + request.partition().describe() + " but its manifest"
-                        + " says " + manifest.rows() + "; nothing was swapped, " + request.table() + " is unchanged");
+                        + " says " + filled.manifest().rows() + "; nothing was swapped, " + request.table() + " is unchanged");
             }
             connection.setAutoCommit(false);
             try (Statement s = connection.createStatement()) {

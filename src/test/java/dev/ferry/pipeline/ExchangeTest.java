@@ -240,6 +240,42 @@ class ExchangeTest {
                 + " in one transaction");
     }
 
+    @Test
+    void anExchangeThatFollowsItsExtractFillsTheStagingTableAsTheFilesAreWrittenAndSwapsOnceTheManifestIsProven() throws IOException {
+        Postgres.execute(pipeline.warehouse, "CREATE TABLE t_many_20240322 PARTITION OF t_many FOR VALUES FROM ('2024-03-22') TO ('2024-03-23')",
+                "INSERT INTO t_many SELECT i, 'before', DATE '2024-03-22' FROM generate_series(1, 30) i");
+        Postgres.execute(pipeline.source, "INSERT INTO t_src SELECT 40000 + i, 'f' || i, DATE '2024-03-22' FROM generate_series(1, 3000) i");
+        Files.writeString(pipeline.dir().resolve("flows/swap-follow.xml"), """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <job id="swap-follow" xmlns="https://jakarta.ee/xml/ns/jakartaee" version="2.0">
+                    <split id="move">
+                        <flow id="extracting"><step id="extract"><batchlet ref="extract"><properties>
+                            <property name="database" value="source"/>
+                            <property name="query" value="SELECT * FROM t_src WHERE c = DATE &apos;${mydate}&apos;"/>
+                            <property name="target" value="swap-follow/${mydate}/"/>
+                            <property name="maxFileBytes" value="4000"/>
+                        </properties></batchlet></step></flow>
+                        <flow id="loading"><step id="load"><batchlet ref="load"><properties>
+                            <property name="database" value="warehouse"/>
+                            <property name="table" value="t_many"/>
+                            <property name="source" value="swap-follow/${mydate}/"/>
+                            <property name="mode" value="exchange"/>
+                            <property name="partitionValue" value="${mydate|yyyy-MM-dd}"/>
+                            <property name="follow" value="extract"/>
+                        </properties></batchlet></step></flow>
+                    </split>
+                </job>
+                """);
+
+        Pipeline.CliResult run = pipeline.cli("run", "swap-follow", "-d", "20240322");
+
+        assertThat(run.exitCode()).as(run.all()).isZero();
+        assertThat(run.err()).contains("loaded 3000 in binary as the extract wrote the files, by exchanging partition public.t_many_20240322");
+        assertThat(Postgres.text(pipeline.warehouse, "SELECT md5(string_agg(a || b || c, ',' ORDER BY a)) FROM t_many WHERE c = DATE '2024-03-22'"))
+                .isEqualTo(Postgres.text(pipeline.source, "SELECT md5(string_agg(a || b || c, ',' ORDER BY a)) FROM t_src WHERE c = DATE '2024-03-22'"));
+        assertThat(count("SELECT count(*) FROM pg_class WHERE relname LIKE 'ferry_stage%'")).isZero();
+    }
+
     /** An exchange whose extract writes many small files, so that the load has several to share among its streams. */
     private static void parallelFlow(String name, String parallel) {
         FlowFile.named(name)
