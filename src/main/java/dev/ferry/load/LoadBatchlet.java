@@ -121,7 +121,7 @@ public class LoadBatchlet extends FerryBatchlet {
             Loader.Request request = new Loader.Request(spec.table(), spec.columns(), spec.mode(), spec.replaceWhere(), partition,
                     scope.flow(), scope.variables().mydate().map(Object::toString).orElse(null), spec.copyFormat(),
                     new Loader.Run(instanceId(), executionId(), scope.variables().value(RunControl.FORCED).map(Boolean::parseBoolean)
-                            .orElse(false), spec.loadedTable()), spec.exchange(),
+                            .orElse(false), spec.loadedTable(), fence(scope)), spec.exchange(),
                     spec.method() == LoadMethod.EXTERNAL ? new Loader.External(dialect, warehouses.settings(spec.database())) : null);
             Loader.Result result = spec.follow() == null ? new Loader(ledger).load(connection, more(scope, spec.database()), request, progress)
                     : following(connection, spec.follow(), request, progress);
@@ -130,6 +130,11 @@ public class LoadBatchlet extends FerryBatchlet {
                     + "loaded " + result.loadedRows() + " " + result.copy());
             return new StepReport(result.loadedRows(), result.bytes(), result.files(), progress.elapsed().toMillis());
         }
+    }
+
+    /** The date's claim as this step began, to be checked again just before the load commits. */
+    private Loader.Fence fence(StepScope scope) {
+        return fence().isPresent() ? new Loader.Fence(fence().getAsLong(), () -> fenceNow(scope)) : null;
     }
 
     /** The warehouse's dialect; a mode it cannot do is refused before anything runs. */

@@ -43,12 +43,27 @@ final class LoadedPartitions {
      * returns the earlier load, if there was one. The table is made here the first time.
      */
     Optional<Loaded> lockAndFind(Connection connection, String target, String sha256) throws SQLException {
+        boolean exists;
+        try (PreparedStatement q = connection.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+            q.setString(1, table);
+            try (ResultSet rs = q.executeQuery()) {
+                exists = rs.next() && rs.getBoolean(1);
+            }
+        }
+        // The lock lasts until the load commits: taken only to make the table, so appends to other tables do not wait on it.
         try (Statement s = connection.createStatement()) {
+            if (exists) {
+                return find(connection, target, sha256);
+            }
             s.execute("SELECT pg_advisory_xact_lock(" + CREATE_LOCK + ")");
             s.execute("CREATE TABLE IF NOT EXISTS " + table + " (target_oid oid NOT NULL, target text NOT NULL, manifest text NOT NULL,"
                     + " manifest_sha256 char(64) NOT NULL, rows bigint NOT NULL, flow text, mydate text, run_instance bigint,"
                     + " execution bigint, loaded_at timestamptz NOT NULL DEFAULT now())");
         }
+        return find(connection, target, sha256);
+    }
+
+    private Optional<Loaded> find(Connection connection, String target, String sha256) throws SQLException {
         try (PreparedStatement lock = connection.prepareStatement("SELECT pg_advisory_xact_lock(to_regclass(?)::oid::int, hashtext(?))")) {
             lock.setString(1, target);
             lock.setString(2, sha256);

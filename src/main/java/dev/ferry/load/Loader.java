@@ -81,8 +81,20 @@ public final class Loader {
      * @param forced      whether the run was started again on purpose ({@code --force}): it appends a partition
      *                    loaded by an earlier run once more
      * @param loadedTable where the warehouse keeps the record, e.g. {@code ferry_loaded}
+     * @param fence       the date's claim this run holds, checked just before the load commits; null for none
      */
-    public record Run(long jobInstance, long execution, boolean forced, String loadedTable) {
+    public record Run(long jobInstance, long execution, boolean forced, String loadedTable, Fence fence) {
+    }
+
+    /**
+     * The fencing token of the claim a run held when its load began, and where to read the one it holds now.
+     *
+     * @param holder the token of the date's claim that the run holds now; empty once another execution holds it
+     */
+    public record Fence(long token, Holder holder) {
+        public interface Holder {
+            java.util.OptionalLong current() throws SQLException;
+        }
     }
 
     /**
@@ -349,6 +361,7 @@ public final class Loader {
             new LoadedPartitions(request.run().loadedTable()).record(connection, request.table(), request.partition().manifestLocation(),
                     sha256, loaded, request);
         }
+        Fences.check(connection, request);
         connection.commit();
     }
 

@@ -312,6 +312,7 @@ public final class PartitionExchange {
             connection.setAutoCommit(false);
             try (Statement s = connection.createStatement()) {
                 s.execute("SET LOCAL lock_timeout = '" + Math.max(1, settings.lockTimeout().toMillis()) + "ms'");
+                Fences.check(connection, request);
                 String schema = quote(target.schema());
                 String previous = previousName(target.name());
                 s.execute("ALTER TABLE " + request.table() + " DETACH PARTITION " + target.qualified());

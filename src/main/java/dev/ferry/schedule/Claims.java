@@ -32,6 +32,8 @@ public final class Claims {
             // Tables made by Ferry 0.1 before forced reruns and claim tokens were recorded.
             s.execute("ALTER TABLE " + TABLE + " ADD COLUMN IF NOT EXISTS forced boolean NOT NULL DEFAULT false");
             s.execute("ALTER TABLE " + TABLE + " ADD COLUMN IF NOT EXISTS token varchar(64)");
+            // The fencing token: grows each time another execution takes the date over (a forced rerun, a restart).
+            s.execute("ALTER TABLE " + TABLE + " ADD COLUMN IF NOT EXISTS fence bigint NOT NULL DEFAULT 1");
         }
     }
 
@@ -44,7 +46,7 @@ public final class Claims {
     public boolean claim(String flow, BusinessDate mydate, String claimedBy, boolean force, String token) throws SQLException {
         String sql = "INSERT INTO " + TABLE + " (flow, mydate, claimed_by, forced, token) VALUES (?, ?, ?, ?, ?) ON CONFLICT (flow, mydate) "
                 + (force ? "DO UPDATE SET claimed_by = EXCLUDED.claimed_by, claimed_at = now(), forced = true, execution_id = NULL,"
-                           + " token = EXCLUDED.token"
+                           + " token = EXCLUDED.token, fence = " + TABLE + ".fence + 1"
                          : "DO NOTHING");
         try (Connection c = dataSource.getConnection(); PreparedStatement insert = c.prepareStatement(sql)) {
             insert.setString(1, flow);
@@ -116,7 +118,7 @@ public final class Claims {
      */
     public void release(String flow, BusinessDate mydate, String token, Optional<Claim> previous) throws SQLException {
         String sql = previous.isPresent()
-                ? "UPDATE " + TABLE + " SET claimed_by = ?, claimed_at = ?, forced = ?, execution_id = ?, token = ?"
+                ? "UPDATE " + TABLE + " SET claimed_by = ?, claimed_at = ?, forced = ?, execution_id = ?, token = ?, fence = fence - 1"
                   + " WHERE flow = ? AND mydate = ? AND token = ? AND execution_id IS NULL"
                 : "DELETE FROM " + TABLE + " WHERE flow = ? AND mydate = ? AND token = ? AND execution_id IS NULL";
         try (Connection c = dataSource.getConnection(); PreparedStatement update = c.prepareStatement(sql)) {
@@ -143,12 +145,31 @@ public final class Claims {
     /** A restart of {@code from} runs the date now: the claim that {@code from} held moves to {@code to}. */
     public void moveTo(String flow, BusinessDate mydate, long from, long to) throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement update = c.prepareStatement(
-                "UPDATE " + TABLE + " SET execution_id = ? WHERE flow = ? AND mydate = ? AND (execution_id = ? OR execution_id IS NULL)")) {
+                "UPDATE " + TABLE + " SET execution_id = ?, fence = fence + 1 WHERE flow = ? AND mydate = ?"
+                        + " AND (execution_id = ? OR execution_id IS NULL)")) {
             update.setLong(1, to);
             update.setString(2, flow);
             update.setString(3, mydate.toString());
             update.setLong(4, from);
             update.executeUpdate();
+        }
+    }
+
+    /**
+     * The fencing token of the claim that {@code executionId} holds on (flow, mydate): it grows each time another
+     * execution takes the date over, so a load can tell, just before it commits, whether its run still holds the date.
+     *
+     * @return empty when the execution holds no claim on the date (any more)
+     */
+    public java.util.OptionalLong fence(String flow, BusinessDate mydate, long executionId) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement query = c.prepareStatement(
+                "SELECT fence FROM " + TABLE + " WHERE flow = ? AND mydate = ? AND execution_id = ?")) {
+            query.setString(1, flow);
+            query.setString(2, mydate.toString());
+            query.setLong(3, executionId);
+            try (ResultSet rs = query.executeQuery()) {
+                return rs.next() ? java.util.OptionalLong.of(rs.getLong(1)) : java.util.OptionalLong.empty();
+            }
         }
     }
 

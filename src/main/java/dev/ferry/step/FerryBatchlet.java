@@ -142,17 +142,33 @@ public abstract class FerryBatchlet extends AbstractBatchlet {
         Optional<Claims.Claim> other = claims.hold(scope.flow(), mydate.get(), id, jobContext.getInstanceId(), token,
                 execution -> operator.getJobInstance(execution).getInstanceId(), OUTSIDE);
         if (other.isEmpty()) {
+            fence = claims.fence(scope.flow(), mydate.get(), id);
             return;
         }
         boolean forced = token == null && scope.variables().value(RunControl.FORCED).map(Boolean::parseBoolean).orElse(false);
         if (forced && claims.claim(scope.flow(), mydate.get(), OUTSIDE, true, Claims.executionToken(id))) {
             claims.attach(scope.flow(), mydate.get(), id);
+            fence = claims.fence(scope.flow(), mydate.get(), id);
             return;
         }
         throw new StepFailedException(scope.where() + ": mydate " + mydate.get() + " of flow " + scope.flow() + " is claimed by "
                 + other.get() + ", so execution " + id + " would run the date a second time and was refused before its first step."
                 + " Restart that execution if it failed, or run the date again on purpose: ferry run --force, the console's rerun,"
                 + " or job parameter ferry.forced=true", null);
+    }
+
+    /** The fencing token of the claim this step's run held when the step began; empty for a flow without a business date. */
+    private java.util.OptionalLong fence = java.util.OptionalLong.empty();
+
+    /** The fencing token of the date's claim that this run held as the step began; empty for a flow without a business date. */
+    protected final java.util.OptionalLong fence() {
+        return fence;
+    }
+
+    /** The fencing token of the date's claim that this run holds now: empty, or another than {@link #fence()}, once it was taken over. */
+    protected final java.util.OptionalLong fenceNow(StepScope scope) throws SQLException {
+        Optional<BusinessDate> mydate = scope.variables().mydate();
+        return mydate.isEmpty() ? java.util.OptionalLong.empty() : claims.fence(scope.flow(), mydate.get(), jobContext.getExecutionId());
     }
 
     /** Who claims a date that is started outside Ferry. */

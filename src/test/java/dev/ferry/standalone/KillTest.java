@@ -145,6 +145,31 @@ class KillTest {
                 .isEqualTo(Postgres.text(pipeline.source, values.formatted("t_src_rows")));
     }
 
+    @Test
+    void aRunHeldUpWhileItsDateIsRerunByForceDoesNotCommitItsLoadOverTheRerun() throws Exception {
+        Postgres.execute(pipeline.source, "INSERT INTO t_src_rows SELECT 500000 + i, i % 7, DATE '2024-01-05' FROM generate_series(1, "
+                + ROWS + ") i");
+        pipeline.holdLoads(5);
+        Process held = pipeline.ferryProcess(List.of(), "run", "rds-to-adb", "-d", "20240105").redirectErrorStream(true).start();
+        pipeline.awaitLoadInCopy();
+        long heldId = Postgres.count(pipeline.repository, "SELECT max(jobexecutionid) FROM job_execution");
+
+        // While the first run's load is held up, the date is run again on purpose: the rerun's load waits for the date's
+        // lock, which the held load keeps until its transaction ends.
+        Pipeline.CliResult rerun = pipeline.cli("run", "rds-to-adb", "-d", "20240105", "--force", "-p", "ferry.steps=load");
+
+        String heldOutput = new String(held.getInputStream().readAllBytes());
+        assertThat(held.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(held.exitValue()).as(heldOutput).isNotZero();
+        assertThat(heldOutput).contains("execution " + heldId + " no longer holds mydate 20240105 of flow rds-to-adb")
+                .contains("its rows are not committed over the newer run's");
+        assertThat(rerun.exitCode()).as(rerun.all()).isZero();
+        String values = "SELECT md5(string_agg(a || '|' || b || '|' || c, ',' ORDER BY a)) FROM %s WHERE c = DATE '2024-01-05'";
+        assertThat(pipeline.targetRows("2024-01-05")).isEqualTo(ROWS);
+        assertThat(Postgres.text(pipeline.warehouse, values.formatted("t_target"))).isEqualTo(Postgres.text(pipeline.source,
+                values.formatted("t_src_rows")));
+    }
+
     private static Process start(String... args) throws IOException {
         return pipeline.ferryProcess(List.of(), args).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     }

@@ -1,0 +1,87 @@
+package dev.ferry.load;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.OptionalLong;
+
+/**
+ * Fencing of a load against a run that took its date over: a stalled run (a GC pause, a network partition, a
+ * process stopped and continued) whose date was rerun by force or restarted elsewhere in the meantime must not
+ * commit its rows over the newer run's. Just before the load commits, inside its transaction, the run's claim is
+ * read again from the job repository (its fencing token must be the one the step began with), and the warehouse's
+ * own record of the highest token loaded for the date ({@code ferry_fence}) must not be higher than this run's:
+ * the record is written in the same transaction, so of two runs the newer one's commit always wins.
+ */
+final class Fences {
+
+    /** The advisory lock around the table's creation (on first use), so that loads at once do not collide: "FRRYFNCE". */
+    private static final long CREATE_LOCK = 0x46525259_464E4345L;
+
+    private Fences() {
+    }
+
+    /** Refuses, inside the load's transaction, a run that no longer holds its date; records this run's token. */
+    static void check(Connection connection, Loader.Request request) throws SQLException {
+        Loader.Run run = request.run();
+        if (run == null || run.fence() == null || request.mydate() == null) {
+            return;
+        }
+        OptionalLong now = run.fence().holder().current();
+        if (now.isEmpty() || now.getAsLong() != run.fence().token()) {
+            throw takenOver(request, "the job repository shows the date's claim " + (now.isEmpty() ? "held by another execution"
+                    : "at fencing token " + now.getAsLong()));
+        }
+        String table = table(run.loadedTable());
+        try (Statement s = connection.createStatement()) {
+            if (!exists(connection, table)) {
+                s.execute("SELECT pg_advisory_xact_lock(" + CREATE_LOCK + ")");
+                s.execute("CREATE TABLE IF NOT EXISTS " + table + " (flow text NOT NULL, mydate text NOT NULL, fence bigint NOT NULL,"
+                        + " execution bigint NOT NULL, loaded_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (flow, mydate))");
+            }
+        }
+        try (PreparedStatement find = connection.prepareStatement("SELECT fence, execution FROM " + table + " WHERE flow = ? AND mydate = ?"
+                + " FOR UPDATE")) {
+            find.setString(1, request.flow());
+            find.setString(2, request.mydate());
+            try (ResultSet rs = find.executeQuery()) {
+                if (rs.next() && rs.getLong(1) > run.fence().token()) {
+                    throw takenOver(request, "execution " + rs.getLong(2) + " loaded it at fencing token " + rs.getLong(1));
+                }
+            }
+        }
+        try (PreparedStatement upsert = connection.prepareStatement("INSERT INTO " + table + " (flow, mydate, fence, execution) VALUES"
+                + " (?, ?, ?, ?) ON CONFLICT (flow, mydate) DO UPDATE SET fence = EXCLUDED.fence, execution = EXCLUDED.execution,"
+                + " loaded_at = now()")) {
+            upsert.setString(1, request.flow());
+            upsert.setString(2, request.mydate());
+            upsert.setLong(3, run.fence().token());
+            upsert.setLong(4, run.execution());
+            upsert.executeUpdate();
+        }
+    }
+
+    /** {@code ferry_fence} beside the loaded-partitions table ({@code loadedTable}'s schema). */
+    private static String table(String loadedTable) {
+        int dot = loadedTable == null ? -1 : loadedTable.lastIndexOf('.');
+        return dot < 0 ? "ferry_fence" : loadedTable.substring(0, dot) + ".ferry_fence";
+    }
+
+    private static boolean exists(Connection connection, String table) throws SQLException {
+        try (PreparedStatement q = connection.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+            q.setString(1, table);
+            try (ResultSet rs = q.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        }
+    }
+
+    private static LoadRefusedException takenOver(Loader.Request request, String how) {
+        return new LoadRefusedException("execution " + request.run().execution() + " no longer holds mydate " + request.mydate() + " of flow "
+                + request.flow() + " (its fencing token is " + request.run().fence().token() + "; " + how + "): the date was taken over"
+                + " while this run was held up — a forced rerun, or a restart after this run was taken for dead — so its rows are not"
+                + " committed over the newer run's; rolled back, " + request.table() + " is unchanged");
+    }
+}
