@@ -17,6 +17,11 @@ import javax.sql.DataSource;
 public final class Claims {
 
     public static final String TABLE = "ferry_claim";
+    /**
+     * How long a claim waits for the execution it was taken for: a start claims, starts, then attaches the execution,
+     * in seconds; a claim still unattached after this lease was left by a start that died, and the next start takes it.
+     */
+    public static final java.time.Duration UNATTACHED_LEASE = java.time.Duration.ofMinutes(5);
 
     private final DataSource dataSource;
 
@@ -44,10 +49,12 @@ public final class Claims {
      * @return true when the caller now owns the pair and should start the run
      */
     public boolean claim(String flow, BusinessDate mydate, String claimedBy, boolean force, String token) throws SQLException {
+        // A claim that never got its execution (its process died between the claim and the start) lapses after the lease.
         String sql = "INSERT INTO " + TABLE + " (flow, mydate, claimed_by, forced, token) VALUES (?, ?, ?, ?, ?) ON CONFLICT (flow, mydate) "
-                + (force ? "DO UPDATE SET claimed_by = EXCLUDED.claimed_by, claimed_at = now(), forced = true, execution_id = NULL,"
-                           + " token = EXCLUDED.token, fence = " + TABLE + ".fence + 1"
-                         : "DO NOTHING");
+                + "DO UPDATE SET claimed_by = EXCLUDED.claimed_by, claimed_at = now(), forced = EXCLUDED.forced, execution_id = NULL,"
+                + " token = EXCLUDED.token, fence = " + TABLE + ".fence + 1"
+                + (force ? "" : " WHERE " + TABLE + ".execution_id IS NULL AND " + TABLE + ".claimed_at < now() - interval '"
+                           + UNATTACHED_LEASE.toSeconds() + " seconds'");
         try (Connection c = dataSource.getConnection(); PreparedStatement insert = c.prepareStatement(sql)) {
             insert.setString(1, flow);
             insert.setString(2, mydate.toString());

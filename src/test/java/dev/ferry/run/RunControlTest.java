@@ -146,6 +146,30 @@ class RunControlTest {
         assertThat(restarts).hasValue(1);
     }
 
+    @Test
+    void aClaimLeftWithoutItsExecutionByAStartThatDiedLapsesAfterItsLeaseAndTheNextStartTakesIt() throws SQLException {
+        assertThat(claims.claim("orders", DATE, "timer@node-1", false, "died")).isTrue(); // the process died before it started the run
+        RunControl control = control(startsAs(9));
+
+        assertThat(control.startOnce(new RunControl.StartRequest("orders", DATE, Map.of(), "timer@node-2", false, false)))
+                .as("within the lease the date is still claimed").isInstanceOf(RunControl.AlreadyClaimed.class);
+        try (var c = repository.getConnection(); var s = c.createStatement()) {
+            s.execute("UPDATE " + Claims.TABLE + " SET claimed_at = now() - interval '301 seconds'");
+        }
+        assertThat(control.startOnce(new RunControl.StartRequest("orders", DATE, Map.of(), "timer@node-2", false, false)))
+                .isEqualTo(new RunControl.Started(9));
+        Claims.Claim taken = claims.find("orders", DATE).orElseThrow();
+        assertThat(taken.claimedBy()).isEqualTo("timer@node-2");
+        assertThat(taken.executionId()).isEqualTo(9);
+        assertThat(claims.fence("orders", DATE, 9)).as("a new holder, a new fencing token").hasValue(2);
+
+        try (var c = repository.getConnection(); var s = c.createStatement()) {
+            s.execute("UPDATE " + Claims.TABLE + " SET claimed_at = now() - interval '1 day'");
+        }
+        assertThat(control.startOnce(new RunControl.StartRequest("orders", DATE, Map.of(), "timer@node-3", false, false)))
+                .as("an attached claim never lapses").isInstanceOf(RunControl.AlreadyClaimed.class);
+    }
+
     /** JBeret's operator as far as a restart goes: execution {@code id} is STARTED, its restart becomes {@code next}. */
     private JobOperator running(long id, long next) {
         JobExecution execution = (JobExecution) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {JobExecution.class},
