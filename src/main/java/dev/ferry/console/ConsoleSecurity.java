@@ -55,10 +55,20 @@ public class ConsoleSecurity implements ContainerRequestFilter {
     @Override
     public void filter(ContainerRequestContext request) {
         Method method = matched.getResourceMethod();
+        if (!SAFE_METHODS.contains(request.getMethod())) {
+            Optional<String> foreign = foreignOrigin(request.getHeaderString("Origin"));
+            if (foreign.isPresent()) {
+                LOG.warning(() -> request.getMethod() + " " + ClientText.escaped(request.getUriInfo().getPath()) + " from "
+                        + addresses.current() + " refused: " + foreign.get());
+                request.abortWith(Problem.response(403, foreign.get() + "; the console takes state-changing calls only from its own"
+                        + " pages (behind a proxy, set ferry.console.trusted-proxies so that its X-Forwarded-Host counts)"));
+                return;
+            }
+        }
         if (method != null && method.isAnnotationPresent(Public.class)) {
             return;
         }
-        boolean secure = request.getSecurityContext().isSecure();
+        boolean secure = addresses.secure();
         String authorization = request.getHeaderString(HttpHeaders.AUTHORIZATION);
         if (authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
             Optional<Account> account;
@@ -89,6 +99,24 @@ public class ConsoleSecurity implements ContainerRequestFilter {
             return;
         }
         request.setSecurityContext(new Caller(session.get().account(), "FORM", secure));
+    }
+
+    /**
+     * Why a state-changing call's {@code Origin} is not the console's own, or empty when it is (or when there is none:
+     * curl and scripts send none, and a browser always sends one with such a call, so a page of another site is refused
+     * even when it holds a valid token).
+     */
+    private Optional<String> foreignOrigin(String origin) {
+        if (origin == null) {
+            return Optional.empty();
+        }
+        String host = addresses.host();
+        String authority = origin.replaceFirst("^[a-zA-Z][a-zA-Z0-9+.-]*://", "").replaceAll("/.*$", "");
+        if (origin.equals("null") || host == null || !authority.equalsIgnoreCase(host.strip())) {
+            return Optional.of("a call from another origin (" + ClientText.escaped(origin) + ", not " + ClientText.escaped(String.valueOf(host))
+                    + ")");
+        }
+        return Optional.empty();
     }
 
     private Optional<Account> basic(String encoded) {

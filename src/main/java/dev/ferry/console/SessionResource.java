@@ -74,7 +74,7 @@ public class SessionResource {
         throttle.succeeded(login.username(), address);
         Sessions.Session session = sessions.open(account.get());
         LOG.info(() -> "console login: " + account.get().name() + " " + account.get().roles());
-        return Response.ok(Me.of(account.get(), session.csrfToken())).cookie(cookie(uri, session.id(), security.isSecure(), false)).build();
+        return Response.ok(Me.of(account.get(), session.csrfToken())).cookie(cookie(uri, session.id(), addresses.secure(), false)).build();
     }
 
     @GET
@@ -91,7 +91,7 @@ public class SessionResource {
         if (cookie != null) {
             sessions.close(cookie.getValue());
         }
-        return Response.noContent().cookie(cookie(uri, "", security.isSecure(), true)).build();
+        return Response.noContent().cookie(cookie(uri, "", addresses.secure(), true)).build();
     }
 
     private static NewCookie cookie(UriInfo uri, String value, boolean secure, boolean expire) {

@@ -179,16 +179,6 @@ public record Schedule(String flow, String cron, ZoneId zone, MisfirePolicy misf
         return BusinessDate.forRunAt(fireTime, zone);
     }
 
-    /** The six calendar fields {@code second minute hour day-of-month month day-of-week}, for an EJB timer. */
-    public String[] calendarFields() {
-        String[] fields = cron.trim().split("\\s+");
-        String[] six = fields.length == 5 ? new String[] {"0", fields[0], fields[1], fields[2], fields[3], fields[4]} : fields;
-        for (int i = 0; i < six.length; i++) {
-            six[i] = six[i].replace('?', '*');
-        }
-        return six;
-    }
-
     private static Cron parse(String flow, String cron) {
         if (cron == null || cron.isBlank()) {
             throw new IllegalArgumentException("ferry.flow." + flow + ".schedule is empty; write a cron expression such as 30 2 * * *");

@@ -126,12 +126,11 @@ public class ServerServices {
         return new LoginThrottle(Clock.systemUTC());
     }
 
-    /** Console logins, in this server's memory. */
+    /** Console logins, in the job repository: valid on every node of the cluster. */
     @Produces
     @jakarta.inject.Singleton
     Sessions sessions() {
-        int idle = Settings.wholeNumber(config(), "ferry.console.session-idle-minutes", 480, 1, 525_600);
-        return new Sessions(Duration.ofMinutes(idle), Clock.systemUTC());
+        return Sessions.from(config(), FlowTimers.repository(config()), Clock.systemUTC());
     }
 
     void close(@Disposes ObjectStore store) {

@@ -4,6 +4,7 @@ import dev.ferry.config.Settings;
 import com.sun.net.httpserver.HttpServer;
 import dev.ferry.console.Accounts;
 import dev.ferry.console.ClientAddresses;
+import dev.ferry.console.ForwardedFor;
 import dev.ferry.console.Console;
 import dev.ferry.console.ConsoleSecurity;
 import dev.ferry.console.ExecutionsResource;
@@ -58,12 +59,11 @@ public final class ConsoleServer implements AutoCloseable {
         Config config = runtime.config();
         String host = config.getOptionalValue("ferry.console.host", String.class).orElse("127.0.0.1");
         int port = Settings.wholeNumber(config, "ferry.console.port", 8080, 0, 65_535);
-        Duration idle = Duration.ofMinutes(Settings.wholeNumber(config, "ferry.console.session-idle-minutes", 480, 1, 525_600));
         ExecutorService backfills = Executors.newCachedThreadPool(daemon("ferry-console-backfill"));
         Console console = runtime.console(backfills, Clock.systemUTC());
-        Sessions sessions = new Sessions(idle, Clock.systemUTC());
+        Sessions sessions = Sessions.from(config, runtime.repository(), Clock.systemUTC());
         LoginThrottle throttle = new LoginThrottle(Clock.systemUTC());
-        ExchangeAddresses addresses = new ExchangeAddresses();
+        ExchangeAddresses addresses = new ExchangeAddresses(ForwardedFor.from(config));
         ResourceConfig resources = new ResourceConfig()
                 .property(ServerProperties.WADL_FEATURE_DISABLE, true) // the API is described by api/openapi.json
                 .register(new AbstractBinder() {

@@ -59,7 +59,8 @@ public final class HashedAccounts implements Accounts {
                 String role = config.getOptionalValue(roleKey, String.class).orElseThrow(() ->
                         new IllegalArgumentException(roleKey + " is missing: give the user the role viewer or operator"));
                 try {
-                    users.put(name, new User(hash, Role.parse(role), fromEnvironment));
+                    // One user, one spelling: Olga and olga are the same user, known as olga.
+                    users.put(name.toLowerCase(java.util.Locale.ROOT), new User(hash, Role.parse(role), fromEnvironment));
                 } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException(roleKey + ": " + e.getMessage());
                 }
@@ -74,15 +75,19 @@ public final class HashedAccounts implements Accounts {
 
     @Override
     public Optional<Account> authenticate(String user, String password) {
-        User found = users.get(user);
+        String canonical = user.strip().toLowerCase(java.util.Locale.ROOT);
+        User found = users.get(canonical);
+        String name = canonical;
         if (found == null) {
             // FERRY_CONSOLE_USER_OPS_LEAD_PASSWORD_HASH is the user ops.lead, ops-lead or ops_lead: whichever logs in.
-            found = users.entrySet().stream().filter(u -> u.getValue().fromEnvironment())
-                    .filter(u -> Schedule.environmentName(u.getKey()).equals(Schedule.environmentName(user)))
-                    .map(Map.Entry::getValue).findFirst().orElse(null);
+            Map.Entry<String, User> entry = users.entrySet().stream().filter(u -> u.getValue().fromEnvironment())
+                    .filter(u -> Schedule.environmentName(u.getKey()).equals(Schedule.environmentName(canonical)))
+                    .findFirst().orElse(null);
+            found = entry == null ? null : entry.getValue();
+            name = entry == null ? canonical : entry.getKey();
         }
         boolean valid = Password.check(password, found == null ? decoy : found.hash()).with(ARGON2);
-        return found != null && valid ? Optional.of(new Account(user, EnumSet.of(found.role()))) : Optional.empty();
+        return found != null && valid ? Optional.of(new Account(name, EnumSet.of(found.role()))) : Optional.empty();
     }
 
     /** An Argon2id hash with a random salt, for {@code ferry.console.user.NAME.password-hash}. */

@@ -1,6 +1,7 @@
 package dev.ferry.standalone;
 
 import dev.ferry.run.RunControl;
+import dev.ferry.run.ScheduledStarts;
 import dev.ferry.schedule.Schedule;
 import dev.ferry.schedule.Scheduler;
 import dev.ferry.variables.BusinessDate;
@@ -117,11 +118,11 @@ final class ServeCommand implements Callable<Integer> {
 
     /** Serves one flow until interrupted (or, with --once, what is due now); returns the executions it started. */
     private List<Long> serve(StandaloneRuntime runtime, Schedule schedule, String owner, Clock clock) throws InterruptedException {
-        Scheduler scheduler = new Scheduler(List.of(schedule), runtime.watermarks(),
-                (s, mydate, missed) -> launch(runtime, s, mydate, missed, owner), clock, GRACE);
+        ScheduledStarts starts = new ScheduledStarts(runtime.control(), owner, line -> System.out.println(line));
+        Scheduler scheduler = new Scheduler(List.of(schedule), runtime.watermarks(), starts, clock, GRACE);
         List<Long> started = new ArrayList<>();
         Consumer<Scheduler.Fired> onFired = fired -> {
-            report(runtime, fired);
+            report(starts, fired);
             fired.executionId().ifPresent(started::add);
         };
         // Nothing one flow does stops the scheduler: say so, and try again at the next tick.
@@ -138,48 +139,13 @@ final class ServeCommand implements Callable<Integer> {
         return started;
     }
 
-    /**
-     * Starts a run. A caught-up (missed) date is awaited — the run this process started, or the one another
-     * scheduler claimed — so that missed dates run in order, oldest first, however many schedulers there are.
-     */
-    private static OptionalLong launch(StandaloneRuntime runtime, Schedule schedule, BusinessDate mydate,
-                                                 boolean missed, String owner) {
-        RunControl control = runtime.control();
-        RunControl.Start start;
-        try {
-            start = control.startOnce(new RunControl.StartRequest(schedule.flow(), mydate, Map.of(), owner, false, false));
-        } catch (RuntimeException e) {
-            System.out.printf("%s mydate %s: not started: %s%n", schedule.flow(), mydate, e.getMessage());
-            return OptionalLong.empty();
-        }
-        OptionalLong id = start instanceof RunControl.Started started ? OptionalLong.of(started.executionId()) : OptionalLong.empty();
-        if (missed) {
-            try {
-                OptionalLong running = id.isPresent() ? id : control.claimedExecution(schedule.flow(), mydate, Duration.ofMinutes(1));
-                if (running.isPresent()) {
-                    control.await(running.getAsLong());
-                } else {
-                    System.out.printf("%s mydate %s: claimed by %s but never started; run it with ferry run --force%n",
-                            schedule.flow(), mydate, holder(control, schedule.flow(), mydate));
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        return id;
-    }
-
-    private static String holder(RunControl control, String flow, BusinessDate mydate) {
-        return control.claim(flow, mydate).map(Object::toString).orElse("nobody");
-    }
-
-    private static void report(StandaloneRuntime runtime, Scheduler.Fired fired) {
+    private static void report(ScheduledStarts starts, Scheduler.Fired fired) {
         String when = ScheduleCommand.TIME.format(fired.fireTime()) + (fired.missed() ? " (missed)" : "");
         if (fired.executionId().isPresent()) {
             System.out.printf("%s %s mydate %s: started execution %d%n", when, fired.flow(), fired.mydate(), fired.executionId().getAsLong());
         } else {
             System.out.printf("%s %s mydate %s: skipped, already claimed by %s%n", when, fired.flow(), fired.mydate(),
-                    holder(runtime.control(), fired.flow(), fired.mydate()));
+                    starts.holder(fired.flow(), fired.mydate()));
         }
     }
 

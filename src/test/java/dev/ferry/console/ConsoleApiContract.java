@@ -22,6 +22,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -413,6 +414,21 @@ public abstract class ConsoleApiContract {
     }
 
     @Test
+    void aStateChangingCallFromAnotherSitesPageIsRefusedEvenWithAValidToken() {
+        Reply foreign = operator.post("api/flows/rds-to-adb/start", "{\"mydate\": \"20190116\"}", Map.of("Origin", "https://evil.example"));
+        assertThat(foreign.status()).isEqualTo(403);
+        assertThat(foreign.message()).contains("a call from another origin (https://evil.example");
+        Reply login = new ConsoleClient(base).post("api/session", "{\"username\": \"" + OPERATOR + "\", \"password\": \"x\"}",
+                Map.of("Origin", "https://evil.example"));
+        assertThat(login.status()).as("a login from another site's page").isEqualTo(403);
+        assertThat(operator.get("api/executions?from=20190116&to=20190116").json().getInt("total")).isZero();
+
+        String own = base.getScheme() + "://" + base.getAuthority();
+        Reply same = operator.post("api/flows/rds-to-adb/start", "{\"mydate\": \"20190116\", \"force\": true}", Map.of("Origin", own));
+        assertThat(same.status()).as("from the console's own page: " + same.body()).isEqualTo(201);
+    }
+
+    @Test
     void badInputIsRefusedWithAStatusAndAMessageThatSaysWhatToDo() {
         Reply badDate = operator.post("api/flows/rds-to-adb/start", "{\"mydate\": \"2019-01-01\"}");
         assertThat(badDate.status()).isEqualTo(400);
@@ -472,6 +488,8 @@ public abstract class ConsoleApiContract {
         Reply page = anonymous.get("");
         assertThat(page.status()).isEqualTo(200);
         assertThat(page.body()).contains("<title>Ferry</title>");
+        assertThat(page.headers().firstValue("Content-Security-Policy")).get().asString().contains("script-src 'self'")
+                .contains("frame-ancestors 'none'").doesNotContain("unsafe-inline");
         assertThat(anonymous.get("assets/console.js").body()).contains("grid?days=");
         assertThat(anonymous.get("assets/..%2Fopenapi.json").status()).isEqualTo(404);
     }

@@ -36,9 +36,11 @@ class ScheduleTest {
     }
 
     @Test
-    void sixFieldsTakeSecondsFirstAndBothMapToCalendarTimerFields() {
-        assertThat(new Schedule("f", "30 2 * * 1-5", SHANGHAI).calendarFields()).containsExactly("0", "30", "2", "*", "*", "1-5");
-        assertThat(new Schedule("f", "*/2 * * * * ?", SHANGHAI).calendarFields()).containsExactly("*/2", "*", "*", "*", "*", "*");
+    void fiveFieldsStartWithTheMinuteAndSixWithTheSecond() {
+        ZonedDateTime friday = ZonedDateTime.of(2024, 3, 1, 2, 29, 59, 0, SHANGHAI);
+        assertThat(new Schedule("f", "30 2 * * 1-5", SHANGHAI).nextFireAfter(friday)).isEqualTo(friday.plusSeconds(1));
+        assertThat(new Schedule("f", "*/2 * * * * ?", SHANGHAI).nextFireAfter(friday)).isEqualTo(friday.plusSeconds(1));
+        assertThat(new Schedule("f", "*/2 * * * * ?", SHANGHAI).nextFireAfter(friday.plusSeconds(1))).isEqualTo(friday.plusSeconds(3));
     }
 
     @Test

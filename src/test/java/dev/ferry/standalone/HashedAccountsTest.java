@@ -34,6 +34,16 @@ class HashedAccountsTest {
     }
 
     @Test
+    void oneUserHasOneSpellingWhateverCaseTheyLogInWith() {
+        HashedAccounts accounts = HashedAccounts.from(config(Map.of(
+                "ferry.console.user.Olga.password-hash", HASH, "ferry.console.user.Olga.role", "operator")));
+
+        for (String typed : java.util.List.of("olga", "Olga", "OLGA", " olga ")) {
+            assertThat(accounts.authenticate(typed, "night-shift-2024")).as(typed).get().satisfies(a -> assertThat(a.name()).isEqualTo("olga"));
+        }
+    }
+
+    @Test
     void aUserWhoseNameHoldsADashOrADotCanBeConfiguredFromTheEnvironment() {
         HashedAccounts accounts = HashedAccounts.from(new SmallRyeConfigBuilder().withSources(new EnvConfigSource(Map.of(
                 "FERRY_CONSOLE_USER_OPS_LEAD_PASSWORD_HASH", HASH, "FERRY_CONSOLE_USER_OPS_LEAD_ROLE", "operator",

@@ -18,7 +18,7 @@ import java.util.Base64;
 public final class ConsoleClient {
 
     /** A reply: its status and body (JSON for every API call). */
-    public record Reply(int status, String body) {
+    public record Reply(int status, String body, java.net.http.HttpHeaders headers) {
         public JsonObject json() {
             return (JsonObject) structure();
         }
@@ -70,6 +70,11 @@ public final class ConsoleClient {
         return send("POST", path, json, false);
     }
 
+    /** A state-changing call with its token, sent with {@code headers} (an {@code Origin}, a proxy's {@code X-Forwarded-*}). */
+    public Reply post(String path, String json, java.util.Map<String, String> headers) {
+        return send("POST", base.resolve(path), json, true, headers);
+    }
+
     public Reply delete(String path) {
         return send("DELETE", path, null, true);
     }
@@ -87,6 +92,10 @@ public final class ConsoleClient {
     }
 
     private Reply send(String method, URI uri, String json, boolean withToken) {
+        return send(method, uri, json, withToken, java.util.Map.of());
+    }
+
+    private Reply send(String method, URI uri, String json, boolean withToken, java.util.Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri)
                 .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
         if (json != null) {
@@ -98,9 +107,10 @@ public final class ConsoleClient {
         if (basic != null) {
             request.header("Authorization", basic);
         }
+        headers.forEach(request::header);
         try {
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            return new Reply(response.statusCode(), response.body());
+            return new Reply(response.statusCode(), response.body(), response.headers());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -267,7 +267,7 @@ async function executionsView() {
       ['COMPLETED', 'FAILED', 'STARTED', 'STOPPED', 'ABANDONED'].map((s) => el('option', { value: s, selected: s === values.status }, s))),
     el('label', {}, 'from ', dateInput({ name: 'from', value: values.from || null })),
     el('label', {}, 'to ', dateInput({ name: 'to', value: values.to || null })));
-  const rows = page.items.map((x) => el('tr', { onclick: () => { location.hash = '#/executions/' + x.id; }, style: 'cursor:pointer' },
+  const rows = page.items.map((x) => el('tr', { onclick: () => { location.hash = '#/executions/' + x.id; }, class: 'clickable' },
     el('td', { class: 'num' }, x.id), el('td', {}, x.flow), el('td', {}, x.mydate ? iso(x.mydate) : '–'), el('td', {}, badge(x.status), x.empty ? ' EMPTY' : ''),
     el('td', { class: 'num' }, x.moved.length ? number(x.moved[x.moved.length - 1].rows) : '–'),
     el('td', {}, time(x.start)), el('td', { class: 'num' }, duration(x.start, x.end))));
