@@ -89,7 +89,7 @@ public class ExtractBatchlet extends FerryBatchlet {
         Partition partition = values.parse("target", prefix -> new Partition(store, prefix));
         String mydate = scope.variables().mydate().map(Object::toString).orElse(null);
         Extractor.Request request = new Extractor.Request(scope.flow(), scope.step(), mydate, spec.database(), spec.query(), partition,
-                spec.format(), spec.maxFileBytes(), spec.minRows(), spec.parallel(), spec.splitBy());
+                spec.format(), spec.maxFileBytes(), spec.minRows(), spec.parallel(), spec.splitBy(), attempt());
         Progress progress = scope.progress();
         try (Connection connection = connect(scope, spec.database())) {
             MoreConnections more = more(scope, spec.database());
@@ -97,6 +97,11 @@ public class ExtractBatchlet extends FerryBatchlet {
                     progress);
             return new StepReport(manifest.rows(), manifest.bytes(), manifest.files().size(), progress.elapsed().toMillis());
         }
+    }
+
+    @Override
+    protected boolean writesToStore() {
+        return true;
     }
 
     @Override

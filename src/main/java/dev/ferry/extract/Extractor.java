@@ -1,6 +1,7 @@
 package dev.ferry.extract;
 
 import dev.ferry.db.MoreConnections;
+import dev.ferry.partition.Attempt;
 import dev.ferry.partition.CsvFormat;
 import dev.ferry.partition.Manifest;
 import dev.ferry.partition.ManifestFile;
@@ -51,9 +52,14 @@ public final class Extractor {
      * @param parallel     streams to read the query with; 0 to choose by the table's size ({@link MoreConnections#auto})
      * @param splitBy      a column of the query's result whose value ranges the streams read, instead of ranges
      *                     of the table's pages; null for pages
+     * @param attempt      the step's attempt that writes: once it is given up it commits no file and publishes nothing
      */
     public record Request(String flow, String step, String mydate, String database, String query,
-                          Partition partition, CsvFormat format, long maxFileBytes, long minRows, int parallel, String splitBy) {
+                          Partition partition, CsvFormat format, long maxFileBytes, long minRows, int parallel, String splitBy,
+                          Attempt attempt) {
+        public Request {
+            attempt = attempt == null ? Attempt.ONLY : attempt;
+        }
     }
 
     private static final Logger LOG = Logger.getLogger(Extractor.class.getName());
@@ -120,6 +126,7 @@ public final class Extractor {
                 partition.prefix(), request.database(), query, request.format().delimiter(), request.format().encoding(),
                 request.format().header(), request.format().compression().toString(), rows,
                 files.stream().mapToLong(ManifestFile::bytes).sum(), files, started, Instant.now());
+        request.attempt().ensureCurrent("publishing " + partition.describe());
         partition.writeManifest(manifest, ledger);
         feed.published(manifest);
         return manifest;
@@ -283,7 +290,8 @@ public final class Extractor {
 
     private static Copied copy(Connection connection, String copy, Request request, Partition partition, AtomicInteger fileNumbers,
                                PartitionFeed feed, Progress progress) throws SQLException, IOException {
-        try (PartitionWriter writer = new PartitionWriter(partition, request.format(), request.maxFileBytes(), fileNumbers, feed, progress)) {
+        try (PartitionWriter writer = new PartitionWriter(partition, request.format(), request.maxFileBytes(), fileNumbers, feed, progress,
+                request.attempt())) {
             CopyOut out = connection.unwrap(PGConnection.class).getCopyAPI().copyOut(copy);
             long copied;
             // This thread only reads the socket; scanning, digesting and storing run on the write-behind thread.

@@ -1,5 +1,6 @@
 package dev.ferry.extract;
 
+import dev.ferry.partition.Attempt;
 import dev.ferry.partition.CsvFormat;
 import dev.ferry.partition.FileDigest;
 import dev.ferry.partition.ManifestFile;
@@ -32,6 +33,8 @@ final class PartitionWriter extends OutputStream {
     private final AtomicInteger fileNumbers;
     /** Told of each file once it is committed, for a load that follows the extract. */
     private final PartitionFeed feed;
+    /** The step's attempt that writes: an abandoned one commits nothing more. */
+    private final Attempt attempt;
     private final List<ManifestFile> files = new ArrayList<>();
     private String fileName;
 
@@ -46,7 +49,8 @@ final class PartitionWriter extends OutputStream {
     private long fileRows;
 
     PartitionWriter(Partition partition, CsvFormat format, long maxFileBytes, AtomicInteger fileNumbers, PartitionFeed feed,
-                    Progress progress) {
+                    Progress progress, Attempt attempt) {
+        this.attempt = attempt;
         this.partition = partition;
         this.feed = feed;
         this.fileNumbers = fileNumbers;
@@ -119,6 +123,7 @@ final class PartitionWriter extends OutputStream {
 
     private void finishFile() throws IOException {
         out.close(); // flushes and finishes gzip; the upload itself stays open until commit
+        attempt.ensureCurrent("committing " + partition.store().describe(partition.key(fileName)));
         upload.commit();
         upload.close();
         ManifestFile file = new ManifestFile(fileName, digest.bytes(), fileRows, digest.sha256());

@@ -368,7 +368,7 @@ public final class TryRun {
         try {
             try (Connection source = databases.connect(extract.database())) {
                 new Extractor(ledger).extract(source, new Extractor.Request("try-run", step.id(), null, extract.database(),
-                        "SELECT * FROM (" + extract.query() + ") q LIMIT " + rows, sandbox, extract.format(), 0, 0, 1, null),
+                        "SELECT * FROM (" + extract.query() + ") q LIMIT " + rows, sandbox, extract.format(), 0, 0, 1, null, null),
                         new Progress("try-run", Duration.ofHours(1)));
             }
             try (Statement s = target.createStatement()) {

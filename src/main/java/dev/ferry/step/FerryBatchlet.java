@@ -4,6 +4,7 @@ import dev.ferry.db.Databases;
 import dev.ferry.db.MoreConnections;
 import dev.ferry.db.UnknownDatabaseException;
 import dev.ferry.notify.FailureNotice;
+import dev.ferry.partition.Attempt;
 import dev.ferry.notify.Webhook;
 import dev.ferry.recovery.ExecutionOwners;
 import dev.ferry.run.RunControl;
@@ -20,6 +21,7 @@ import jakarta.inject.Inject;
 import java.lang.reflect.Field;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -157,6 +159,47 @@ public abstract class FerryBatchlet extends AbstractBatchlet {
                 + " or job parameter ferry.forced=true", null);
     }
 
+    /** The attempt in flight, given up at its timeout. */
+    private volatile Attempt current = Attempt.ONLY;
+    /** The thread of an attempt given up at its timeout, until it has ended. */
+    private ExecutorService abandoned;
+    /** How long a retry waits for a timed-out attempt's thread to leave its store call (the S3 client gives up after 2 minutes). */
+    static final Duration ABANDONED_WAIT = Duration.ofMinutes(3);
+
+    /**
+     * Whether the step writes files to the store, so that a retry must wait for a timed-out attempt's thread (a load's
+     * writes are in its database transaction, which the timeout aborted: its retry need not wait for a stalled read).
+     */
+    protected boolean writesToStore() {
+        return false;
+    }
+
+    /** The attempt that {@link #run} is called for: read it at the start of run, so that it stays this attempt's. */
+    protected final Attempt attempt() {
+        return current;
+    }
+
+    /**
+     * Before another attempt: waits until the thread of the one that timed out has ended, so that a store call it was
+     * stuck in (an upload that lands late) cannot overwrite what the new attempt writes.
+     */
+    private void awaitAbandoned(StepScope scope, int next) throws InterruptedException {
+        if (abandoned == null || !writesToStore()) {
+            abandoned = null;
+            return;
+        }
+        if (!abandoned.awaitTermination(1, TimeUnit.SECONDS)) {
+            LOG.info(() -> scope.where() + ": waiting for the thread of the attempt that timed out to leave its store call before"
+                    + " attempt " + next + " (at most " + ABANDONED_WAIT.toSeconds() + " s)");
+            if (!abandoned.awaitTermination(ABANDONED_WAIT.toSeconds(), TimeUnit.SECONDS)) {
+                throw new StepFailedException(scope.where() + ": the attempt that timed out is still stuck in a call after "
+                        + ABANDONED_WAIT.toSeconds() + " s; attempt " + next + " is not started beside it (it could overwrite its files)."
+                        + " Check the store's health, then restart the run", null);
+            }
+        }
+        abandoned = null;
+    }
+
     /** The fencing token of the claim this step's run held when the step began; empty for a flow without a business date. */
     private java.util.OptionalLong fence = java.util.OptionalLong.empty();
 
@@ -182,6 +225,8 @@ public abstract class FerryBatchlet extends AbstractBatchlet {
         long delay = attempts.retryDelaySeconds();
         for (int attempt = 1; ; attempt++) {
             active.clear(); // the previous attempt's were discarded
+            awaitAbandoned(scope, attempt);
+            current = new Attempt(attempt);
             try {
                 return attempts.timeoutSeconds() > 0 ? within(values, attempts.timeoutSeconds()) : run(values);
             } catch (Exception e) {
@@ -220,8 +265,10 @@ public abstract class FerryBatchlet extends AbstractBatchlet {
         try {
             return attempt.get(seconds, TimeUnit.SECONDS);
         } catch (TimeoutException e) {
+            current.abandon(); // first: whatever the attempt's thread does next commits nothing
             abortActive();
             attempt.cancel(true);
+            abandoned = worker;
             throw new StepTimeoutException("timed out after " + seconds + " s (timeout)", null);
         } catch (ExecutionException e) {
             throw e.getCause() instanceof Exception cause ? cause : e;

@@ -2,6 +2,10 @@ package dev.ferry.step;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ferry.partition.FileDigest;
+import dev.ferry.partition.Manifest;
+import dev.ferry.partition.ManifestFile;
+import dev.ferry.partition.Partition;
 import dev.ferry.testing.Await;
 import dev.ferry.testing.FlakyFront;
 import dev.ferry.testing.FlowFile;
@@ -154,6 +158,44 @@ class RetryTest {
         assertThat(exitStatus).contains("timed out after 3 s");
         try (var store = pipeline.store()) {
             assertThat(store.list("stalled/")).extracting(o -> o.key()).as("no manifest").noneMatch(k -> k.endsWith("_manifest.json"));
+        }
+    }
+
+    @Test
+    void aTimedOutAttemptWhoseUploadLandsLateCannotOverwriteTheFilesOfTheRetry() throws Exception {
+        Path flow = FlowFile.named("late-upload")
+                .step("extract", "extract", "database", "source", "query", "SELECT * FROM t_src WHERE c = DATE '${mydate}'",
+                        "target", "late/${mydate}/", "timeout", "3", "retries", "1", "retryDelay", "0")
+                .writeTo(pipeline.dir());
+        flaky.delayNextUploads(1, Duration.ofSeconds(6));
+        // While the first attempt's upload is held, the day's rows change: the retry extracts 103 rows, the held upload 100.
+        Thread change = new Thread(() -> {
+            try {
+                Await.until("the first attempt's upload is held", Duration.ofSeconds(30), () -> flaky.uploadsHeld() > 0);
+                Postgres.execute(pipeline.source, "INSERT INTO t_src VALUES (990001, 1, DATE '2024-01-03'), (990002, 2, DATE '2024-01-03'),"
+                        + " (990003, 3, DATE '2024-01-03')");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        change.start();
+
+        JobExecution extract = pipeline.run(flow.toString(), "20240103");
+        change.join();
+        Thread.sleep(4_000); // past the moment the held upload lands
+
+        assertThat(extract.getBatchStatus()).isEqualTo(BatchStatus.COMPLETED);
+        try (var store = pipeline.store()) {
+            Partition partition = new Partition(store, "late/20240103/");
+            Manifest manifest = partition.readPublished().orElseThrow().manifest();
+            assertThat(manifest.rows()).as("the retry's rows").isEqualTo(103);
+            for (ManifestFile file : manifest.files()) {
+                byte[] stored;
+                try (var in = store.open(partition.key(file.name()))) {
+                    stored = in.readAllBytes();
+                }
+                assertThat(FileDigest.sha256(stored)).as(file.name() + " is still the retry's file").isEqualTo(file.sha256());
+            }
         }
     }
 }

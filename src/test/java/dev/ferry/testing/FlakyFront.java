@@ -33,6 +33,9 @@ public final class FlakyFront implements AutoCloseable {
     private final AtomicInteger cutsLeft = new AtomicInteger();
     private final AtomicInteger readStallsLeft = new AtomicInteger();
     private final AtomicInteger uploadStallsLeft = new AtomicInteger();
+    private final AtomicInteger uploadDelaysLeft = new AtomicInteger();
+    private final AtomicInteger uploadsHeld = new AtomicInteger();
+    private volatile Duration uploadDelay = Duration.ZERO;
     private final CountDownLatch closed = new CountDownLatch(1);
     private static final Duration STALL = Duration.ofSeconds(60);
 
@@ -48,6 +51,14 @@ public final class FlakyFront implements AutoCloseable {
                 } else if (uploadOfData && take(uploadStallsLeft)) {
                     exchange.getRequestBody().readAllBytes();
                     stall(); // the body arrived; the answer does not
+                } else if (uploadOfData && take(uploadDelaysLeft)) {
+                    uploadsHeld.incrementAndGet();
+                    try {
+                        closed.await(uploadDelay.toMillis(), TimeUnit.MILLISECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    forward(exchange, target, false, false); // a write that lands late, after its client gave up on it
                 } else {
                     forward(exchange, target, readOfData && take(cutsLeft), readOfData && take(readStallsLeft));
                 }
@@ -78,6 +89,17 @@ public final class FlakyFront implements AutoCloseable {
     /** The next {@code uploads} uploads of a data file (or a part of one) get no answer for a minute. */
     public void stallNextUploads(int uploads) {
         uploadStallsLeft.set(uploads);
+    }
+
+    /** The next {@code uploads} uploads of a data file are held for {@code delay}, then carried out. */
+    public void delayNextUploads(int uploads, Duration delay) {
+        uploadDelay = delay;
+        uploadDelaysLeft.set(uploads);
+    }
+
+    /** How many uploads have been held by {@link #delayNextUploads} so far. */
+    public int uploadsHeld() {
+        return uploadsHeld.get();
     }
 
     private static boolean take(AtomicInteger left) {
