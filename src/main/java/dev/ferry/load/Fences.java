@@ -19,6 +19,7 @@ final class Fences {
 
     /** The advisory lock around the table's creation (on first use), so that loads at once do not collide: "FRRYFNCE". */
     private static final long CREATE_LOCK = 0x46525259_464E4345L;
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(Fences.class.getName());
 
     private Fences() {
     }
@@ -35,11 +36,28 @@ final class Fences {
                     : "at fencing token " + now.getAsLong()));
         }
         String table = table(run.loadedTable());
-        try (Statement s = connection.createStatement()) {
-            if (!exists(connection, table)) {
+        java.sql.Savepoint before = connection.setSavepoint();
+        try {
+            record(connection, request, table);
+            connection.releaseSavepoint(before);
+        } catch (SQLException e) {
+            if (!"42501".equals(e.getSQLState())) {
+                throw e;
+            }
+            connection.rollback(before);
+            LOG.warning(() -> "the warehouse user may not use " + table + " (" + e.getMessage().strip() + "): loads are fenced by the job"
+                    + " repository only. Run once as the schema's owner: " + ddl(table) + "; GRANT SELECT, INSERT, UPDATE ON " + table
+                    + " TO <the load's user>");
+        }
+    }
+
+    /** The warehouse's record of the highest token loaded for the date: refuses a lower one, writes this run's. */
+    private static void record(Connection connection, Loader.Request request, String table) throws SQLException {
+        Loader.Run run = request.run();
+        if (!exists(connection, table)) {
+            try (Statement s = connection.createStatement()) {
                 s.execute("SELECT pg_advisory_xact_lock(" + CREATE_LOCK + ")");
-                s.execute("CREATE TABLE IF NOT EXISTS " + table + " (flow text NOT NULL, mydate text NOT NULL, fence bigint NOT NULL,"
-                        + " execution bigint NOT NULL, loaded_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (flow, mydate))");
+                s.execute(ddl(table));
             }
         }
         try (PreparedStatement find = connection.prepareStatement("SELECT fence, execution FROM " + table + " WHERE flow = ? AND mydate = ?"
@@ -61,6 +79,11 @@ final class Fences {
             upsert.setLong(4, run.execution());
             upsert.executeUpdate();
         }
+    }
+
+    private static String ddl(String table) {
+        return "CREATE TABLE IF NOT EXISTS " + table + " (flow text NOT NULL, mydate text NOT NULL, fence bigint NOT NULL,"
+                + " execution bigint NOT NULL, loaded_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (flow, mydate))";
     }
 
     /** {@code ferry_fence} beside the loaded-partitions table ({@code loadedTable}'s schema). */

@@ -4,7 +4,6 @@ import static dev.ferry.warehouse.ExternalFiles.literal;
 
 import dev.ferry.partition.Compression;
 import dev.ferry.store.StoreLocation;
-import java.sql.Connection;
 import java.util.List;
 import java.util.Optional;
 
@@ -88,15 +87,6 @@ final class AnalyticDbDialects {
             return List.of(new ExternalReader(create, reader, drop, files.files()));
         }
 
-        @Override
-        public Optional<String> check(Connection connection, ExternalFiles files) {
-            return cannotRead(files);
-        }
-
-        @Override
-        public boolean canExchange() {
-            return false;
-        }
     }
 
     /**
@@ -130,16 +120,6 @@ final class AnalyticDbDialects {
             String tail = " bucket=" + bucket.bucket() + " compressiontype=" + (files.format().compression() == Compression.GZIP ? "gzip" : "none");
             return List.of(new ExternalReader(List.of(MppExternalTables.create(files, reader, head + bucket.secretKey().reveal() + tail,
                     head + MASK + tail)), reader, MppExternalTables.drop(reader), files.files()));
-        }
-
-        @Override
-        public Optional<String> check(Connection connection, ExternalFiles files) {
-            return cannotRead(files);
-        }
-
-        @Override
-        public boolean canExchange() {
-            return false;
         }
     }
 }

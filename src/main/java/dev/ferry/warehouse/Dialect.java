@@ -31,10 +31,14 @@ public interface Dialect {
 
     /**
      * What the warehouse can tell before a run (the extension, the user's privileges, whether its server can read
-     * the files), or empty; asked by try-run and by run before it starts.
+     * the files), or empty; asked by try-run and by run before it starts. By default what the settings say.
      */
-    Optional<String> check(Connection connection, ExternalFiles files);
+    default Optional<String> check(Connection connection, ExternalFiles files) {
+        return cannotRead(files);
+    }
 
     /** Whether mode exchange (a staging table swapped in with DETACH and ATTACH PARTITION) runs on this warehouse. */
-    boolean canExchange();
+    default boolean canExchange() {
+        return false;
+    }
 }

@@ -1,7 +1,6 @@
 package dev.ferry.warehouse;
 
 import dev.ferry.store.StoreLocation;
-import java.sql.Connection;
 import java.util.List;
 import java.util.Optional;
 
@@ -62,15 +61,5 @@ final class GreenplumDialect implements Dialect {
         }
         return List.of(new ExternalReader(List.of(MppExternalTables.create(files, reader, location, location)), reader,
                 MppExternalTables.drop(reader), files.files()));
-    }
-
-    @Override
-    public Optional<String> check(Connection connection, ExternalFiles files) {
-        return cannotRead(files);
-    }
-
-    @Override
-    public boolean canExchange() {
-        return false;
     }
 }

@@ -54,6 +54,31 @@ class LoadProofTest {
     }
 
     @Test
+    void aWarehouseUserWhoMayNotCreateTablesStillLoadsFencedByTheJobRepository() {
+        String role = "ferry_loader_" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        Postgres.execute(pipeline.warehouse, "CREATE ROLE " + role + " LOGIN", "GRANT SELECT, INSERT, DELETE ON t_target TO " + role,
+                "REVOKE CREATE ON SCHEMA public FROM PUBLIC");
+        try {
+            pipeline.config.database("loader", pipeline.warehouse).set("ferry.db.loader.user", role);
+            FlowFile.named("as-loader")
+                    .step("extract", "extract", "database", "source", "query", "SELECT * FROM t_src WHERE c = DATE '${mydate}'",
+                            "target", "as-loader/${mydate}/")
+                    .step("load", "load", "database", "loader", "table", "t_target", "source", "as-loader/${mydate}/",
+                            "replaceWhere", "c = DATE '${mydate}'")
+                    .writeTo(flows);
+
+            Pipeline.CliResult run = pipeline.cli("run", "as-loader", "-d", "20240320");
+
+            assertThat(run.exitCode()).as(run.all()).isZero();
+            assertThat(run.err()).contains("ferry_fence").contains("loads are fenced by the job repository only");
+            assertThat(pipeline.targetRows("2024-03-20")).isEqualTo(200);
+        } finally {
+            pipeline.config.remove("ferry.db.loader.url").remove("ferry.db.loader.user");
+            Postgres.execute(pipeline.warehouse, "DROP OWNED BY " + role, "DROP ROLE " + role);
+        }
+    }
+
+    @Test
     void aPartitionCopiedFromAnotherDatesPrefixIsRefusedAndBothDatesStayAsTheyWere() throws IOException {
         flow("copied", "SELECT * FROM t_src WHERE c = DATE '${mydate}'", "copied/${mydate}/", "c = DATE '${mydate}'");
         assertThat(pipeline.cli("run", "copied", "-d", "20240318").exitCode()).isZero();
