@@ -249,6 +249,9 @@ public final class Console {
         if (start instanceof RunControl.AlreadyClaimed taken) {
             throw ConsoleProblem.conflict(taken.message());
         }
+        if (start instanceof RunControl.Waiting waiting) {
+            throw ConsoleProblem.conflict(waiting + ": start those first");
+        }
         long id = ((RunControl.Started) start).executionId();
         LOG.info(() -> "console: " + startedBy(user) + " started flow " + flow + ", mydate " + mydate + " as execution " + id);
         return execution(id);

@@ -157,6 +157,26 @@ public final class JBeretTables {
     public record Recovered(long executionId, String flow, String startedBy) {
     }
 
+    /** Which of {@code flows} have a COMPLETED execution for {@code mydate}: the upstreams a downstream run waits for. */
+    public java.util.Set<String> completedOn(java.util.Collection<String> flows, String mydate) throws SQLException {
+        java.util.Set<String> completed = new java.util.TreeSet<>();
+        if (flows.isEmpty()) {
+            return completed;
+        }
+        try (Connection c = repository.getConnection(); PreparedStatement q = c.prepareStatement("SELECT DISTINCT i.jobname FROM job_execution e"
+                + " JOIN job_instance i ON i.jobinstanceid = e.jobinstanceid WHERE e.batchstatus = 'COMPLETED' AND i.jobname = ANY (?)"
+                + " AND " + MYDATE + " = ?")) {
+            q.setArray(1, c.createArrayOf("varchar", flows.toArray()));
+            q.setString(2, mydate);
+            try (ResultSet rows = q.executeQuery()) {
+                while (rows.next()) {
+                    completed.add(rows.getString(1));
+                }
+            }
+        }
+        return completed;
+    }
+
     /** The runs that recovery marked FAILED since {@code since} ({@code exitStatusPrefix}) and that nobody restarted. */
     public List<Recovered> recoveredSince(java.time.Instant since, String exitStatusPrefix) throws SQLException {
         List<Recovered> recovered = new ArrayList<>();

@@ -1,10 +1,12 @@
 package dev.ferry.run;
 
 import dev.ferry.db.Databases;
+import dev.ferry.dependency.Dependencies;
 import dev.ferry.flow.FlowCheck;
 import dev.ferry.flow.FlowDefinitions;
 import dev.ferry.flow.FlowRefusedException;
 import dev.ferry.flow.FlowVersion;
+import dev.ferry.history.JBeretTables;
 import dev.ferry.recovery.ExecutionOwners;
 import dev.ferry.recovery.Node;
 import dev.ferry.schedule.Claims;
@@ -43,6 +45,7 @@ public final class RunControl {
 
     private static final Logger LOG = Logger.getLogger(RunControl.class.getName());
     private final ExecutionOwners owners;
+    private final JBeretTables history;
     /** Job parameter: who started the run, e.g. {@code cli:alice@etl-01}, {@code console:olga@etl-01}, {@code timer@node-2}. */
     public static final String STARTED_BY = "ferry.started-by";
     /** Job parameter: {@code true} when the run was started again on purpose for a date that had been started already. */
@@ -68,7 +71,16 @@ public final class RunControl {
     }
 
     /** What a start did. */
-    public sealed interface Start permits Started, AlreadyClaimed {
+    public sealed interface Start permits Started, AlreadyClaimed, Waiting {
+    }
+
+    /** Nothing started: the flows the run waits for ({@code ferry.flow.FLOW.after}) have not COMPLETED its date yet. */
+    public record Waiting(String flow, BusinessDate mydate, List<String> upstreams) implements Start {
+        @Override
+        public String toString() {
+            return "flow " + flow + ", mydate " + mydate + " waits for " + String.join(", ", upstreams) + " (no COMPLETED run of "
+                    + mydate + " yet; " + Dependencies.key(flow) + ")";
+        }
     }
 
     /** The run was started as execution {@code executionId}. */
@@ -90,10 +102,14 @@ public final class RunControl {
     private final Config config;
     private final Clock clock;
 
-    /** @param owners who runs each execution: a restart of one whose owner is alive is refused */
+    /**
+     * @param owners  who runs each execution: a restart of one whose owner is alive is refused
+     * @param history the repository's executions, for the upstreams a run waits for
+     */
     public RunControl(JobOperator operator, Claims claims, FlowDefinitions flows, Databases databases, Config config, Clock clock,
-                      ExecutionOwners owners) {
+                      ExecutionOwners owners, JBeretTables history) {
         this.owners = owners;
+        this.history = history;
         this.operator = operator;
         this.claims = claims;
         this.flows = flows;
@@ -136,7 +152,27 @@ public final class RunControl {
      */
     public Optional<String> problem(Schedule schedule) {
         ZonedDateTime next = schedule.nextFireAfter(ZonedDateTime.now(clock.withZone(schedule.zone())));
-        return problem(schedule.flow(), schedule.businessDateFor(next));
+        Optional<String> dependency = Dependencies.from(config, flows.names()).problem(schedule.flow());
+        return dependency.isPresent() ? dependency : problem(schedule.flow(), schedule.businessDateFor(next));
+    }
+
+    /**
+     * The flows that {@code flow} runs after and that have not COMPLETED {@code mydate}.
+     *
+     * @throws FlowRefusedException when its after list names an unknown flow or is part of a cycle
+     */
+    public List<String> missingUpstreams(String flow, BusinessDate mydate) {
+        Dependencies dependencies = Dependencies.from(config, flows.names());
+        Optional<String> problem = dependencies.problem(flow);
+        if (problem.isPresent()) {
+            throw new FlowRefusedException(flow, List.of(problem.get()));
+        }
+        List<String> upstreams = dependencies.upstreamsOf(flow);
+        if (upstreams.isEmpty()) {
+            return List.of();
+        }
+        java.util.Set<String> completed = sql(() -> history.completedOn(upstreams, mydate.toString()));
+        return upstreams.stream().filter(u -> !completed.contains(u)).toList();
     }
 
     /** Refuses a date later than the flow's T+1 date in its zone, unless allowed. */
@@ -165,6 +201,10 @@ public final class RunControl {
         parameters.setProperty(FORCED, Boolean.toString(request.force()));
         parameters.setProperty(CLAIM, token);
         JobParameterLimit.check(flow.name(), parameters, request.parameters().keySet());
+        List<String> missing = missingUpstreams(flow.name(), request.mydate());
+        if (!missing.isEmpty()) {
+            return new Waiting(flow.name(), request.mydate(), missing);
+        }
         Optional<Claims.Claim> previous = sql(() -> claims.find(flow.name(), request.mydate()));
         if (!sql(() -> claims.claim(flow.name(), request.mydate(), request.startedBy(), request.force(), token))) {
             return new AlreadyClaimed(flow.name(), request.mydate(), sql(() -> claims.find(flow.name(), request.mydate())).orElseThrow());

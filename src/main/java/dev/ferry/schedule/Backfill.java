@@ -152,6 +152,10 @@ public final class Backfill {
             if (start instanceof RunControl.AlreadyClaimed taken) {
                 return new Outcome(date, "skipped: claimed by " + taken.claim(), null, null, Duration.ZERO);
             }
+            if (start instanceof RunControl.Waiting waiting) {
+                return new Outcome(date, "not started: waits for " + String.join(", ", waiting.upstreams()) + " (run them first)", null,
+                        null, Duration.ZERO);
+            }
             id = ((RunControl.Started) start).executionId();
             action = request.force() ? "started (forced)" : "started";
         }

@@ -32,6 +32,10 @@ public final class Scheduler {
     @FunctionalInterface
     public interface Launcher {
         OptionalLong launch(Schedule schedule, BusinessDate mydate, boolean missed);
+
+        /** At each tick of {@link #serve}: looks again at the dates of these schedules that wait for their upstreams. */
+        default void recheck(Collection<Schedule> schedules) {
+        }
     }
 
     /** One fire time handled by a tick. */
@@ -127,6 +131,7 @@ public final class Scheduler {
             Duration wait = MAX_WAIT;
             try {
                 tick().forEach(fired);
+                launcher.recheck(schedules);
                 Optional<ZonedDateTime> next = nextFire();
                 if (next.isPresent()) {
                     Duration untilNext = Duration.between(clock.instant(), next.get().toInstant());

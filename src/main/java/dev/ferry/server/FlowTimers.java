@@ -1,5 +1,6 @@
 package dev.ferry.server;
 
+import dev.ferry.dependency.WaitingDates;
 import dev.ferry.flow.FlowDefinitions;
 import dev.ferry.recovery.ExecutionOwners;
 import dev.ferry.recovery.Node;
@@ -72,6 +73,7 @@ public class FlowTimers {
     private static final Duration GRACE = Duration.ofMinutes(1);
 
     private Watermarks watermarks;
+    private WaitingDates waiting;
     @Inject
     ExecutionOwners owners;
     @Inject
@@ -87,6 +89,7 @@ public class FlowTimers {
         Config config = ConfigProvider.getConfig();
         DataSource repository = repository(config);
         watermarks = new Watermarks(repository);
+        waiting = new WaitingDates(repository);
         owner = "timer@" + hostName();
         // A server serves: it restarts dead peers' scheduled runs as long as it lives, as ferry serve does.
         node = new Node(repository, owners, BatchRuntime::getJobOperator, Node.staleAfter(config), java.util.Optional.of(
@@ -94,6 +97,7 @@ public class FlowTimers {
                         Map.of()))), Clock.systemUTC());
         try {
             node.join(); // and so recovers the runs this server left when it went down without finishing them
+            waiting.createTableIfAbsent();
         } catch (SQLException e) {
             throw new IllegalStateException("cannot set up Ferry's tables in " + repository + ": " + e.getMessage(), e);
         }
@@ -117,7 +121,7 @@ public class FlowTimers {
 
     /** One scheduling thread per flow, so that one flow's catch-up (missed dates one after the other) never delays another's run. */
     private void serve(Map<String, Schedule> schedules) {
-        ScheduledStarts starts = new ScheduledStarts(control, owner, LOG::warning);
+        ScheduledStarts starts = new ScheduledStarts(control, owner, LOG::warning, waiting, ConfigProvider.getConfig(), Clock.systemUTC());
         for (Schedule schedule : schedules.values()) {
             Scheduler scheduler = new Scheduler(List.of(schedule), watermarks, starts, Clock.systemUTC(), GRACE);
             Thread thread = threads.newThread(() -> {
@@ -140,7 +144,7 @@ public class FlowTimers {
         if (fired.executionId().isPresent()) {
             LOG.info(() -> "flow " + fired.flow() + ", mydate " + fired.mydate() + ": started execution " + fired.executionId().getAsLong()
                     + (fired.missed() ? " (missed fire time " + fired.fireTime() + ")" : ""));
-        } else {
+        } else if (starts.claimed(fired.flow(), fired.mydate())) {
             LOG.info(() -> "flow " + fired.flow() + ", mydate " + fired.mydate() + ": skipped, already claimed by "
                     + starts.holder(fired.flow(), fired.mydate()));
         }

@@ -108,7 +108,8 @@ public class ServerServices {
     @Produces
     @jakarta.inject.Singleton // a final class: no client proxy
     RunControl runControl(FlowDefinitions flows, Databases databases, Claims claims, ExecutionOwners owners) {
-        return new RunControl(BatchRuntime.getJobOperator(), claims, flows, databases, config(), Clock.systemUTC(), owners);
+        return new RunControl(BatchRuntime.getJobOperator(), claims, flows, databases, config(), Clock.systemUTC(), owners,
+                new JBeretTables(FlowTimers.repository(config())));
     }
 
     /** The admin console over this server's batch runtime; backfills run on the server's managed executor. */

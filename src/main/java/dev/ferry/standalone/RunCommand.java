@@ -1,5 +1,6 @@
 package dev.ferry.standalone;
 
+import dev.ferry.dependency.WaitTimeout;
 import dev.ferry.flow.FlowRefusedException;
 import dev.ferry.flow.FlowStep;
 import dev.ferry.flow.TryRun;
@@ -41,14 +42,24 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--allow-future", description = "Run a date later than the flow's T+1 date (its day is not over yet).")
     boolean allowFuture;
 
+    @Option(names = "--wait", description = "When the flow runs after others (ferry.flow.FLOW.after) that have not completed the date"
+            + " yet, wait for them (at most ferry.flow.FLOW.wait-timeout minutes, default 360) instead of refusing.")
+    boolean waitForUpstreams;
+
     @Override
     public Integer call() throws Exception {
         try (StandaloneRuntime runtime = ferry.runtime()) {
             Map<String, String> parameters = parameters(runtime);
             BusinessDate mydate = BusinessDate.parse(parameters.remove(Variables.MYDATE));
             checkBeforeStart(runtime, parameters, mydate);
-            RunControl.Start start = runtime.control().startOnce(new RunControl.StartRequest(flow, mydate, parameters,
-                    runtime.owner("cli"), force, allowFuture));
+            RunControl.StartRequest request = new RunControl.StartRequest(flow, mydate, parameters, runtime.owner("cli"), force, allowFuture);
+            RunControl.Start start = runtime.control().startOnce(request);
+            if (start instanceof RunControl.Waiting waiting) {
+                if (!waitForUpstreams) {
+                    throw new IllegalArgumentException(waiting + ": run those first, or give --wait to start when they have");
+                }
+                start = awaitUpstreams(runtime, request, waiting);
+            }
             if (start instanceof RunControl.AlreadyClaimed taken) {
                 throw new IllegalArgumentException("flow " + flow + " has run for mydate " + mydate + " already: claimed by "
                         + taken.claim() + ". Restart a failed execution with ferry restart ID,"
@@ -56,6 +67,24 @@ final class RunCommand implements Callable<Integer> {
             }
             return new RunReporter(runtime, System.out).follow(((RunControl.Started) start).executionId());
         }
+    }
+
+    /** Starts the run once its upstreams have completed its date, trying every 5 s; fails after the flow's wait-timeout. */
+    private static RunControl.Start awaitUpstreams(StandaloneRuntime runtime, RunControl.StartRequest request, RunControl.Waiting waiting)
+            throws InterruptedException {
+        java.time.Duration timeout = WaitTimeout.of(runtime.config(), waiting.flow());
+        long deadline = System.nanoTime() + timeout.toNanos();
+        System.out.println(waiting + "; waiting, at most " + timeout.toMinutes() + " min");
+        RunControl.Start start = waiting;
+        while (start instanceof RunControl.Waiting still) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(still + " after waiting " + timeout.toMinutes() + " min (ferry.flow." + still.flow()
+                        + ".wait-timeout): nothing was started");
+            }
+            Thread.sleep(5_000);
+            start = runtime.control().startOnce(request);
+        }
+        return start;
     }
 
     /**

@@ -1,11 +1,13 @@
 package dev.ferry.standalone;
 
 import dev.ferry.db.DatabaseSettings;
+import dev.ferry.dependency.Dependencies;
 import dev.ferry.flow.FlowCheck;
 import dev.ferry.schedule.Schedule;
 import dev.ferry.variables.Variables;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -36,6 +38,7 @@ final class ScheduleCommand implements Callable<Integer> {
         FlowCatalog flows = FlowCatalog.standalone(ScheduleCommand.class.getClassLoader(), FlowCatalog.folder(config));
         Map<String, Schedule> schedules = Schedule.fromConfig(config, flows.names());
         FlowCheck check = new FlowCheck(flows, name -> DatabaseSettings.from(config, name).isPresent());
+        Dependencies dependencies = Dependencies.from(config, flows.names());
         if (flow != null && !schedules.containsKey(flow)) {
             throw new IllegalArgumentException("flow " + flow + " has no schedule (ferry.flow." + flow + ".schedule); scheduled: " + schedules.keySet());
         }
@@ -48,14 +51,19 @@ final class ScheduleCommand implements Callable<Integer> {
             ZonedDateTime t = ZonedDateTime.now(s.zone());
             try {
                 check.check(s.flow(), Map.of(Variables.MYDATE, s.businessDateFor(s.nextFireAfter(t)).toString()));
+                dependencies.problem(s.flow()).ifPresent(problem -> {
+                    throw new IllegalArgumentException(problem);
+                });
             } catch (IllegalArgumentException e) {
                 broken++;
                 System.out.printf("%-20s %-34s %-9s '%s' BROKEN, not served: %s%n", s.flow(), "-", "-", s.cron(), e.getMessage());
                 continue;
             }
+            List<String> upstreams = dependencies.upstreamsOf(s.flow());
             for (int i = 0; i < next; i++) {
                 t = s.nextFireAfter(t);
-                System.out.printf("%-20s %-34s %-9s '%s' misfire %s%n", s.flow(), TIME.format(t), s.businessDateFor(t), s.cron(), s.misfire());
+                System.out.printf("%-20s %-34s %-9s '%s' misfire %s%s%n", s.flow(), TIME.format(t), s.businessDateFor(t), s.cron(), s.misfire(),
+                        upstreams.isEmpty() ? "" : ", after " + String.join(", ", upstreams));
             }
         }
         return broken == 0 ? 0 : 1;

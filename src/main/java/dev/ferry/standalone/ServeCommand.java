@@ -118,7 +118,8 @@ final class ServeCommand implements Callable<Integer> {
 
     /** Serves one flow until interrupted (or, with --once, what is due now); returns the executions it started. */
     private List<Long> serve(StandaloneRuntime runtime, Schedule schedule, String owner, Clock clock) throws InterruptedException {
-        ScheduledStarts starts = new ScheduledStarts(runtime.control(), owner, line -> System.out.println(line));
+        ScheduledStarts starts = new ScheduledStarts(runtime.control(), owner, line -> System.out.println(line), runtime.waitingDates(),
+                runtime.config(), clock);
         Scheduler scheduler = new Scheduler(List.of(schedule), runtime.watermarks(), starts, clock, GRACE);
         List<Long> started = new ArrayList<>();
         Consumer<Scheduler.Fired> onFired = fired -> {
@@ -143,10 +144,10 @@ final class ServeCommand implements Callable<Integer> {
         String when = ScheduleCommand.TIME.format(fired.fireTime()) + (fired.missed() ? " (missed)" : "");
         if (fired.executionId().isPresent()) {
             System.out.printf("%s %s mydate %s: started execution %d%n", when, fired.flow(), fired.mydate(), fired.executionId().getAsLong());
-        } else {
+        } else if (starts.claimed(fired.flow(), fired.mydate())) {
             System.out.printf("%s %s mydate %s: skipped, already claimed by %s%n", when, fired.flow(), fired.mydate(),
                     starts.holder(fired.flow(), fired.mydate()));
-        }
+        } // else not started, and the launcher said why (waiting for its upstreams, refused)
     }
 
     private static int awaitAll(StandaloneRuntime runtime, List<Long> started) throws InterruptedException {

@@ -7,6 +7,7 @@ import dev.ferry.db.DatabaseSettings;
 import dev.ferry.db.DatabaseUnavailableException;
 import dev.ferry.db.Databases;
 import dev.ferry.db.PooledDatabases;
+import dev.ferry.dependency.WaitingDates;
 import dev.ferry.extract.ExtractBatchlet;
 import dev.ferry.history.JBeretTables;
 import dev.ferry.load.LoadBatchlet;
@@ -64,6 +65,7 @@ public final class StandaloneRuntime implements AutoCloseable {
     private final Claims claims;
     private final RunControl control;
     private final Watermarks watermarks;
+    private final WaitingDates waitingDates;
     private final ExecutionOwners owners;
     private final ScheduledExecutorService heartbeat;
 
@@ -100,14 +102,17 @@ public final class StandaloneRuntime implements AutoCloseable {
         // Batch artifacts reach the operator through BatchRuntime.getJobOperator(), as they do in a server.
         JobOperatorContext context = JobOperatorContext.create(operator);
         JobOperatorContext.setJobOperatorContextSelector(() -> context);
-        this.control = new RunControl(operator, claims, flows, databases, config, Clock.systemUTC(), owners);
+        this.control = new RunControl(operator, claims, flows, databases, config, Clock.systemUTC(), owners,
+                new JBeretTables(repositoryPool));
         this.watermarks = new Watermarks(repositoryPool);
+        this.waitingDates = new WaitingDates(repositoryPool);
         // Only a process that serves (ferry serve) outlives the runs it would restart; the others recover as they join.
         java.util.Optional<OrphanRestarts> restarts = "serve".equals(role) ? java.util.Optional.of(new OrphanRestarts(repositoryPool, config,
                 "recovery@" + hostName(), id -> control.restart(id, owner("recovery"), java.util.Map.of()))) : java.util.Optional.empty();
         Node node = new Node(repositoryPool, owners, () -> operator, Node.staleAfter(config), restarts, Clock.systemUTC());
         try {
             node.join();
+            waitingDates.createTableIfAbsent();
         } catch (SQLException e) {
             throw new DatabaseUnavailableException("cannot set up Ferry's tables in " + repository + ": " + e.getMessage());
         }
@@ -171,6 +176,11 @@ public final class StandaloneRuntime implements AutoCloseable {
     /** Up to when each schedule has been handled. */
     public Watermarks watermarks() {
         return watermarks;
+    }
+
+    /** The scheduled dates that wait for their upstreams ({@code ferry.flow.FLOW.after}). */
+    public WaitingDates waitingDates() {
+        return waitingDates;
     }
 
     /** The admin console's view of this runtime; backfills started from it run on {@code background}. */

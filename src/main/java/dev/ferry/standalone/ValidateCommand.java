@@ -1,6 +1,7 @@
 package dev.ferry.standalone;
 
 import dev.ferry.db.DatabaseSettings;
+import dev.ferry.dependency.Dependencies;
 import dev.ferry.flow.FlowValidator;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,8 +32,10 @@ final class ValidateCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Config config = StandaloneConfig.load(Optional.ofNullable(ferry.configFile));
         FlowCatalog flows = FlowCatalog.standalone(ValidateCommand.class.getClassLoader(), FlowCatalog.folder(config));
-        List<FlowValidator.Problem> problems = new FlowValidator(name -> DatabaseSettings.from(config, name).isPresent(), params,
-                flows.loader()).validate(jobXml(flows));
+        List<FlowValidator.Problem> problems = new java.util.ArrayList<>(new FlowValidator(name -> DatabaseSettings.from(config, name)
+                .isPresent(), params, flows.loader()).validate(jobXml(flows)));
+        // Its after list: a flow Ferry does not know, or flows that wait for each other, and it never starts.
+        Dependencies.from(config, flows.names()).problem(flows.resolvable(flow)).ifPresent(p -> problems.add(new FlowValidator.Problem(0, p)));
         problems.forEach(p -> System.out.println(flow + ":" + p.line() + ": " + p.message()));
         System.out.println(problems.isEmpty() ? "flow " + flow + " is valid" : problems.size() + " problem(s) in " + flow);
         return problems.isEmpty() ? 0 : 1;

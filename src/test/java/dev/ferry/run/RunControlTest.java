@@ -215,7 +215,8 @@ class RunControlTest {
             }
         };
         return new RunControl(operator, claims, flows, new NamedDatabases(Set.of("warehouse")),
-                new SmallRyeConfigBuilder().withDefaultValue("ferry.timezone", "UTC").build(), Clock.systemUTC(), owners);
+                new SmallRyeConfigBuilder().withDefaultValue("ferry.timezone", "UTC").build(), Clock.systemUTC(), owners,
+                new dev.ferry.history.JBeretTables(repository));
     }
 
     private JobOperator failingStarts(String message) {

@@ -1,0 +1,93 @@
+package dev.ferry.dependency;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.eclipse.microprofile.config.Config;
+
+/**
+ * Which flows each flow runs after, by business date: {@code ferry.flow.FLOW.after=dim-customer,dim-product} means
+ * FLOW's run for a date D starts only once each of them has COMPLETED D, whenever each runs. A flow named there
+ * that Ferry does not know, or flows that wait for each other (a cycle), are problems: those flows cannot start,
+ * the others go on.
+ */
+public final class Dependencies {
+
+    private final Map<String, List<String>> upstreams;
+    private final Set<String> known;
+
+    private Dependencies(Map<String, List<String>> upstreams, Set<String> known) {
+        this.upstreams = upstreams;
+        this.known = known;
+    }
+
+    /** The {@code after} lists of the flows Ferry knows. */
+    public static Dependencies from(Config config, Collection<String> flows) {
+        Map<String, List<String>> upstreams = new LinkedHashMap<>();
+        for (String flow : new TreeSet<>(flows)) {
+            config.getOptionalValue(key(flow), String.class).ifPresent(list -> upstreams.put(flow, Arrays.stream(list.split(","))
+                    .map(String::strip).filter(name -> !name.isEmpty()).distinct().toList()));
+        }
+        return new Dependencies(upstreams, Set.copyOf(flows));
+    }
+
+    public static String key(String flow) {
+        return "ferry.flow." + flow + ".after";
+    }
+
+    /** The flows whose run of the same date {@code flow} waits for. */
+    public List<String> upstreamsOf(String flow) {
+        return upstreams.getOrDefault(flow, List.of());
+    }
+
+    /** Why {@code flow} cannot start: its {@code after} names an unknown flow, or it is part of a cycle; or empty. */
+    public Optional<String> problem(String flow) {
+        for (String upstream : upstreamsOf(flow)) {
+            if (!known.contains(upstream)) {
+                return Optional.of(key(flow) + " names flow " + upstream + ", which Ferry does not know (flows: " + new TreeSet<>(known) + ")");
+            }
+        }
+        return cycleThrough(flow).map(cycle -> key(flow) + ": flows " + String.join(" -> ", cycle) + " wait for each other, so none"
+                + " of them would ever start; remove one of these after entries");
+    }
+
+    /** Every problem, one per flow that has one. */
+    public List<String> problems() {
+        List<String> problems = new ArrayList<>();
+        for (String flow : upstreams.keySet()) {
+            problem(flow).ifPresent(problems::add);
+        }
+        return problems;
+    }
+
+    /** A path from {@code flow} back to itself through the after lists, e.g. [a, b, a]; empty when there is none. */
+    private Optional<List<String>> cycleThrough(String flow) {
+        List<String> path = new ArrayList<>(List.of(flow));
+        return search(flow, flow, path, new TreeSet<>());
+    }
+
+    private Optional<List<String>> search(String start, String at, List<String> path, Set<String> seen) {
+        for (String next : upstreamsOf(at)) {
+            if (next.equals(start)) {
+                List<String> cycle = new ArrayList<>(path);
+                cycle.add(start);
+                return Optional.of(cycle);
+            }
+            if (seen.add(next)) {
+                path.add(next);
+                Optional<List<String>> found = search(start, next, path, seen);
+                if (found.isPresent()) {
+                    return found;
+                }
+                path.remove(path.size() - 1);
+            }
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,117 @@
+package dev.ferry.standalone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.testing.Await;
+import dev.ferry.testing.FlowFile;
+import dev.ferry.testing.PerClassDatabases;
+import dev.ferry.testing.Pipeline;
+import dev.ferry.testing.Postgres;
+import dev.ferry.variables.BusinessDate;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * A night of flows that depend on each other by business date ({@code ferry.flow.FLOW.after}): a fact flow's run of a
+ * date starts only once its dimension flow has COMPLETED that date, whether it is started by hand, waits on the
+ * command line, or is scheduled; an after list that could never be satisfied is refused before anything runs.
+ */
+@ExtendWith(PerClassDatabases.class)
+class AfterFlowsTest {
+
+    static Pipeline pipeline;
+
+    @BeforeAll
+    static void setUp(Pipeline created) {
+        pipeline = created;
+        Path flows = pipeline.flowsFolder();
+        Postgres.execute(pipeline.warehouse, "CREATE TABLE t_order (flow text, mydate text, at timestamptz DEFAULT clock_timestamp())");
+        for (String flow : List.of("dim", "fact", "loop-a", "loop-b")) {
+            FlowFile.named(flow).step("note", "sql", "database", "warehouse", "script",
+                    "INSERT INTO t_order (flow, mydate) VALUES ('" + flow + "', '${mydate}')").writeTo(flows);
+        }
+        pipeline.config.set("ferry.timezone", "UTC").set("ferry.flow.fact.after", "dim")
+                .set("ferry.flow.loop-a.after", "loop-b").set("ferry.flow.loop-b.after", "loop-a");
+    }
+
+    @Test
+    void aDownstreamRunIsRefusedNamingItsUpstreamUntilThatHasCompletedTheDate() {
+        Pipeline.CliResult early = pipeline.cli("run", "fact", "-d", "20240102");
+
+        assertThat(early.exitCode()).isEqualTo(2);
+        assertThat(early.err()).contains("flow fact, mydate 20240102 waits for dim (no COMPLETED run of 20240102 yet")
+                .contains("give --wait");
+        assertThat(Postgres.count(pipeline.warehouse, "SELECT count(*) FROM t_order WHERE mydate = '20240102'")).isZero();
+
+        assertThat(pipeline.cli("run", "dim", "-d", "20240102").exitCode()).isZero();
+        assertThat(pipeline.cli("run", "fact", "-d", "20240102").exitCode()).isZero();
+        assertThat(Postgres.text(pipeline.warehouse, "SELECT string_agg(flow, ',' ORDER BY at) FROM t_order WHERE mydate = '20240102'"))
+                .isEqualTo("dim,fact");
+    }
+
+    @Test
+    void runWithWaitStartsTheDownstreamOnceTheUpstreamHasCompletedItsDate() throws Exception {
+        Process waiting = pipeline.ferryProcess(List.of(), "run", "fact", "-d", "20240103", "--wait")
+                .redirectOutput(pipeline.dir().resolve("wait.log").toFile()).start();
+        try {
+            Await.until("fact says it waits", Duration.ofSeconds(60), () -> java.nio.file.Files.exists(pipeline.dir().resolve("wait.log"))
+                    && java.nio.file.Files.readString(pipeline.dir().resolve("wait.log")).contains("waits for dim"));
+            assertThat(Postgres.count(pipeline.warehouse, "SELECT count(*) FROM t_order WHERE mydate = '20240103'")).isZero();
+
+            assertThat(pipeline.cli("run", "dim", "-d", "20240103").exitCode()).isZero();
+
+            assertThat(waiting.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(waiting.exitValue()).as(java.nio.file.Files.readString(pipeline.dir().resolve("wait.log"))).isZero();
+        } finally {
+            waiting.destroyForcibly();
+        }
+        assertThat(Postgres.text(pipeline.warehouse, "SELECT string_agg(flow, ',' ORDER BY at) FROM t_order WHERE mydate = '20240103'"))
+                .isEqualTo("dim,fact");
+    }
+
+    @Test
+    void aScheduledRunWaitsWithoutAThreadAndStartsWhenItsUpstreamCompletes() throws Exception {
+        String yesterday = BusinessDate.forRunAt(ZonedDateTime.now(ZoneOffset.UTC), ZoneOffset.UTC).toString();
+        pipeline.config.set("ferry.flow.fact.schedule", "*/2 * * * * ?");
+        Process serve = pipeline.ferryProcess(List.of(), "serve").redirectOutput(pipeline.dir().resolve("serve.log").toFile()).start();
+        try {
+            Await.until("the fact's date waits", Duration.ofSeconds(60), () -> Postgres.count(pipeline.repository,
+                    "SELECT count(*) FROM ferry_waiting WHERE flow = 'fact' AND mydate = '" + yesterday + "'") == 1);
+            assertThat(Postgres.count(pipeline.warehouse, "SELECT count(*) FROM t_order WHERE mydate = '" + yesterday + "'")).isZero();
+
+            assertThat(pipeline.cli("run", "dim", "-d", yesterday).exitCode()).isZero();
+
+            Await.until("the fact ran", Duration.ofSeconds(60), () -> Postgres.count(pipeline.warehouse,
+                    "SELECT count(*) FROM t_order WHERE flow = 'fact' AND mydate = '" + yesterday + "'") == 1);
+            Await.until("nothing waits any more", Duration.ofSeconds(10), () -> Postgres.count(pipeline.repository,
+                    "SELECT count(*) FROM ferry_waiting") == 0);
+            assertThat(java.nio.file.Files.readString(pipeline.dir().resolve("serve.log"))).contains("waits for dim").contains("WAITING")
+                    .doesNotContain("claimed by nobody");
+        } finally {
+            serve.destroyForcibly();
+            serve.waitFor(30, TimeUnit.SECONDS);
+            pipeline.config.remove("ferry.flow.fact.schedule");
+        }
+        Thread.sleep(100);
+        assertThat(Postgres.count(pipeline.warehouse, "SELECT count(*) FROM t_order WHERE flow = 'fact' AND mydate = '" + yesterday + "'"))
+                .as("once").isEqualTo(1);
+    }
+
+    @Test
+    void flowsThatWaitForEachOtherAreRefusedByValidateAndByRun() {
+        Pipeline.CliResult validate = pipeline.cli("validate", "loop-a");
+        assertThat(validate.exitCode()).isNotZero();
+        assertThat(validate.out()).contains("flows loop-a -> loop-b -> loop-a wait for each other");
+
+        Pipeline.CliResult run = pipeline.cli("run", "loop-b", "-d", "20240104");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("wait for each other");
+    }
+}
