@@ -3,12 +3,11 @@ package dev.ferry.dependency;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import org.eclipse.microprofile.config.Config;
 
 /**
@@ -19,22 +18,19 @@ import org.eclipse.microprofile.config.Config;
  */
 public final class Dependencies {
 
-    private final Map<String, List<String>> upstreams;
-    private final Set<String> known;
+    private final Config config;
+    private final Predicate<String> known;
 
-    private Dependencies(Map<String, List<String>> upstreams, Set<String> known) {
-        this.upstreams = upstreams;
+    /** @param known whether Ferry knows a flow of this name */
+    public Dependencies(Config config, Predicate<String> known) {
+        this.config = config;
         this.known = known;
     }
 
-    /** The {@code after} lists of the flows Ferry knows. */
+    /** The {@code after} lists of {@code flows}, which are the flows Ferry knows. */
     public static Dependencies from(Config config, Collection<String> flows) {
-        Map<String, List<String>> upstreams = new LinkedHashMap<>();
-        for (String flow : new TreeSet<>(flows)) {
-            config.getOptionalValue(key(flow), String.class).ifPresent(list -> upstreams.put(flow, Arrays.stream(list.split(","))
-                    .map(String::strip).filter(name -> !name.isEmpty()).distinct().toList()));
-        }
-        return new Dependencies(upstreams, Set.copyOf(flows));
+        Set<String> names = Set.copyOf(flows);
+        return new Dependencies(config, names::contains);
     }
 
     public static String key(String flow) {
@@ -43,24 +39,25 @@ public final class Dependencies {
 
     /** The flows whose run of the same date {@code flow} waits for. */
     public List<String> upstreamsOf(String flow) {
-        return upstreams.getOrDefault(flow, List.of());
+        return config.getOptionalValue(key(flow), String.class).map(list -> Arrays.stream(list.split(",")).map(String::strip)
+                .filter(name -> !name.isEmpty()).distinct().toList()).orElse(List.of());
     }
 
     /** Why {@code flow} cannot start: its {@code after} names an unknown flow, or it is part of a cycle; or empty. */
     public Optional<String> problem(String flow) {
         for (String upstream : upstreamsOf(flow)) {
-            if (!known.contains(upstream)) {
-                return Optional.of(key(flow) + " names flow " + upstream + ", which Ferry does not know (flows: " + new TreeSet<>(known) + ")");
+            if (!known.test(upstream)) {
+                return Optional.of(key(flow) + " names flow " + upstream + ", which Ferry does not know");
             }
         }
         return cycleThrough(flow).map(cycle -> key(flow) + ": flows " + String.join(" -> ", cycle) + " wait for each other, so none"
                 + " of them would ever start; remove one of these after entries");
     }
 
-    /** Every problem, one per flow that has one. */
-    public List<String> problems() {
+    /** Every problem of these flows, one per flow that has one. */
+    public List<String> problems(Collection<String> flows) {
         List<String> problems = new ArrayList<>();
-        for (String flow : upstreams.keySet()) {
+        for (String flow : new TreeSet<>(flows)) {
             problem(flow).ifPresent(problems::add);
         }
         return problems;

@@ -152,7 +152,7 @@ public final class RunControl {
      */
     public Optional<String> problem(Schedule schedule) {
         ZonedDateTime next = schedule.nextFireAfter(ZonedDateTime.now(clock.withZone(schedule.zone())));
-        Optional<String> dependency = Dependencies.from(config, flows.names()).problem(schedule.flow());
+        Optional<String> dependency = dependencies().problem(schedule.flow());
         return dependency.isPresent() ? dependency : problem(schedule.flow(), schedule.businessDateFor(next));
     }
 
@@ -162,7 +162,7 @@ public final class RunControl {
      * @throws FlowRefusedException when its after list names an unknown flow or is part of a cycle
      */
     public List<String> missingUpstreams(String flow, BusinessDate mydate) {
-        Dependencies dependencies = Dependencies.from(config, flows.names());
+        Dependencies dependencies = dependencies();
         Optional<String> problem = dependencies.problem(flow);
         if (problem.isPresent()) {
             throw new FlowRefusedException(flow, List.of(problem.get()));
@@ -173,6 +173,11 @@ public final class RunControl {
         }
         java.util.Set<String> completed = sql(() -> history.completedOn(upstreams, mydate.toString()));
         return upstreams.stream().filter(u -> !completed.contains(u)).toList();
+    }
+
+    /** The flows' after lists; a flow is known when its job XML is there (no listing: a server's scheduling thread cannot list). */
+    private Dependencies dependencies() {
+        return new Dependencies(config, name -> flows.read(name).isPresent());
     }
 
     /** Refuses a date later than the flow's T+1 date in its zone, unless allowed. */
