@@ -99,7 +99,6 @@ class AfterFlowsTest {
             serve.waitFor(30, TimeUnit.SECONDS);
             pipeline.config.remove("ferry.flow.fact.schedule");
         }
-        Thread.sleep(100);
         assertThat(Postgres.count(pipeline.warehouse, "SELECT count(*) FROM t_order WHERE flow = 'fact' AND mydate = '" + yesterday + "'"))
                 .as("once").isEqualTo(1);
     }

@@ -182,7 +182,7 @@ class RetryTest {
 
         JobExecution extract = pipeline.run(flow.toString(), "20240103");
         change.join();
-        Thread.sleep(4_000); // past the moment the held upload lands
+        Await.until("the held upload has landed", Duration.ofSeconds(30), () -> flaky.heldUploadsLanded() > 0);
 
         assertThat(extract.getBatchStatus()).isEqualTo(BatchStatus.COMPLETED);
         try (var store = pipeline.store()) {

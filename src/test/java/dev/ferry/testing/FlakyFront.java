@@ -35,6 +35,7 @@ public final class FlakyFront implements AutoCloseable {
     private final AtomicInteger uploadStallsLeft = new AtomicInteger();
     private final AtomicInteger uploadDelaysLeft = new AtomicInteger();
     private final AtomicInteger uploadsHeld = new AtomicInteger();
+    private final AtomicInteger heldUploadsLanded = new AtomicInteger();
     private volatile Duration uploadDelay = Duration.ZERO;
     private final CountDownLatch closed = new CountDownLatch(1);
     private static final Duration STALL = Duration.ofSeconds(60);
@@ -59,6 +60,7 @@ public final class FlakyFront implements AutoCloseable {
                         Thread.currentThread().interrupt();
                     }
                     forward(exchange, target, false, false); // a write that lands late, after its client gave up on it
+                    heldUploadsLanded.incrementAndGet();
                 } else {
                     forward(exchange, target, readOfData && take(cutsLeft), readOfData && take(readStallsLeft));
                 }
@@ -100,6 +102,11 @@ public final class FlakyFront implements AutoCloseable {
     /** How many uploads have been held by {@link #delayNextUploads} so far. */
     public int uploadsHeld() {
         return uploadsHeld.get();
+    }
+
+    /** How many uploads held by {@link #delayNextUploads} have since been carried out. */
+    public int heldUploadsLanded() {
+        return heldUploadsLanded.get();
     }
 
     private static boolean take(AtomicInteger left) {
