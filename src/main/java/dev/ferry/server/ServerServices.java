@@ -120,11 +120,11 @@ public class ServerServices {
                 store, executor, FlowTimers.hostName(), Clock.systemUTC()));
     }
 
-    /** Slows down repeated wrong console passwords, in this server's memory. */
+    /** Slows down repeated wrong console passwords, counted in the job repository: the same on every node. */
     @Produces
     @jakarta.inject.Singleton // a final class: no client proxy
     LoginThrottle loginThrottle() {
-        return new LoginThrottle(Clock.systemUTC());
+        return LoginThrottle.from(FlowTimers.repository(config()), Clock.systemUTC());
     }
 
     /** Console logins, in the job repository: valid on every node of the cluster. */

@@ -62,7 +62,7 @@ public final class ConsoleServer implements AutoCloseable {
         ExecutorService backfills = Executors.newCachedThreadPool(daemon("ferry-console-backfill"));
         Console console = runtime.console(backfills, Clock.systemUTC());
         Sessions sessions = Sessions.from(config, runtime.repository(), Clock.systemUTC());
-        LoginThrottle throttle = new LoginThrottle(Clock.systemUTC());
+        LoginThrottle throttle = LoginThrottle.from(runtime.repository(), Clock.systemUTC());
         ExchangeAddresses addresses = new ExchangeAddresses(ForwardedFor.from(config));
         ResourceConfig resources = new ResourceConfig()
                 .property(ServerProperties.WADL_FEATURE_DISABLE, true) // the API is described by api/openapi.json
