@@ -1,6 +1,7 @@
 package dev.ferry.console;
 
 import dev.ferry.db.Databases;
+import dev.ferry.dependency.WaitingDates;
 import dev.ferry.flow.FlowDefinitions;
 import dev.ferry.flow.FlowRefusedException;
 import dev.ferry.flow.FlowStep;
@@ -12,6 +13,7 @@ import dev.ferry.history.Page;
 import dev.ferry.recovery.ExecutionOwners;
 import dev.ferry.run.RunControl;
 import dev.ferry.schedule.Backfill;
+import dev.ferry.schedule.Pauses;
 import dev.ferry.schedule.Schedule;
 import dev.ferry.step.StepReport;
 import dev.ferry.store.ObjectStore;
@@ -70,7 +72,7 @@ public final class Console {
      * @param host recorded with the runs the console starts: {@code console:USER@HOST}
      */
     public record Parts(RunControl control, JBeretTables history, ExecutionOwners owners, Config config, Databases databases,
-                        ObjectStore store, Executor background, String host, Clock clock) {
+                        ObjectStore store, Executor background, String host, Clock clock, Pauses pauses, WaitingDates waiting) {
     }
 
     private final Parts parts;
@@ -100,6 +102,12 @@ public final class Console {
         TreeSet<String> names = new TreeSet<>(known);
         names.addAll(schedules.keySet());
         names.addAll(last.keySet());
+        Map<String, Pauses.Pause> paused = sql(() -> parts.pauses().all());
+        Map<String, List<FlowView.WaitingDate>> waiting = new TreeMap<>();
+        for (WaitingDates.Waiting w : sql(() -> parts.waiting().of(null))) {
+            waiting.computeIfAbsent(w.flow(), f -> new ArrayList<>()).add(new FlowView.WaitingDate(w.mydate().toString(), w.since(),
+                    List.of(w.upstreams().split(","))));
+        }
         List<FlowView> views = new ArrayList<>();
         BusinessDate latest = latestBusinessDate();
         for (String name : names) {
@@ -107,8 +115,10 @@ public final class Console {
             // Flows that only ran once (a job XML path, a flow since removed) are history, not broken.
             Optional<String> problem = schedule != null ? parts.control().problem(schedule)
                     : known.contains(name) ? parts.control().problem(name, latest) : Optional.empty();
+            Pauses.Pause pause = paused.get(name);
             views.add(new FlowView(name, flows.version(name).orElse(null),
-                    schedule == null ? null : scheduleView(schedule), last.get(name), problem.orElse(null)));
+                    schedule == null ? null : scheduleView(schedule), last.get(name), problem.orElse(null),
+                    pause == null ? null : new FlowView.Paused(pause.by(), pause.at()), waiting.getOrDefault(name, List.of())));
         }
         return views;
     }
@@ -255,6 +265,21 @@ public final class Console {
         long id = ((RunControl.Started) start).executionId();
         LOG.info(() -> "console: " + startedBy(user) + " started flow " + flow + ", mydate " + mydate + " as execution " + id);
         return execution(id);
+    }
+
+    /** Pauses {@code flow}'s schedule on every node; a flow paused already stays paused by whoever paused it first. */
+    public FlowView.Paused pause(String flow, String user) {
+        requireFlow(flow);
+        Pauses.Pause pause = sql(() -> parts.pauses().pause(flow, "console:" + user, parts.clock().instant()));
+        LOG.info(() -> "console: " + user + " paused flow " + flow + " (" + pause + ")");
+        return new FlowView.Paused(pause.by(), pause.at());
+    }
+
+    /** Resumes {@code flow}'s schedule: the fire times it passed follow its misfire policy at the next tick. */
+    public void resume(String flow, String user) {
+        requireFlow(flow);
+        Optional<Pauses.Pause> was = sql(() -> parts.pauses().resume(flow));
+        was.ifPresent(pause -> LOG.info(() -> "console: " + user + " resumed flow " + flow + " (was " + pause + ")"));
     }
 
     public ExecutionDetail stop(long id) {

@@ -51,6 +51,23 @@ public class FlowsResource {
         return Response.created(uri.getBaseUriBuilder().path("api/executions/{id}").build(started.id())).entity(started).build();
     }
 
+    /** Pauses the flow's schedule on every node: it starts nothing at its fire times until resumed. */
+    @POST
+    @Path("{flow}/pause")
+    @OperatorOnly
+    public FlowView.Paused pause(@PathParam("flow") String flow, @Context SecurityContext caller) {
+        return console.pause(flow, caller.getUserPrincipal().getName());
+    }
+
+    /** Resumes the flow's schedule; the fire times it passed follow its misfire policy. */
+    @POST
+    @Path("{flow}/resume")
+    @OperatorOnly
+    public Response resume(@PathParam("flow") String flow, @Context SecurityContext caller) {
+        console.resume(flow, caller.getUserPrincipal().getName());
+        return Response.noContent().build();
+    }
+
     @POST
     @Path("{flow}/backfill")
     @OperatorOnly

@@ -2,6 +2,7 @@ package dev.ferry.recovery;
 
 import dev.ferry.partition.RepositoryLedger;
 import dev.ferry.schedule.Claims;
+import dev.ferry.schedule.Pauses;
 import dev.ferry.schedule.Watermarks;
 import jakarta.batch.operations.JobOperator;
 import java.net.InetAddress;
@@ -71,6 +72,7 @@ public final class Node {
         RepositorySetup.exclusively(repository, () -> {
             new Claims(repository).createTableIfAbsent();
             new Watermarks(repository).createTableIfAbsent();
+            new Pauses(repository).createTableIfAbsent();
             new RepositoryLedger(repository).createTableIfAbsent();
             if (restarts.isPresent()) {
                 restarts.get().createTableIfAbsent();

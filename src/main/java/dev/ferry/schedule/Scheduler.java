@@ -19,7 +19,8 @@ import java.util.logging.Logger;
  * Decides which runs are due: on each {@link #tick()} it takes every fire time since a flow's watermark,
  * runs those on time, applies the flow's misfire policy to those missed (older than the grace period,
  * e.g. while no scheduler ran), and moves the watermark. Starting a run is the launcher's job, which
- * claims (flow, business date), so schedulers side by side start each date once.
+ * claims (flow, business date), so schedulers side by side start each date once. A paused flow
+ * ({@link Pauses}) is passed over and keeps its watermark: on resume, what it missed meets its misfire policy.
  */
 public final class Scheduler {
 
@@ -47,13 +48,16 @@ public final class Scheduler {
 
     private final List<Schedule> schedules;
     private final Watermarks watermarks;
+    private final Pauses pauses;
     private final Launcher launcher;
     private final Clock clock;
     private final Duration grace;
 
-    public Scheduler(Collection<Schedule> schedules, Watermarks watermarks, Launcher launcher, Clock clock, Duration grace) {
+    public Scheduler(Collection<Schedule> schedules, Watermarks watermarks, Pauses pauses, Launcher launcher, Clock clock,
+                     Duration grace) {
         this.schedules = List.copyOf(schedules);
         this.watermarks = watermarks;
+        this.pauses = pauses;
         this.launcher = launcher;
         this.clock = clock;
         this.grace = grace;
@@ -63,7 +67,7 @@ public final class Scheduler {
     public List<Fired> tick() throws SQLException {
         Instant now = clock.instant();
         List<Fired> fired = new ArrayList<>();
-        for (Schedule schedule : schedules) {
+        for (Schedule schedule : running()) {
             Optional<Instant> mark = watermarks.read(schedule.flow());
             if (mark.isEmpty()) {
                 // First time this flow is scheduled: nothing before now was missed.
@@ -102,11 +106,22 @@ public final class Scheduler {
     public Optional<ZonedDateTime> nextFire() throws SQLException {
         ZonedDateTime now = clock.instant().atZone(clock.getZone());
         List<ZonedDateTime> next = new ArrayList<>();
-        for (Schedule schedule : schedules) {
+        for (Schedule schedule : running()) { // a paused flow's watermark stays behind: its fire times wait for the resume
             ZonedDateTime after = watermarks.read(schedule.flow()).map(mark -> mark.atZone(clock.getZone())).orElse(now);
             next.add(schedule.nextFireAfter(after));
         }
         return next.stream().min(Comparator.comparing(ZonedDateTime::toInstant));
+    }
+
+    /** The schedules not paused now. */
+    private List<Schedule> running() throws SQLException {
+        List<Schedule> running = new ArrayList<>();
+        for (Schedule schedule : schedules) {
+            if (pauses.of(schedule.flow()).isEmpty()) {
+                running.add(schedule);
+            }
+        }
+        return running;
     }
 
     /** Waits for a while; {@link #SYSTEM} sleeps on the machine's clock. */
@@ -123,7 +138,7 @@ public final class Scheduler {
 
     /**
      * Ticks at every fire time until the thread is interrupted: each wait ends at {@link #nextFire()} (at most
-     * {@code MAX_WAIT}, so a changed clock or a peer's watermark is seen within a minute). A tick that fails
+     * {@code MAX_WAIT}, so a changed clock, a peer's watermark or a resume is seen within a minute). A tick that fails
      * goes to {@code failed} and the loop goes on.
      */
     public void serve(Sleeper sleeper, Consumer<Fired> fired, Consumer<Exception> failed) throws InterruptedException {
@@ -131,7 +146,7 @@ public final class Scheduler {
             Duration wait = MAX_WAIT;
             try {
                 tick().forEach(fired);
-                launcher.recheck(schedules);
+                launcher.recheck(running());
                 Optional<ZonedDateTime> next = nextFire();
                 if (next.isPresent()) {
                     Duration untilNext = Duration.between(clock.instant(), next.get().toInstant());

@@ -7,6 +7,7 @@ import dev.ferry.recovery.Node;
 import dev.ferry.recovery.OrphanRestarts;
 import dev.ferry.run.RunControl;
 import dev.ferry.run.ScheduledStarts;
+import dev.ferry.schedule.Pauses;
 import dev.ferry.schedule.Schedule;
 import dev.ferry.schedule.Scheduler;
 import dev.ferry.schedule.Watermarks;
@@ -73,6 +74,7 @@ public class FlowTimers {
     private static final Duration GRACE = Duration.ofMinutes(1);
 
     private Watermarks watermarks;
+    private Pauses pauses;
     private WaitingDates waiting;
     @Inject
     ExecutionOwners owners;
@@ -89,6 +91,7 @@ public class FlowTimers {
         Config config = ConfigProvider.getConfig();
         DataSource repository = repository(config);
         watermarks = new Watermarks(repository);
+        pauses = new Pauses(repository);
         waiting = new WaitingDates(repository);
         owner = "timer@" + hostName();
         // A server serves: it restarts dead peers' scheduled runs as long as it lives, as ferry serve does.
@@ -123,7 +126,7 @@ public class FlowTimers {
     private void serve(Map<String, Schedule> schedules) {
         ScheduledStarts starts = new ScheduledStarts(control, owner, LOG::warning, waiting, ConfigProvider.getConfig(), Clock.systemUTC());
         for (Schedule schedule : schedules.values()) {
-            Scheduler scheduler = new Scheduler(List.of(schedule), watermarks, starts, Clock.systemUTC(), GRACE);
+            Scheduler scheduler = new Scheduler(List.of(schedule), watermarks, pauses, starts, Clock.systemUTC(), GRACE);
             Thread thread = threads.newThread(() -> {
                 try {
                     scheduler.serve(Scheduler.Sleeper.SYSTEM, fired -> report(starts, fired),

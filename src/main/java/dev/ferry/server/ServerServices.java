@@ -6,6 +6,7 @@ import dev.ferry.console.LoginThrottle;
 import dev.ferry.console.Sessions;
 import dev.ferry.db.Databases;
 import dev.ferry.db.JndiDatabases;
+import dev.ferry.dependency.WaitingDates;
 import dev.ferry.flow.FlowDefinitions;
 import dev.ferry.flow.FlowsFolder;
 import dev.ferry.history.JBeretTables;
@@ -16,6 +17,7 @@ import dev.ferry.partition.RepositoryLedger;
 import dev.ferry.recovery.ExecutionOwners;
 import dev.ferry.run.RunControl;
 import dev.ferry.schedule.Claims;
+import dev.ferry.schedule.Pauses;
 import dev.ferry.store.ObjectStore;
 import dev.ferry.store.StoreSettings;
 import dev.ferry.warehouse.Warehouses;
@@ -117,7 +119,8 @@ public class ServerServices {
     @jakarta.inject.Singleton // a final class: no client proxy
     Console console(RunControl control, ExecutionOwners owners, Databases databases, ObjectStore store) {
         return new Console(new Console.Parts(control, new JBeretTables(FlowTimers.repository(config())), owners, config(), databases,
-                store, executor, FlowTimers.hostName(), Clock.systemUTC()));
+                store, executor, FlowTimers.hostName(), Clock.systemUTC(), new Pauses(FlowTimers.repository(config())),
+                new WaitingDates(FlowTimers.repository(config()))));
     }
 
     /** Slows down repeated wrong console passwords, counted in the job repository: the same on every node. */

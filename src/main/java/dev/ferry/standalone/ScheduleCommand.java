@@ -1,10 +1,15 @@
 package dev.ferry.standalone;
 
+import com.zaxxer.hikari.HikariDataSource;
 import dev.ferry.db.DatabaseSettings;
+import dev.ferry.db.PooledDatabases;
 import dev.ferry.dependency.Dependencies;
+import dev.ferry.dependency.WaitingDates;
 import dev.ferry.flow.FlowCheck;
+import dev.ferry.schedule.Pauses;
 import dev.ferry.schedule.Schedule;
 import dev.ferry.variables.Variables;
+import java.sql.SQLException;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -42,6 +47,7 @@ final class ScheduleCommand implements Callable<Integer> {
         if (flow != null && !schedules.containsKey(flow)) {
             throw new IllegalArgumentException("flow " + flow + " has no schedule (ferry.flow." + flow + ".schedule); scheduled: " + schedules.keySet());
         }
+        Night night = Night.read(config);
         System.out.printf("%-20s %-34s %-9s %s%n", "FLOW", "FIRES AT", "MYDATE", "SCHEDULE");
         int broken = 0;
         for (Schedule s : schedules.values()) {
@@ -60,12 +66,37 @@ final class ScheduleCommand implements Callable<Integer> {
                 continue;
             }
             List<String> upstreams = dependencies.upstreamsOf(s.flow());
-            for (int i = 0; i < next; i++) {
+            Pauses.Pause pause = night.paused().get(s.flow());
+            if (pause != null) {
+                System.out.printf("%-20s %-34s %-9s '%s' PAUSED, %s: starts nothing until ferry resume %s%n", s.flow(), "-", "-", s.cron(),
+                        pause, s.flow());
+            }
+            for (WaitingDates.Waiting w : night.waiting()) {
+                if (w.flow().equals(s.flow())) {
+                    System.out.printf("%-20s %-34s %-9s WAITING since %s for %s%n", s.flow(), "-", w.mydate(), w.since(), w.upstreams());
+                }
+            }
+            for (int i = 0; pause == null && i < next; i++) {
                 t = s.nextFireAfter(t);
                 System.out.printf("%-20s %-34s %-9s '%s' misfire %s%s%n", s.flow(), TIME.format(t), s.businessDateFor(t), s.cron(), s.misfire(),
                         upstreams.isEmpty() ? "" : ", after " + String.join(", ", upstreams));
             }
         }
+        night.unknown().ifPresent(why -> System.out.println("(paused and waiting flows not shown: " + why + ")"));
         return broken == 0 ? 0 : 1;
+    }
+
+    /** What the job repository says of the schedules now: the paused flows and the dates that wait. */
+    private record Night(Map<String, Pauses.Pause> paused, List<WaitingDates.Waiting> waiting, Optional<String> unknown) {
+        static Night read(Config config) {
+            EmbeddedServer.usedBy(config).ifPresent(EmbeddedServer::ensureRunning);
+            try (HikariDataSource repository = PooledDatabases.pool(DatabaseSettings.repository(config))) {
+                return new Night(new Pauses(repository).all(), new WaitingDates(repository).of(null), Optional.empty());
+            } catch (SQLException e) {
+                // A repository no run has used yet has no tables: nothing is paused or waiting there.
+                return "42P01".equals(e.getSQLState()) ? new Night(Map.of(), List.of(), Optional.empty())
+                        : new Night(Map.of(), List.of(), Optional.of("the job repository cannot be read: " + e.getMessage()));
+            }
+        }
     }
 }

@@ -2,6 +2,7 @@ package dev.ferry.standalone;
 
 import dev.ferry.run.RunControl;
 import dev.ferry.run.ScheduledStarts;
+import dev.ferry.schedule.Pauses;
 import dev.ferry.schedule.Schedule;
 import dev.ferry.schedule.Scheduler;
 import dev.ferry.variables.BusinessDate;
@@ -87,9 +88,11 @@ final class ServeCommand implements Callable<Integer> {
     private int schedule(StandaloneRuntime runtime, Map<String, Schedule> schedules) throws Exception {
         String owner = runtime.owner("serve");
         Clock clock = Clock.system(runtime.timezone());
+        Map<String, Pauses.Pause> paused = runtime.pauses().all();
         for (Schedule s : schedules.values()) {
-            System.out.printf("serving %s: '%s' (%s, misfire %s), next %s%n", s.flow(), s.cron(), s.zone(), s.misfire(),
-                    ScheduleCommand.TIME.format(s.nextFireAfter(ZonedDateTime.now(clock))));
+            System.out.printf("serving %s: '%s' (%s, misfire %s), next %s%s%n", s.flow(), s.cron(), s.zone(), s.misfire(),
+                    ScheduleCommand.TIME.format(s.nextFireAfter(ZonedDateTime.now(clock))), paused.containsKey(s.flow())
+                            ? "; PAUSED, " + paused.get(s.flow()) + ": starts nothing until ferry resume " + s.flow() : "");
         }
         ExecutorService flows = Executors.newFixedThreadPool(Math.max(1, schedules.size()), r -> {
             Thread thread = new Thread(r, "ferry-serve-flow");
@@ -120,7 +123,7 @@ final class ServeCommand implements Callable<Integer> {
     private List<Long> serve(StandaloneRuntime runtime, Schedule schedule, String owner, Clock clock) throws InterruptedException {
         ScheduledStarts starts = new ScheduledStarts(runtime.control(), owner, line -> System.out.println(line), runtime.waitingDates(),
                 runtime.config(), clock);
-        Scheduler scheduler = new Scheduler(List.of(schedule), runtime.watermarks(), starts, clock, GRACE);
+        Scheduler scheduler = new Scheduler(List.of(schedule), runtime.watermarks(), runtime.pauses(), starts, clock, GRACE);
         List<Long> started = new ArrayList<>();
         Consumer<Scheduler.Fired> onFired = fired -> {
             report(starts, fired);

@@ -19,6 +19,7 @@ import dev.ferry.recovery.OrphanRestarts;
 import dev.ferry.recovery.RepositorySetup;
 import dev.ferry.run.RunControl;
 import dev.ferry.schedule.Claims;
+import dev.ferry.schedule.Pauses;
 import dev.ferry.schedule.Watermarks;
 import dev.ferry.sql.SqlBatchlet;
 import dev.ferry.store.ObjectStore;
@@ -65,6 +66,7 @@ public final class StandaloneRuntime implements AutoCloseable {
     private final Claims claims;
     private final RunControl control;
     private final Watermarks watermarks;
+    private final Pauses pauses;
     private final WaitingDates waitingDates;
     private final ExecutionOwners owners;
     private final ScheduledExecutorService heartbeat;
@@ -105,6 +107,7 @@ public final class StandaloneRuntime implements AutoCloseable {
         this.control = new RunControl(operator, claims, flows, databases, config, Clock.systemUTC(), owners,
                 new JBeretTables(repositoryPool));
         this.watermarks = new Watermarks(repositoryPool);
+        this.pauses = new Pauses(repositoryPool);
         this.waitingDates = new WaitingDates(repositoryPool);
         // Only a process that serves (ferry serve) outlives the runs it would restart; the others recover as they join.
         java.util.Optional<OrphanRestarts> restarts = "serve".equals(role) ? java.util.Optional.of(new OrphanRestarts(repositoryPool, config,
@@ -178,6 +181,11 @@ public final class StandaloneRuntime implements AutoCloseable {
         return watermarks;
     }
 
+    /** The flows whose schedules are paused. */
+    public Pauses pauses() {
+        return pauses;
+    }
+
     /** The scheduled dates that wait for their upstreams ({@code ferry.flow.FLOW.after}). */
     public WaitingDates waitingDates() {
         return waitingDates;
@@ -186,7 +194,7 @@ public final class StandaloneRuntime implements AutoCloseable {
     /** The admin console's view of this runtime; backfills started from it run on {@code background}. */
     public Console console(java.util.concurrent.Executor background, Clock clock) {
         return new Console(new Console.Parts(control, new JBeretTables(repositoryPool), owners, config,
-                databases, store, background, hostName(), clock));
+                databases, store, background, hostName(), clock, pauses, waitingDates));
     }
 
     public Databases databases() {

@@ -253,6 +253,27 @@ public abstract class ConsoleApiContract {
     }
 
     @Test
+    void anOperatorPausesAFlowsScheduleAndResumesItAndTheFlowsListSaysWhoPausedIt() {
+        Reply paused = operator.post("api/flows/sleepy/pause", "");
+        assertThat(paused.status()).as(paused.body()).isEqualTo(200);
+        assertThat(paused.json().getString("by")).isEqualTo("console:" + OPERATOR);
+        assertThat(operator.post("api/flows/sleepy/pause", "").json().getString("at")).as("paused once, by the first")
+                .isEqualTo(paused.json().getString("at"));
+        JsonObject sleepy = flow("sleepy");
+        assertThat(sleepy.getJsonObject("paused").getString("by")).isEqualTo("console:" + OPERATOR);
+        assertThat(operator.post("api/flows/no-such-flow/pause", "").status()).isEqualTo(404);
+
+        assertThat(operator.post("api/flows/sleepy/resume", "").status()).isEqualTo(204);
+        assertThat(flow("sleepy").containsKey("paused") && !flow("sleepy").isNull("paused")).as("resumed").isFalse();
+        assertThat(operator.post("api/flows/sleepy/resume", "").status()).as("resuming a running flow does nothing").isEqualTo(204);
+    }
+
+    static JsonObject flow(String name) {
+        return viewer.get("api/flows").structure().asJsonArray().getValuesAs(JsonObject.class).stream()
+                .filter(f -> f.getString("name").equals(name)).findFirst().orElseThrow();
+    }
+
+    @Test
     void aTryRunReportsItsFindingsAndChangesNothing() {
         Reply report = operator.post("api/flows/rds-to-adb/try-run", "{\"mydate\": \"20190101\"}");
         assertThat(report.status()).as(report.body()).isEqualTo(200);
@@ -270,7 +291,7 @@ public abstract class ConsoleApiContract {
             assertThat(reply.message()).contains("log in");
         }
         List<String> actions = List.of("api/flows/rds-to-adb/start", "api/flows/rds-to-adb/backfill", "api/flows/rds-to-adb/try-run",
-                "api/executions/1/stop", "api/executions/1/restart", "api/executions/1/abandon");
+                "api/flows/rds-to-adb/pause", "api/flows/rds-to-adb/resume", "api/executions/1/stop", "api/executions/1/restart", "api/executions/1/abandon");
         for (String path : actions) {
             assertThat(anonymous.post(path, "{}").status()).as(path).isEqualTo(401);
             Reply forbidden = viewer.post(path, "{\"mydate\": \"20190101\", \"from\": \"20190101\", \"to\": \"20190101\"}");

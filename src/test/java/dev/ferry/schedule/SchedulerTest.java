@@ -32,6 +32,7 @@ class SchedulerTest {
     static Postgres postgres;
     static PGSimpleDataSource dataSource;
     Watermarks watermarks;
+    Pauses pauses;
     Claims claims;
     final AtomicLong executions = new AtomicLong();
 
@@ -52,10 +53,12 @@ class SchedulerTest {
     void emptyTables() throws SQLException {
         watermarks = new Watermarks(dataSource);
         claims = new Claims(dataSource);
+        pauses = new Pauses(dataSource);
         watermarks.createTableIfAbsent();
         claims.createTableIfAbsent();
+        pauses.createTableIfAbsent();
         try (var c = dataSource.getConnection(); var s = c.createStatement()) {
-            s.execute("TRUNCATE " + Watermarks.TABLE + ", " + Claims.TABLE);
+            s.execute("TRUNCATE " + Watermarks.TABLE + ", " + Claims.TABLE + ", " + Pauses.TABLE);
         }
     }
 
@@ -69,7 +72,7 @@ class SchedulerTest {
                 throw new IllegalStateException(e);
             }
         };
-        return new Scheduler(List.of(schedules), watermarks, launcher, clock, Duration.ofMinutes(1));
+        return new Scheduler(List.of(schedules), watermarks, pauses, launcher, clock, Duration.ofMinutes(1));
     }
 
     private static List<String> started(List<Scheduler.Fired> fired) {
@@ -163,6 +166,35 @@ class SchedulerTest {
         assertThat(fired).allMatch(Scheduler.Fired::missed);
         assertThat(scheduler.tick()).isEmpty();
         return started(fired);
+    }
+
+    @Test
+    void aPausedFlowStartsNothingAcrossItsFireTimesAndOnResumeItsMisfirePolicyDecides() throws SQLException {
+        for (MisfirePolicy policy : MisfirePolicy.values()) {
+            emptyTables();
+            FakeClock clock = new FakeClock(ZonedDateTime.of(2024, 2, 27, 3, 0, 0, 0, SHANGHAI).toInstant(), SHANGHAI);
+            Scheduler scheduler = scheduler(clock, new Schedule("rds-to-adb", "30 2 * * *", SHANGHAI, policy));
+            Scheduler peer = scheduler(clock, new Schedule("rds-to-adb", "30 2 * * *", SHANGHAI, policy));
+            scheduler.tick();
+            pauses.pause("rds-to-adb", "console:olga@etl-01", clock.instant());
+
+            for (int day = 28; day <= 29; day++) {
+                clock.set(ZonedDateTime.of(2024, 2, day, 2, 30, 1, 0, SHANGHAI).toInstant());
+                assertThat(scheduler.tick()).as("%s: paused on the 2%d", policy, day).isEmpty();
+                assertThat(peer.tick()).as("%s: and on the other node", policy).isEmpty();
+            }
+            assertThat(scheduler.nextFire()).as("no fire time to wait for while paused").isEmpty();
+
+            clock.set(ZonedDateTime.of(2024, 3, 1, 9, 0, 0, 0, SHANGHAI).toInstant());
+            assertThat(pauses.resume("rds-to-adb")).map(Pauses.Pause::by).hasValue("console:olga@etl-01");
+            List<String> resumed = started(scheduler.tick());
+
+            assertThat(resumed).as(policy.toString()).isEqualTo(switch (policy) {
+                case CATCH_UP -> List.of("20240227", "20240228", "20240229");
+                case LATEST -> List.of("20240229");
+                case SKIP -> List.<String>of();
+            });
+        }
     }
 
     @Test

@@ -42,6 +42,31 @@ class ServeTest {
     }
 
     @Test
+    void aPausedFlowStartsNothingAtItsFireTimesUntilResumed() {
+        assertThat(pipeline.cli("executions").exitCode()).isZero(); // any command creates Ferry's tables
+        Postgres.execute(pipeline.repository, "INSERT INTO ferry_schedule_mark VALUES ('timer-probe', '"
+                + Instant.now().minus(2, ChronoUnit.DAYS) + "')");
+        try {
+            Pipeline.CliResult paused = pipeline.cli("pause", "timer-probe");
+            assertThat(paused.out()).contains("flow timer-probe: paused by cli:").contains("resume it with: ferry resume timer-probe");
+
+            Pipeline.CliResult served = pipeline.cli("serve", "--once");
+            assertThat(served.exitCode()).isZero();
+            assertThat(served.out()).contains("PAUSED, paused by cli:").doesNotContain("started execution");
+            assertThat(Postgres.count(pipeline.repository, "SELECT count(*) FROM ferry_claim WHERE flow = 'timer-probe'")).isZero();
+            assertThat(pipeline.cli("schedule").out()).containsPattern("timer-probe .* PAUSED, paused by cli:\\S+ at ");
+            assertThat(pipeline.cli("pause", "no-such-flow").err()).contains("no flow named 'no-such-flow'");
+
+            Pipeline.CliResult resumed = pipeline.cli("resume", "timer-probe");
+            assertThat(resumed.out()).contains("flow timer-probe: resumed (was paused by cli:")
+                    .contains("the fire times it passed follow its misfire policy, catch-up");
+            assertThat(pipeline.cli("schedule").out()).doesNotContain("PAUSED");
+        } finally {
+            Postgres.execute(pipeline.repository, "DELETE FROM ferry_schedule_mark WHERE flow = 'timer-probe'", "DELETE FROM ferry_pause");
+        }
+    }
+
+    @Test
     void twoServeProcessesCatchingUpAThreeDayGapStartEachBusinessDateOnce() throws Exception {
         // Both schedulers last handled the flow three days ago and start at the same moment.
         Instant threeDaysAgo = Instant.now().minus(3, ChronoUnit.DAYS);

@@ -284,11 +284,22 @@ async function executionsView() {
 // --- flows and schedules --------------------------------------------------------------------------------
 async function flowsView() {
   const flows = await api('GET', 'flows');
-  const rows = flows.map((f) => el('tr', { dataset: { flow: f.name, broken: f.problem ? 'true' : null } },
+  const toggle = (f) => el('button', { class: 'pause-toggle', dataset: { flow: f.name }, onclick: async (event) => {
+    event.target.disabled = true;
+    try {
+      await api('POST', 'flows/' + encodeURIComponent(f.name) + (f.paused ? '/resume' : '/pause'));
+      flowsView();
+    } catch (err) { render(el('p', { class: 'error box', id: 'action-error' }, err.message), view.lastChild); }
+  } }, f.paused ? 'Resume' : 'Pause');
+  const rows = flows.map((f) => el('tr', { dataset: { flow: f.name, broken: f.problem ? 'true' : null, paused: f.paused ? 'true' : null } },
     el('td', {}, f.name, f.problem ? el('div', { class: 'error problem' }, 'BROKEN' + (f.schedule ? ', not served' : '') + ': ' + f.problem) : null),
     el('td', {}, f.version || '–'),
-    el('td', {}, f.schedule ? f.schedule.cron + ' (' + f.schedule.zone + ', misfire ' + f.schedule.misfire + ')' : 'not scheduled'),
-    el('td', {}, f.schedule ? f.schedule.next.map((n) => el('div', {}, time(n.at) + ' → ' + iso(n.mydate))) : '–'),
+    el('td', {}, f.schedule ? f.schedule.cron + ' (' + f.schedule.zone + ', misfire ' + f.schedule.misfire + ')' : 'not scheduled',
+      f.paused ? el('div', { class: 'paused' }, 'PAUSED by ' + f.paused.by + ' at ' + time(f.paused.at)) : null,
+      f.schedule && isOperator() ? el('div', {}, toggle(f)) : null),
+    el('td', {}, f.schedule && !f.paused ? f.schedule.next.map((n) => el('div', {}, time(n.at) + ' → ' + iso(n.mydate))) : '–',
+      (f.waiting || []).map((w) => el('div', { class: 'waiting', dataset: { mydate: w.mydate } },
+        'WAITING ' + iso(w.mydate) + ' for ' + w.upstreams.join(', ') + ' since ' + time(w.since)))),
     el('td', {}, f.last ? el('a', { href: '#/executions/' + f.last.id }, badge(f.last.status), ' ', f.last.mydate ? iso(f.last.mydate) : '') : '–')));
   render(el('h1', {}, 'Flows and schedules'),
     el('table', { id: 'flows' }, el('thead', {}, el('tr', {}, ['Flow', 'Version', 'Schedule', 'Next runs → business date', 'Newest run'].map((h) => el('th', {}, h)))),
