@@ -10,6 +10,7 @@ import dev.ferry.flow.TryRun;
 import dev.ferry.history.ExecutionSummary;
 import dev.ferry.history.JBeretTables;
 import dev.ferry.history.Page;
+import dev.ferry.notify.Notices;
 import dev.ferry.recovery.ExecutionOwners;
 import dev.ferry.run.RunControl;
 import dev.ferry.schedule.Backfill;
@@ -72,7 +73,8 @@ public final class Console {
      * @param host recorded with the runs the console starts: {@code console:USER@HOST}
      */
     public record Parts(RunControl control, JBeretTables history, ExecutionOwners owners, Config config, Databases databases,
-                        ObjectStore store, Executor background, String host, Clock clock, Pauses pauses, WaitingDates waiting) {
+                        ObjectStore store, Executor background, String host, Clock clock, Pauses pauses, WaitingDates waiting,
+                        Notices notices) {
     }
 
     private final Parts parts;
@@ -177,8 +179,13 @@ public final class Console {
         // Today's date is reachable too: a run started for it on purpose (--allow-future) is shown like any other.
         BusinessDate today = new BusinessDate(newest.date().plusDays(1));
         String newer = last.compareTo(today) >= 0 ? null : new BusinessDate(min(last.date().plusDays(days), today.date())).toString();
+        Set<String> onPage = Set.copyOf(dates);
+        List<String> late = sql(() -> parts.notices().lateNow()).stream()
+                .filter(key -> onPage.contains(key.substring(key.lastIndexOf('/') + 1))).toList();
+        List<Grid.WaitingCell> waiting = sql(() -> parts.waiting().of(null)).stream().filter(w -> onPage.contains(w.mydate().toString()))
+                .map(w -> new Grid.WaitingCell(w.flow(), w.mydate().toString(), List.of(w.upstreams().split(",")))).toList();
         return new Grid(dates, List.copyOf(flows), cells, expand.orElse(null), steps,
-                new BusinessDate(first.date().minusDays(1)).toString(), newer);
+                new BusinessDate(first.date().minusDays(1)).toString(), newer, late, waiting);
     }
 
     private static LocalDate min(LocalDate a, LocalDate b) {

@@ -95,7 +95,8 @@ public class ExtractBatchlet extends FerryBatchlet {
             MoreConnections more = more(scope, spec.database());
             Manifest manifest = new Extractor(ledger).extract(connection, more, request, feeds.feed(executionId(), partition.prefix()),
                     progress);
-            return new StepReport(manifest.rows(), manifest.bytes(), manifest.files().size(), progress.elapsed().toMillis());
+            return new StepReport(manifest.rows(), manifest.bytes(), manifest.files().size(), progress.elapsed().toMillis(),
+                    StepReport.EXTRACT);
         }
     }
 

@@ -11,7 +11,7 @@ import java.util.List;
 public record ExecutionSummary(long id, String flow, String mydate, String status, String exitStatus, Instant start,
                                Instant end, boolean empty, List<StepMoved> moved) {
 
-    /** Rows a completed step moved (extract, load) or changed (sql). */
-    public record StepMoved(String step, long rows) {
+    /** Rows a completed step moved (extract, load) or changed (sql); {@code kind} says which (null in old history). */
+    public record StepMoved(String step, long rows, String kind) {
     }
 }

@@ -40,6 +40,8 @@ public final class JBeretTables {
     /** Batch statuses of an execution that has not ended. */
     private static final String RUNNING = "('STARTING', 'STARTED', 'STOPPING')";
     /** The business date of an execution, from its job parameters. */
+    /** A run's {@code ferry.started-by}, as JBeret keeps job parameters (a properties text). */
+    private static final String STARTED_BY = "substring(e.jobparameters from '(?:^|\\n)ferry\\.started-by *= *([^\\n]*)')";
     private static final String MYDATE = "substring(e.jobparameters from '(?:^|\\n)mydate *= *([0-9]{8})')";
     private static final String SUMMARY = "SELECT e.jobexecutionid, i.jobname, " + MYDATE + " AS mydate, e.batchstatus,"
             + " e.exitstatus, e.starttime, e.endtime FROM job_execution e JOIN job_instance i ON i.jobinstanceid = e.jobinstanceid";
@@ -177,16 +179,36 @@ public final class JBeretTables {
         return completed;
     }
 
+    /** A COMPLETED execution: which, of which flow and business date, started by whom (null when it has no such parameter). */
+    public record Completed(long executionId, String flow, String mydate, String startedBy) {
+    }
+
+    /** The executions that COMPLETED since {@code since}, oldest first. */
+    public List<Completed> completedSince(java.time.Instant since) throws SQLException {
+        List<Completed> completed = new ArrayList<>();
+        query("SELECT e.jobexecutionid, i.jobname, " + MYDATE + ", " + STARTED_BY
+                + " FROM job_execution e JOIN job_instance i ON i.jobinstanceid = e.jobinstanceid WHERE e.batchstatus = 'COMPLETED'"
+                + " AND e.endtime > ? ORDER BY e.jobexecutionid", List.of(java.sql.Timestamp.from(since)),
+                rows -> completed.add(new Completed(rows.getLong(1), rows.getString(2), rows.getString(3),
+                        parameter(rows.getString(4)))));
+        return completed;
+    }
+
+    /** A job parameter's value as the properties text has it escaped. */
+    private static String parameter(String escaped) {
+        return escaped == null ? null : escaped.replace("\\:", ":").replace("\\=", "=").strip();
+    }
+
     /** The runs that recovery marked FAILED since {@code since} ({@code exitStatusPrefix}) and that nobody restarted. */
     public List<Recovered> recoveredSince(java.time.Instant since, String exitStatusPrefix) throws SQLException {
         List<Recovered> recovered = new ArrayList<>();
-        query("SELECT e.jobexecutionid, i.jobname, substring(e.jobparameters from '(?:^|\\n)ferry\\.started-by *= *([^\\n]*)')"
+        query("SELECT e.jobexecutionid, i.jobname, " + STARTED_BY
                 + " FROM job_execution e JOIN job_instance i ON i.jobinstanceid = e.jobinstanceid WHERE e.batchstatus = 'FAILED'"
                 + " AND starts_with(e.exitstatus, ?) AND e.endtime > ? AND NOT EXISTS (SELECT 1 FROM job_execution n"
                 + " WHERE n.jobinstanceid = e.jobinstanceid AND n.jobexecutionid > e.jobexecutionid) ORDER BY e.jobexecutionid",
                 List.of(exitStatusPrefix, java.sql.Timestamp.from(since)),
                 rows -> recovered.add(new Recovered(rows.getLong(1), rows.getString(2),
-                        rows.getString(3) == null ? null : rows.getString(3).replace("\\:", ":").replace("\\=", "=").strip())));
+                        parameter(rows.getString(3)))));
         return recovered;
     }
 
@@ -273,7 +295,7 @@ public final class JBeretTables {
             List<Moved> steps = moved.getOrDefault(r.id(), List.of());
             boolean empty = "COMPLETED".equals(r.status()) && StepReport.emptyRun(steps.stream().map(Moved::report).toList());
             return new ExecutionSummary(r.id(), r.flow(), r.mydate(), r.status(), r.exitStatus(), r.start(), r.end(), empty,
-                    steps.stream().map(m -> new ExecutionSummary.StepMoved(m.step(), m.report().rows())).toList());
+                    steps.stream().map(m -> new ExecutionSummary.StepMoved(m.step(), m.report().rows(), m.report().kind())).toList());
         }).toList();
     }
 

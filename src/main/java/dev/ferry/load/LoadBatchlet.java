@@ -128,7 +128,7 @@ public class LoadBatchlet extends FerryBatchlet {
             LOG.info(() -> scope.label() + ": " + request.table() + " (mode " + spec.mode().name().toLowerCase(Locale.ROOT) + "): "
                     + (spec.mode() == LoadMode.EXCHANGE ? "" : "deleted " + result.deletedRows() + " row(s), ")
                     + "loaded " + result.loadedRows() + " " + result.copy());
-            return new StepReport(result.loadedRows(), result.bytes(), result.files(), progress.elapsed().toMillis());
+            return new StepReport(result.loadedRows(), result.bytes(), result.files(), progress.elapsed().toMillis(), StepReport.LOAD);
         }
     }
 

@@ -2,6 +2,9 @@ package dev.ferry.server;
 
 import dev.ferry.dependency.WaitingDates;
 import dev.ferry.flow.FlowDefinitions;
+import dev.ferry.history.JBeretTables;
+import dev.ferry.notify.Deadlines;
+import dev.ferry.notify.Notices;
 import dev.ferry.recovery.ExecutionOwners;
 import dev.ferry.recovery.Node;
 import dev.ferry.recovery.OrphanRestarts;
@@ -79,6 +82,8 @@ public class FlowTimers {
     @Inject
     ExecutionOwners owners;
     @Inject
+    Notices notices;
+    @Inject
     RunControl control;
     @Inject
     FlowDefinitions flows;
@@ -108,6 +113,9 @@ public class FlowTimers {
             LOG.fine(() -> "cancelling timer " + timer.getInfo()); // this deployment's own, and calendar timers of earlier versions
             timer.cancel();
         }
+        // This server watches the deadlines and sends notices, as ferry serve does; a date is noticed late once in the cluster.
+        notices.startSending(threads, new Deadlines(Deadlines.fromConfig(config), new JBeretTables(repository), notices,
+                Clock.systemUTC())::watch);
         timerService.createIntervalTimer(Node.BEAT.toMillis(), Node.BEAT.toMillis(), new TimerConfig(HEARTBEAT, false));
         // The flows are known once the web module has started: the schedulers start on a timer of their own, not in deployment.
         timerService.createSingleActionTimer(1_000, new TimerConfig(SERVE, false));

@@ -10,7 +10,7 @@ import dev.ferry.dependency.WaitingDates;
 import dev.ferry.flow.FlowDefinitions;
 import dev.ferry.flow.FlowsFolder;
 import dev.ferry.history.JBeretTables;
-import dev.ferry.notify.Webhook;
+import dev.ferry.notify.Notices;
 import dev.ferry.partition.ManifestLedger;
 import dev.ferry.partition.PartitionFeeds;
 import dev.ferry.partition.RepositoryLedger;
@@ -58,10 +58,21 @@ public class ServerServices {
         return StoreSettings.from(config()).open();
     }
 
+    /** Failed, late and recovered runs' notices, recorded in the job repository; FlowTimers starts their sending. */
     @Produces
-    @jakarta.inject.Singleton // Webhook is a final class: no client proxy
-    Webhook webhook() {
-        return Webhook.from(config());
+    @jakarta.inject.Singleton // a final class: no client proxy
+    Notices notices() {
+        Notices notices = new Notices(FlowTimers.repository(config()), Notices.Settings.from(config()), Clock.systemUTC());
+        try {
+            notices.createTableIfAbsent();
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("cannot set up the notices' table in the job repository: " + e.getMessage(), e);
+        }
+        return notices;
+    }
+
+    void close(@Disposes Notices notices) {
+        notices.close();
     }
 
     /** How the warehouses read the store themselves (method external), from the same ferry.db.NAME.* keys as ferry serve. */
@@ -117,10 +128,10 @@ public class ServerServices {
     /** The admin console over this server's batch runtime; backfills run on the server's managed executor. */
     @Produces
     @jakarta.inject.Singleton // a final class: no client proxy
-    Console console(RunControl control, ExecutionOwners owners, Databases databases, ObjectStore store) {
+    Console console(RunControl control, ExecutionOwners owners, Databases databases, ObjectStore store, Notices notices) {
         return new Console(new Console.Parts(control, new JBeretTables(FlowTimers.repository(config())), owners, config(), databases,
                 store, executor, FlowTimers.hostName(), Clock.systemUTC(), new Pauses(FlowTimers.repository(config())),
-                new WaitingDates(FlowTimers.repository(config()))));
+                new WaitingDates(FlowTimers.repository(config())), notices));
     }
 
     /** Slows down repeated wrong console passwords, counted in the job repository: the same on every node. */

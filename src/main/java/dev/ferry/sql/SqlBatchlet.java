@@ -68,7 +68,7 @@ public class SqlBatchlet extends FerryBatchlet {
                 + (System.currentTimeMillis() - started) / 1000 + " s"), 5, 5, TimeUnit.SECONDS);
         try (Connection connection = connect(scope, spec.database())) {
             long rows = new ScriptRunner().run(connection, statements, spec.oneTransaction(), label);
-            return new StepReport(rows, 0, 0, System.currentTimeMillis() - started);
+            return new StepReport(rows, 0, 0, System.currentTimeMillis() - started, StepReport.SQL);
         } finally {
             alive.shutdownNow();
         }

@@ -11,7 +11,8 @@ import dev.ferry.dependency.WaitingDates;
 import dev.ferry.extract.ExtractBatchlet;
 import dev.ferry.history.JBeretTables;
 import dev.ferry.load.LoadBatchlet;
-import dev.ferry.notify.Webhook;
+import dev.ferry.notify.Deadlines;
+import dev.ferry.notify.Notices;
 import dev.ferry.partition.RepositoryLedger;
 import dev.ferry.recovery.ExecutionOwners;
 import dev.ferry.recovery.Node;
@@ -66,6 +67,7 @@ public final class StandaloneRuntime implements AutoCloseable {
     private final Claims claims;
     private final RunControl control;
     private final Watermarks watermarks;
+    private final Notices notices;
     private final Pauses pauses;
     private final WaitingDates waitingDates;
     private final ExecutionOwners owners;
@@ -86,11 +88,12 @@ public final class StandaloneRuntime implements AutoCloseable {
         RepositoryLedger ledger = new RepositoryLedger(repositoryPool);
         this.claims = new Claims(repositoryPool);
         this.flows = FlowCatalog.standalone(StandaloneRuntime.class.getClassLoader(), FlowCatalog.folder(config));
+        this.notices = new Notices(repositoryPool, Notices.Settings.from(config), Clock.systemUTC());
         this.weld = new Weld("ferry-" + UUID.randomUUID())
                 .disableDiscovery()
                 .skipShutdownHook()
                 .addBeanClasses(SqlBatchlet.class, ExtractBatchlet.class, LoadBatchlet.class, BatchBeanProducer.class)
-                .addExtension(new StandaloneServices(databases, store, Webhook.from(config), owners, flows, ledger, claims,
+                .addExtension(new StandaloneServices(databases, store, notices, owners, flows, ledger, claims,
                         new Warehouses(config)))
                 .initialize();
         try {
@@ -116,6 +119,7 @@ public final class StandaloneRuntime implements AutoCloseable {
         try {
             node.join();
             waitingDates.createTableIfAbsent();
+            notices.createTableIfAbsent();
         } catch (SQLException e) {
             throw new DatabaseUnavailableException("cannot set up Ferry's tables in " + repository + ": " + e.getMessage());
         }
@@ -124,6 +128,13 @@ public final class StandaloneRuntime implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
+        // A serving process watches the deadlines; every process sends the notices it records (and those others left).
+        Deadlines deadlines = new Deadlines(Deadlines.fromConfig(config), new JBeretTables(repositoryPool), notices, Clock.systemUTC());
+        notices.startSending(r -> {
+            Thread thread = new Thread(r);
+            thread.setDaemon(true);
+            return thread;
+        }, "serve".equals(role) ? deadlines::watch : () -> { });
         heartbeat.scheduleWithFixedDelay(node::beat, Node.BEAT.toMillis(), Node.BEAT.toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -194,7 +205,7 @@ public final class StandaloneRuntime implements AutoCloseable {
     /** The admin console's view of this runtime; backfills started from it run on {@code background}. */
     public Console console(java.util.concurrent.Executor background, Clock clock) {
         return new Console(new Console.Parts(control, new JBeretTables(repositoryPool), owners, config,
-                databases, store, background, hostName(), clock, pauses, waitingDates));
+                databases, store, background, hostName(), clock, pauses, waitingDates, notices));
     }
 
     public Databases databases() {
@@ -236,6 +247,7 @@ public final class StandaloneRuntime implements AutoCloseable {
     public void close() {
         heartbeat.shutdownNow();
         environment.close();
+        notices.close();
         weld.shutdown();
         databases.close();
         repositoryPool.close();

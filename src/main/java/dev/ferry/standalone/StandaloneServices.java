@@ -2,7 +2,7 @@ package dev.ferry.standalone;
 
 import dev.ferry.db.Databases;
 import dev.ferry.flow.FlowDefinitions;
-import dev.ferry.notify.Webhook;
+import dev.ferry.notify.Notices;
 import dev.ferry.partition.ManifestLedger;
 import dev.ferry.partition.PartitionFeeds;
 import dev.ferry.recovery.ExecutionOwners;
@@ -15,12 +15,12 @@ import jakarta.enterprise.inject.spi.Extension;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 
-/** Makes this runtime's databases, store, failure webhook, execution owners, flows, manifest ledger, claims, partition feeds and warehouses' settings injectable into the batch artifacts, as the WAR's producers do there. */
+/** Makes this runtime's databases, store, notices, execution owners, flows, manifest ledger, claims, partition feeds and warehouses' settings injectable into the batch artifacts, as the WAR's producers do there. */
 final class StandaloneServices implements Extension {
 
     private final Databases databases;
     private final ObjectStore store;
-    private final Webhook webhook;
+    private final Notices notices;
     private final ExecutionOwners owners;
     private final FlowDefinitions flows;
     private final ManifestLedger ledger;
@@ -28,12 +28,12 @@ final class StandaloneServices implements Extension {
     private final PartitionFeeds feeds = new PartitionFeeds(Clock.systemUTC());
     private final Warehouses warehouses;
 
-    StandaloneServices(Databases databases, ObjectStore store, Webhook webhook, ExecutionOwners owners, FlowDefinitions flows,
+    StandaloneServices(Databases databases, ObjectStore store, Notices notices, ExecutionOwners owners, FlowDefinitions flows,
                        ManifestLedger ledger, Claims claims, Warehouses warehouses) {
         this.warehouses = warehouses;
         this.databases = databases;
         this.store = store;
-        this.webhook = webhook;
+        this.notices = notices;
         this.owners = owners;
         this.flows = flows;
         this.ledger = ledger;
@@ -43,7 +43,7 @@ final class StandaloneServices implements Extension {
     void register(@Observes AfterBeanDiscovery event) {
         event.addBean().types(Databases.class, Object.class).scope(Singleton.class).createWith(c -> databases);
         event.addBean().types(ObjectStore.class, Object.class).scope(Singleton.class).createWith(c -> store);
-        event.addBean().types(Webhook.class, Object.class).scope(Singleton.class).createWith(c -> webhook);
+        event.addBean().types(Notices.class, Object.class).scope(Singleton.class).createWith(c -> notices);
         event.addBean().types(ExecutionOwners.class, Object.class).scope(Singleton.class).createWith(c -> owners);
         event.addBean().types(FlowDefinitions.class, Object.class).scope(Singleton.class).createWith(c -> flows);
         event.addBean().types(ManifestLedger.class, Object.class).scope(Singleton.class).createWith(c -> ledger);

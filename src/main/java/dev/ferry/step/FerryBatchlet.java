@@ -3,9 +3,8 @@ package dev.ferry.step;
 import dev.ferry.db.Databases;
 import dev.ferry.db.MoreConnections;
 import dev.ferry.db.UnknownDatabaseException;
-import dev.ferry.notify.FailureNotice;
+import dev.ferry.notify.Notices;
 import dev.ferry.partition.Attempt;
-import dev.ferry.notify.Webhook;
 import dev.ferry.recovery.ExecutionOwners;
 import dev.ferry.run.RunControl;
 import dev.ferry.schedule.Claims;
@@ -57,7 +56,7 @@ public abstract class FerryBatchlet extends AbstractBatchlet {
     Databases databases;
 
     @Inject
-    Webhook webhook;
+    Notices notices;
 
     @Inject
     ExecutionOwners owners;
@@ -120,9 +119,9 @@ public abstract class FerryBatchlet extends AbstractBatchlet {
             if (scope != null) {
                 failed(scope, failure);
             }
-            webhook.failed(new FailureNotice(jobContext.getJobName(), stepContext.getStepName(), jobContext.getExecutionId(),
-                    scope == null ? null : scope.variables().mydate().map(Object::toString).orElse(null), failure.getMessage(),
-                    Instant.now()));
+            notices.failed(jobContext.getJobName(), scope == null ? null : scope.variables().mydate().map(Object::toString).orElse(null),
+                    jobContext.getExecutionId(), stepContext.getStepName(), failure.getMessage(),
+                    scope == null ? null : scope.variables().value(RunControl.STARTED_BY).orElse(null));
             throw failure;
         }
     }

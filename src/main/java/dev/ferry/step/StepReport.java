@@ -7,9 +7,15 @@ import java.util.Locale;
 
 /**
  * What a completed step did, kept as the step's persistent user data so that {@code ferry executions}
- * and the console can show it after the process is gone.
+ * and the console can show it after the process is gone. {@code kind} is the batchlet ({@code extract},
+ * {@code load}, {@code sql}): only a load's rows reached the warehouse. (A report kept before kinds were
+ * recorded reads back with a null kind.)
  */
-public record StepReport(long rows, long bytes, int files, long millis) implements Serializable {
+public record StepReport(long rows, long bytes, int files, long millis, String kind) implements Serializable {
+
+    public static final String EXTRACT = "extract";
+    public static final String LOAD = "load";
+    public static final String SQL = "sql";
 
     /**
      * Whether a completed run moved no rows: it has steps that moved files (extracts and loads, not SQL

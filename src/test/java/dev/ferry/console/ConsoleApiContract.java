@@ -269,7 +269,11 @@ public abstract class ConsoleApiContract {
     }
 
     static JsonObject flow(String name) {
-        return viewer.get("api/flows").structure().asJsonArray().getValuesAs(JsonObject.class).stream()
+        return flow(viewer, name);
+    }
+
+    static JsonObject flow(ConsoleClient client, String name) {
+        return client.get("api/flows").structure().asJsonArray().getValuesAs(JsonObject.class).stream()
                 .filter(f -> f.getString("name").equals(name)).findFirst().orElseThrow();
     }
 

@@ -50,6 +50,28 @@ class ConsoleBrowserTest {
     static final DateTimeFormatter YMD = DateTimeFormatter.BASIC_ISO_DATE;
     static final LocalDate TODAY = LocalDate.now(ZoneOffset.UTC);
 
+    /** The reference flow with an sql step after its load, whose count is rows changed, not rows loaded. */
+    static final String LOAD_AND_SUMMARISE = """
+            <job id="load-and-summarise" xmlns="https://jakarta.ee/xml/ns/jakartaee" version="2.0">
+              <step id="extract" next="load"><batchlet ref="extract"><properties>
+                <property name="database" value="source"/>
+                <property name="query" value="SELECT * FROM t_src WHERE c = DATE '${mydate}'"/>
+                <property name="target" value="summarised/${mydate}/"/>
+              </properties></batchlet></step>
+              <step id="load" next="summarise"><batchlet ref="load"><properties>
+                <property name="database" value="warehouse"/>
+                <property name="table" value="t_target"/>
+                <property name="source" value="summarised/${mydate}/"/>
+                <property name="mode" value="replace"/>
+                <property name="replaceWhere" value="c = DATE '${mydate}'"/>
+              </properties></batchlet></step>
+              <step id="summarise"><batchlet ref="sql"><properties>
+                <property name="database" value="warehouse"/>
+                <property name="script" value="UPDATE t_target SET b = b WHERE c = DATE '${mydate}' AND b = 0"/>
+              </properties></batchlet></step>
+            </job>
+            """;
+
     @TempDir
     static Path dir;
     static RunningConsole console;
@@ -59,7 +81,13 @@ class ConsoleBrowserTest {
 
     @BeforeAll
     static void serveThreeWeeksOfHistory() throws Exception {
-        console = new RunningConsole(Files.createDirectories(dir.resolve("pipeline")));
+        console = new RunningConsole(Files.createDirectories(dir.resolve("pipeline")), pipeline -> {
+            try {
+                Files.writeString(pipeline.flowsFolder().resolve("load-and-summarise.xml"), LOAD_AND_SUMMARISE);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
         Postgres.execute(console.pipeline.source, "CREATE TABLE t_src (a int, b int, c date)",
                 "INSERT INTO t_src SELECT d * 10000 + i, i % 7, current_date - d FROM generate_series(1, 21) d, generate_series(1, 1200 + d * 37) i");
         Postgres.execute(console.pipeline.warehouse, "CREATE TABLE t_target (a int, b int, c date)");
@@ -145,7 +173,7 @@ class ConsoleBrowserTest {
                     .as("the page shows the error once").hasSize(2);
 
             browser.get(console.uri() + "#/grid");
-            wait.until(ExpectedConditions.attributeContains(By.cssSelector("td.cell[data-mydate='" + mydate + "']"), "class", "status-FAILED"));
+            wait.until(ExpectedConditions.attributeContains(By.cssSelector("td.cell[data-flow='rds-to-adb'][data-mydate='" + mydate + "']"), "class", "status-FAILED"));
             browser.findElement(By.cssSelector("th.flow[data-flow='rds-to-adb']")).click();
             wait.until(ExpectedConditions.attributeContains(
                     By.cssSelector("td.step-cell[data-mydate='" + mydate + "'][data-step='load']"), "class", "status-FAILED"));
@@ -159,6 +187,47 @@ class ConsoleBrowserTest {
         wait.until(ExpectedConditions.textToBe(By.id("exec-status"), "COMPLETED"));
         assertThat(browser.findElement(By.cssSelector("#steps tr[data-step='load'] td.rows")).getText()).isEqualTo(String.format(Locale.US, "%,d", 1200 + 4 * 37));
         assertThat(console.pipeline.targetRows(TODAY.minusDays(4).toString())).isEqualTo(1200 + 4 * 37);
+    }
+
+    @Test
+    void aCellShowsTheRowsItsLoadsPutInTheWarehouseNotTheCountOfItsSqlStep() throws Exception {
+        String mydate = TODAY.minusDays(2).format(YMD);
+        ConsoleClient.Reply started = operatorApi.post("api/flows/load-and-summarise/start", "{\"mydate\": \"" + mydate + "\"}");
+        assertThat(started.status()).as(started.body()).isEqualTo(201);
+        long id = started.json().getJsonNumber("id").longValue();
+        Await.until("load-and-summarise completes", Duration.ofSeconds(60),
+                () -> operatorApi.get("api/executions/" + id).json().getString("status"), "COMPLETED"::equals);
+        logIn(VIEWER);
+
+        browser.get(console.uri() + "#/grid");
+        By cell = By.cssSelector("td.cell[data-flow='load-and-summarise'][data-mydate='" + mydate + "']");
+        wait.until(ExpectedConditions.attributeContains(cell, "class", "status-COMPLETED"));
+        int loaded = 1200 + 2 * 37;
+        assertThat(shown(cell, WebElement::getText)).as("1,274 rows loaded, not the sql step's count").isEqualTo("1.3k");
+        assertThat(shown(cell, e -> e.getAttribute("data-rows"))).isEqualTo(String.valueOf(loaded));
+        assertThat(shown(cell, e -> e.getAttribute("title"))).contains("load: 1,274 rows").containsPattern("summarise: \\d+ rows changed");
+
+        browser.get(console.uri() + "#/executions");
+        By row = By.xpath("//table[@id='executions']//tr[td[1][text()='" + id + "']]");
+        wait.until(ExpectedConditions.presenceOfElementLocated(row));
+        assertThat(shown(row, WebElement::getText)).contains("1,274");
+    }
+
+    @Test
+    void anOperatorPausesAFlowOnTheFlowsPageAndResumesIt() {
+        logIn(OPERATOR);
+        browser.get(console.uri() + "#/flows");
+        By pause = By.cssSelector("#flows tr[data-flow='rds-to-adb'] button.pause-toggle");
+        wait.until(ExpectedConditions.textToBe(pause, "Pause"));
+        browser.findElement(pause).click();
+        wait.until(ExpectedConditions.textToBe(pause, "Resume"));
+        assertThat(shown(By.cssSelector("#flows tr[data-flow='rds-to-adb']"), WebElement::getText))
+                .contains("PAUSED by console:" + OPERATOR);
+        assertThat(ConsoleApiContract.flow(operatorApi, "rds-to-adb").getJsonObject("paused").getString("by")).isEqualTo("console:" + OPERATOR);
+
+        browser.findElement(pause).click();
+        wait.until(ExpectedConditions.textToBe(pause, "Pause"));
+        assertThat(shown(By.cssSelector("#flows tr[data-flow='rds-to-adb']"), WebElement::getText)).doesNotContain("PAUSED");
     }
 
     @Test

@@ -65,7 +65,8 @@ class JBeretTablesTest {
 
         assertThat(run.mydate()).isEqualTo("20240101");
         assertThat(run.empty()).isFalse();
-        assertThat(run.moved()).containsExactly(new ExecutionSummary.StepMoved("extract", 25), new ExecutionSummary.StepMoved("load", 25));
+        assertThat(run.moved()).containsExactly(new ExecutionSummary.StepMoved("extract", 25, "extract"),
+                new ExecutionSummary.StepMoved("load", 25, "load"));
     }
 
     @Test

@@ -24,7 +24,13 @@ public final class RunningConsole implements AutoCloseable {
     private final ConsoleServer server;
 
     public RunningConsole(Path dir) {
+        this(dir, pipeline -> { });
+    }
+
+    /** @param before what the test sets up before the console starts (its own flows, say) */
+    public RunningConsole(Path dir, java.util.function.Consumer<Pipeline> before) {
         pipeline = new Pipeline(dir);
+        before.accept(pipeline);
         pipeline.config.set("ferry.console.port", "0").set("ferry.timezone", "UTC").set("ferry.db.source.password", SOURCE_PASSWORD)
                 .set("ferry.flow.rds-to-adb.schedule", "30 2 * * *")
                 .set("ferry.console.user." + OPERATOR + ".password-hash", HASH).set("ferry.console.user." + OPERATOR + ".role", "operator")

@@ -155,6 +155,8 @@ async function gridView() {
   const query = 'grid?days=' + state.gridDays + (state.gridTo ? '&to=' + state.gridTo : '') + (state.expanded ? '&expand=' + encodeURIComponent(state.expanded) : '');
   const grid = await api('GET', query);
   const cells = new Map(grid.cells.map((c) => [c.flow + '/' + c.mydate, c]));
+  const lates = new Set(grid.late || []);
+  const waits = new Map((grid.waiting || []).map((w) => [w.flow + '/' + w.mydate, w.upstreams]));
   const steps = new Map(grid.steps.map((s) => [s.mydate + '/' + s.step, s.status]));
   const stepNames = [...new Set(grid.steps.map((s) => s.step))];
   const flows = grid.flows.filter((f) => f.includes(state.flowFilter));
@@ -168,7 +170,13 @@ async function gridView() {
     const row = el('tr', {}, el('th', {}, iso(mydate)));
     for (const flow of flows) {
       const cell = cells.get(flow + '/' + mydate);
-      row.append(cell ? gridCell(flow, mydate, cell) : el('td', { class: 'cell empty', dataset: { flow, mydate } }, ''));
+      const late = lates.has(flow + '/' + mydate);
+      const waiting = waits.get(flow + '/' + mydate);
+      row.append(cell ? gridCell(flow, mydate, cell, late)
+        : waiting ? el('td', { class: 'cell waiting' + (late ? ' late' : ''), dataset: { flow, mydate, waiting: 'true', late: late || null },
+          title: flow + ' ' + iso(mydate) + ': WAITING for ' + waiting.join(', ') + (late ? ', LATE (past its deadline)' : '') }, 'WAIT')
+        : el('td', { class: 'cell empty' + (late ? ' late' : ''), dataset: { flow, mydate, late: late || null },
+          title: late ? flow + ' ' + iso(mydate) + ': LATE, not run by its deadline' : null }, late ? 'LATE' : ''));
       if (flow === grid.expanded) {
         stepNames.forEach((step) => {
           const status = steps.get(mydate + '/' + step);
@@ -196,14 +204,21 @@ async function gridView() {
   if (to !== document.activeElement) to.value = iso(grid.dates[0]);
 }
 
-// A cell tells the rows its run moved (the last step that moved any) and, on hover, each step's rows and the duration.
-function gridCell(flow, mydate, cell) {
-  // Only a completed run has rows in its target: a failed load rolled back whatever its extract moved.
-  const rows = cell.status === 'COMPLETED' && cell.moved.length ? cell.moved[cell.moved.length - 1].rows : null;
-  const title = flow + ' ' + iso(mydate) + ': ' + (cell.empty ? 'EMPTY (no rows moved)' : cell.status) + ', execution ' + cell.id
-    + ', ' + duration(cell.start, cell.end) + (cell.moved.length ? '\n' + cell.moved.map((m) => m.step + ': ' + number(m.rows) + ' rows').join('\n') : '');
-  return el('td', { class: 'cell status-' + cell.status + (cell.empty ? ' no-rows' : ''),
-    dataset: { flow, mydate, status: cell.status, execution: cell.id, rows: rows === null ? null : rows, empty: cell.empty || null },
+// A cell tells the rows its run put into the warehouse and, on hover, each step's rows and the duration.
+// The rows a run put into the warehouse: its loads' rows, once it COMPLETED (a failed load rolled back whatever its
+// extract moved; an sql step's count is rows changed, not loaded); null for a run that loaded nothing.
+function loadedRows(run) {
+  const loads = run.moved.filter((m) => m.kind === 'load');
+  return run.status === 'COMPLETED' && loads.length ? loads.reduce((sum, m) => sum + m.rows, 0) : null;
+}
+
+function gridCell(flow, mydate, cell, late) {
+  const rows = loadedRows(cell);
+  const title = flow + ' ' + iso(mydate) + ': ' + (cell.empty ? 'EMPTY (no rows moved)' : cell.status) + (late ? ', LATE (past its deadline)' : '')
+    + ', execution ' + cell.id + ', ' + duration(cell.start, cell.end)
+    + (cell.moved.length ? '\n' + cell.moved.map((m) => m.step + ': ' + number(m.rows) + (m.kind === 'sql' ? ' rows changed' : ' rows')).join('\n') : '');
+  return el('td', { class: 'cell status-' + cell.status + (cell.empty ? ' no-rows' : '') + (late ? ' late' : ''),
+    dataset: { flow, mydate, status: cell.status, execution: cell.id, rows: rows === null ? null : rows, empty: cell.empty || null, late: late || null },
     title, onclick: () => { location.hash = '#/executions/' + cell.id; } },
     cell.empty ? 'EMPTY' : rows === null ? '' : compact(rows));
 }
@@ -269,11 +284,11 @@ async function executionsView() {
     el('label', {}, 'to ', dateInput({ name: 'to', value: values.to || null })));
   const rows = page.items.map((x) => el('tr', { onclick: () => { location.hash = '#/executions/' + x.id; }, class: 'clickable' },
     el('td', { class: 'num' }, x.id), el('td', {}, x.flow), el('td', {}, x.mydate ? iso(x.mydate) : '–'), el('td', {}, badge(x.status), x.empty ? ' EMPTY' : ''),
-    el('td', { class: 'num' }, x.moved.length ? number(x.moved[x.moved.length - 1].rows) : '–'),
+    el('td', { class: 'num', title: x.moved.map((m) => m.step + ': ' + number(m.rows)).join('\n') }, loadedRows(x) === null ? '–' : number(loadedRows(x))),
     el('td', {}, time(x.start)), el('td', { class: 'num' }, duration(x.start, x.end))));
   const last = Math.max(0, Math.ceil(page.total / 50) - 1);
   renderLive(el('h1', {}, 'Executions'), filter,
-    el('table', { id: 'executions' }, el('thead', {}, el('tr', {}, ['Id', 'Flow', 'Business date', 'Status', 'Rows', 'Started', 'Duration'].map((h) => el('th', {}, h)))),
+    el('table', { id: 'executions' }, el('thead', {}, el('tr', {}, ['Id', 'Flow', 'Business date', 'Status', 'Rows loaded', 'Started', 'Duration'].map((h) => el('th', {}, h)))),
       el('tbody', {}, rows)),
     el('div', { class: 'pager' },
       el('button', { disabled: state.execPage === 0, onclick: () => { state.execPage--; executionsView(); } }, '← newer'),
