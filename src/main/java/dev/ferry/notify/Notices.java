@@ -17,9 +17,7 @@ import java.sql.Types;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Semaphore;
@@ -204,39 +202,34 @@ public final class Notices implements AutoCloseable {
             return 0;
         }
         int sent = 0;
-        try (Connection c = repository.getConnection()) {
+        try (Connection c = repository.getConnection(); Jsonb jsonb = JsonbBuilder.create()) {
             c.setAutoCommit(false);
-            try {
-                List<long[]> ids = new ArrayList<>();
-                List<String> bodies = new ArrayList<>();
+            // One at a time, each in its own transaction: the row stays locked while it is sent, and its outcome is kept
+            // at once (a commit would free every row a batch had locked, for another node to send again).
+            for (int round = 0; round < 20; round++) {
                 try (PreparedStatement q = c.prepareStatement("SELECT id, attempts, body FROM " + TABLE + " WHERE state = 'pending'"
-                        + " AND next_at <= ? ORDER BY id LIMIT 20 FOR UPDATE SKIP LOCKED")) {
+                        + " AND next_at <= ? ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED")) {
                     q.setTimestamp(1, Timestamp.from(clock.instant()));
                     try (ResultSet rs = q.executeQuery()) {
-                        while (rs.next()) {
-                            ids.add(new long[] {rs.getLong(1), rs.getInt(2)});
-                            bodies.add(rs.getString(3));
+                        if (!rs.next()) {
+                            c.commit();
+                            break;
                         }
-                    }
-                }
-                try (Jsonb jsonb = JsonbBuilder.create()) {
-                    for (int i = 0; i < ids.size(); i++) {
-                        Notice notice = jsonb.fromJson(bodies.get(i), Notice.class);
+                        Notice notice = jsonb.fromJson(rs.getString(3), Notice.class);
                         Optional<String> failure = send(notice, jsonb);
-                        after(c, ids.get(i)[0], (int) ids.get(i)[1] + 1, notice, failure);
-                        c.commit(); // each outcome is kept at once: a crash later does not send it again
+                        after(c, rs.getLong(1), rs.getInt(2) + 1, notice, failure);
+                        c.commit();
                         sent += failure.isEmpty() ? 1 : 0;
                     }
-                } catch (SQLException e) {
+                } catch (SQLException | RuntimeException e) {
+                    c.rollback();
                     throw e;
-                } catch (Exception e) {
-                    throw new IllegalStateException("cannot read a recorded notice: " + e.getMessage(), e);
                 }
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
             }
+        } catch (SQLException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) { // Jsonb.close
+            throw new IllegalStateException("cannot read a recorded notice: " + e.getMessage(), e);
         }
         return sent;
     }

@@ -146,6 +146,36 @@ class NoticesTest {
     }
 
     @Test
+    void twoNodesSendingAtOnceSendEachNoticeOnce() throws Exception {
+        FakeClock clock = clock("2024-01-06T02:31:00Z");
+        List<Notices> nodes = List.of(notices(clock, NoticeFormat.GENERIC, hook), notices(clock, NoticeFormat.GENERIC, hook));
+        for (int i = 0; i < 30; i++) {
+            nodes.get(i % 2).record(failed("shared-" + i));
+        }
+        List<Thread> sending = new ArrayList<>();
+        for (Notices node : nodes) {
+            Thread thread = new Thread(() -> {
+                try {
+                    while (node.sendDue() > 0) {
+                        Thread.onSpinWait();
+                    }
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            thread.start();
+            sending.add(thread);
+        }
+        for (Thread thread : sending) {
+            thread.join();
+        }
+        for (int i = 0; i < 30; i++) {
+            String flow = "\"flow\":\"shared-" + i + "\"";
+            assertThat(received).as("shared-%d", i).filteredOn(body -> body.contains(flow)).hasSize(1);
+        }
+    }
+
+    @Test
     void aWebhookNobodyListensOnIsGivenUpAfterItsAttemptsAndTheCauseIsNamed() throws Exception {
         FakeClock clock = clock("2024-01-06T02:31:00Z");
         Notices notices = notices(clock, NoticeFormat.GENERIC, URI.create("http://127.0.0.1:9/nobody"));
