@@ -167,6 +167,21 @@ public final class Notices implements AutoCloseable {
         }
     }
 
+    /**
+     * Deletes the notices recorded before {@code cutoff} that are no longer to be sent. Never those of the last two days,
+     * whatever the cut-off: a {@code late} record is what keeps a date that is still watched from being noticed twice.
+     *
+     * @return how many were deleted
+     */
+    public int purgeRecordedBefore(Instant cutoff) throws SQLException {
+        Instant kept = clock.instant().minus(Deadlines.WATCHED_FOR).minus(Duration.ofHours(12));
+        try (Connection c = repository.getConnection(); PreparedStatement delete = c.prepareStatement("DELETE FROM " + TABLE
+                + " WHERE recorded_at < ? AND state <> 'pending'")) {
+            delete.setTimestamp(1, Timestamp.from(cutoff.isBefore(kept) ? cutoff : kept));
+            return delete.executeUpdate();
+        }
+    }
+
     /** Whether (flow, mydate) was noticed with {@code event}. */
     public boolean noticed(String event, String flow, String mydate) throws SQLException {
         try (Connection c = repository.getConnection(); PreparedStatement q = c.prepareStatement("SELECT 1 FROM " + TABLE

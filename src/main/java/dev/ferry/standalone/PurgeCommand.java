@@ -34,6 +34,8 @@ final class PurgeCommand implements Callable<Integer> {
         try (StandaloneRuntime runtime = ferry.runtime()) {
             int executions = new HistoryPurge(runtime.repository()).executionsEndedBefore(cutoff);
             System.out.printf("removed %d execution(s) that ended before %s%n", executions, cutoff);
+            System.out.printf("removed %d notice(s) recorded before then (those of the last two days are kept)%n",
+                    runtime.notices().purgeRecordedBefore(cutoff));
             if (partitions) {
                 var removed = HistoryPurge.partitionsPublishedBefore(runtime.store(), cutoff);
                 for (HistoryPurge.Purged purged : removed) {

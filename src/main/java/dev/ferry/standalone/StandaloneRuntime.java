@@ -192,6 +192,11 @@ public final class StandaloneRuntime implements AutoCloseable {
         return watermarks;
     }
 
+    /** The notices of this runtime's runs, recorded in the job repository. */
+    public Notices notices() {
+        return notices;
+    }
+
     /** The flows whose schedules are paused. */
     public Pauses pauses() {
         return pauses;
