@@ -2,7 +2,8 @@
 # What the tests need on this machine, brought by the test command itself (mvn verify runs this first):
 # a PostgreSQL server on 127.0.0.1:5432 that lets `postgres` in (installed from Debian's packages, trusting
 # local TCP logins, when the machine has none), and Debian's Chromium with its ChromeDriver for the
-# console's browser tests. Whatever is missing is started or installed when this runs as root on Debian;
+# console's browser tests, and the Prometheus project's text format parser (python3-prometheus-client, for
+# Debian's /usr/bin/python3) that reads /metrics in the tests. Whatever is missing is started or installed when this runs as root on Debian;
 # otherwise it stops at once with the line to run.
 set -euo pipefail
 
@@ -41,4 +42,14 @@ if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
   fi
   [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] \
     || fail "the console's browser tests need /usr/bin/chromium and /usr/bin/chromedriver" "sudo apt-get install -y chromium chromium-driver"
+fi
+
+if ! /usr/bin/python3 -c 'import prometheus_client.parser' 2>/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "ferry tests: installing Debian's python3-prometheus-client, whose parser reads /metrics in the tests"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get install -y -q python3-prometheus-client >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q python3-prometheus-client >/dev/null; }
+  fi
+  /usr/bin/python3 -c 'import prometheus_client.parser' 2>/dev/null \
+    || fail "the /metrics tests read it with Prometheus's own parser" "sudo apt-get install -y python3-prometheus-client"
 fi

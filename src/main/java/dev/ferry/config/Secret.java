@@ -1,6 +1,10 @@
 package dev.ferry.config;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import java.util.regex.Pattern;
+import org.eclipse.microprofile.config.Config;
 
 /**
  * A password or access key. It prints as {@code ****} wherever it ends up (logs, exception messages,
@@ -8,6 +12,8 @@ import java.util.Objects;
  */
 public final class Secret {
 
+    /** Names of settings and job parameters whose values are secrets. */
+    public static final Pattern NAMED = Pattern.compile("(?i).*(password|passwd|secret|token|credential|access[._-]?key).*");
     private static final Secret NONE = new Secret("");
     private final String value;
 
@@ -21,6 +27,20 @@ public final class Secret {
 
     public static Secret none() {
         return NONE;
+    }
+
+    /**
+     * The values of every setting whose name says it is a secret ({@link #NAMED}), for scrubbing text that Ferry keeps
+     * (step logs): a message that quotes a driver's or a server's words may echo one.
+     */
+    public static List<Secret> configured(Config config) {
+        List<Secret> secrets = new ArrayList<>();
+        for (String name : config.getPropertyNames()) {
+            if (NAMED.matcher(name).matches()) {
+                config.getOptionalValue(name, String.class).filter(v -> v.length() >= 4).map(Secret::of).ifPresent(secrets::add);
+            }
+        }
+        return secrets;
     }
 
     /** The clear text, to hand to a driver or SDK; never to a log or a message. */

@@ -1,5 +1,6 @@
 package dev.ferry.console;
 
+import dev.ferry.config.Secret;
 import dev.ferry.db.Databases;
 import dev.ferry.dependency.WaitingDates;
 import dev.ferry.flow.FlowDefinitions;
@@ -10,6 +11,8 @@ import dev.ferry.flow.TryRun;
 import dev.ferry.history.ExecutionSummary;
 import dev.ferry.history.JBeretTables;
 import dev.ferry.history.Page;
+import dev.ferry.metrics.FlowMetrics;
+import dev.ferry.metrics.StepTotals;
 import dev.ferry.notify.Notices;
 import dev.ferry.recovery.ExecutionOwners;
 import dev.ferry.run.RunControl;
@@ -17,6 +20,7 @@ import dev.ferry.schedule.Backfill;
 import dev.ferry.schedule.Pauses;
 import dev.ferry.schedule.Schedule;
 import dev.ferry.step.StepReport;
+import dev.ferry.steplog.StepLogs;
 import dev.ferry.store.ObjectStore;
 import dev.ferry.variables.BusinessDate;
 import dev.ferry.variables.Variables;
@@ -49,7 +53,6 @@ import java.util.TreeSet;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
-import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.Config;
 
 /**
@@ -59,8 +62,6 @@ import org.eclipse.microprofile.config.Config;
 public final class Console {
 
     private static final Logger LOG = Logger.getLogger(Console.class.getName());
-    /** Job parameters whose values never leave the server. */
-    private static final Pattern SECRET_NAME = Pattern.compile("(?i).*(password|passwd|secret|token|credential|access[._-]?key).*");
     static final int MAX_GRID_DAYS = 62;
     static final int MAX_BACKFILL_DATES = 366;
     static final int MAX_SAMPLE = 10_000;
@@ -74,7 +75,7 @@ public final class Console {
      */
     public record Parts(RunControl control, JBeretTables history, ExecutionOwners owners, Config config, Databases databases,
                         ObjectStore store, Executor background, String host, Clock clock, Pauses pauses, WaitingDates waiting,
-                        Notices notices) {
+                        Notices notices, StepLogs logs, StepTotals totals) {
     }
 
     private final Parts parts;
@@ -222,7 +223,7 @@ public final class Console {
         }
         Map<String, String> shown = new TreeMap<>();
         for (String name : parameters.stringPropertyNames()) {
-            shown.put(name, SECRET_NAME.matcher(name).matches() ? "****" : parameters.getProperty(name));
+            shown.put(name, Secret.NAMED.matcher(name).matches() ? "****" : parameters.getProperty(name));
         }
         String owner;
         try {
@@ -236,6 +237,48 @@ public final class Console {
                 instant(execution.getEndTime()), parameters.getProperty(RunControl.STARTED_BY, "outside Ferry"),
                 Boolean.parseBoolean(parameters.getProperty(RunControl.FORCED)), parameters.getProperty(FlowVersion.PARAMETER),
                 owner, shown, steps, error, actions(execution));
+    }
+
+    /** Lines a log call returns at most; page on with {@code after}. */
+    static final int MAX_LOG_LINES = 5_000;
+
+    /**
+     * The log lines of an execution (of one step with {@code step}) after line {@code after}: poll with the {@code last}
+     * it returns while {@code running}.
+     */
+    public ExecutionLog log(long id, Optional<String> step, long after, int limit) {
+        if (limit < 1 || limit > MAX_LOG_LINES || after < 0) {
+            throw ConsoleProblem.badRequest("limit must be from 1 to " + MAX_LOG_LINES + " and after 0 or more (got limit " + limit
+                    + ", after " + after + ")");
+        }
+        JobExecution execution = jobExecution(id);
+        BatchStatus status = execution.getBatchStatus();
+        List<StepLogs.Line> lines = sql(() -> parts.logs().lines(id, step, after, limit));
+        long last = lines.isEmpty() ? after : lines.get(lines.size() - 1).id();
+        boolean running = status == BatchStatus.STARTING || status == BatchStatus.STARTED || status == BatchStatus.STOPPING;
+        return new ExecutionLog(id, status.name(), running, last, lines.size() == limit, lines);
+    }
+
+    /**
+     * The figures of every flow in Prometheus's text format; with {@code ferry.metrics.token} set, only for a caller that
+     * sends it as {@code Authorization: Bearer TOKEN}.
+     */
+    public String metrics(Optional<String> authorization) {
+        Optional<Secret> token = parts.config().getOptionalValue("ferry.metrics.token", String.class).filter(t -> !t.isBlank())
+                .map(Secret::of);
+        if (token.isPresent()) {
+            String given = authorization.filter(a -> a.regionMatches(true, 0, "Bearer ", 0, 7)).map(a -> a.substring(7).strip()).orElse("");
+            if (!java.security.MessageDigest.isEqual(given.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    token.get().reveal().getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
+                throw new ConsoleProblem(401, "metrics need the token set in ferry.metrics.token: send Authorization: Bearer TOKEN"
+                        + " (in Prometheus: authorization: {credentials: TOKEN})");
+            }
+        }
+        Set<String> known = new TreeSet<>(flows.names());
+        known.addAll(Schedule.fromConfig(parts.config(), known).keySet());
+        FlowMetrics metrics = new FlowMetrics(new FlowMetrics.Sources(parts.history(), parts.totals(), parts.waiting(), parts.notices(),
+                known, flow -> Schedule.zoneOf(parts.config(), flow), parts.clock()));
+        return sql(metrics::text);
     }
 
     private static List<String> actions(JobExecution execution) {

@@ -48,6 +48,17 @@ public class ExecutionsResource {
         return console.execution(id(id));
     }
 
+    /**
+     * The execution's step logs, oldest first: {@code step} for one step's, {@code after} the {@code last} of the previous
+     * call to poll while it runs.
+     */
+    @GET
+    @Path("{id}/log")
+    public ExecutionLog log(@PathParam("id") String id, @QueryParam("step") String step,
+                            @QueryParam("after") @DefaultValue("0") long after, @QueryParam("limit") @DefaultValue("2000") int limit) {
+        return console.log(id(id), blankless(step), after, limit);
+    }
+
     @POST
     @Path("{id}/stop")
     @OperatorOnly

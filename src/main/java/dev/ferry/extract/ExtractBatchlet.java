@@ -78,6 +78,11 @@ public class ExtractBatchlet extends FerryBatchlet {
     String splitBy;
 
     @Override
+    protected String kind() {
+        return StepReport.EXTRACT;
+    }
+
+    @Override
     protected List<StepProperty> properties() {
         return ExtractSpec.PROPERTIES;
     }

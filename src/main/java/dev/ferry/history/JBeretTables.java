@@ -1,5 +1,6 @@
 package dev.ferry.history;
 
+import dev.ferry.metrics.StepTotals;
 import dev.ferry.step.StepReport;
 import dev.ferry.variables.BusinessDate;
 import java.io.ByteArrayInputStream;
@@ -138,6 +139,38 @@ public final class JBeretTables {
         return ids;
     }
 
+    // --- metrics --------------------------------------------------------------------------------------
+
+    /** Ended runs by flow and outcome ({@code completed}, {@code failed}, {@code stopped}, {@code abandoned}), purged ones included. */
+    public Map<String, Map<String, Long>> endedPerFlow() throws SQLException {
+        Map<String, Map<String, Long>> runs = new java.util.TreeMap<>();
+        query("SELECT flow, outcome, sum(runs) FROM (SELECT i.jobname AS flow, lower(e.batchstatus) AS outcome, count(*) AS runs"
+                + " FROM job_execution e JOIN job_instance i ON i.jobinstanceid = e.jobinstanceid WHERE e.batchstatus NOT IN " + RUNNING
+                + " GROUP BY 1, 2 UNION ALL SELECT flow, outcome, runs FROM " + StepTotals.PURGED_RUNS + ") r GROUP BY 1, 2", List.of(),
+                rows -> runs.computeIfAbsent(rows.getString(1), f -> new java.util.TreeMap<>()).put(rows.getString(2), rows.getLong(3)));
+        return runs;
+    }
+
+    /** Executions starting, running or stopping now, by flow. */
+    public Map<String, Long> runningPerFlow() throws SQLException {
+        Map<String, Long> running = new java.util.TreeMap<>();
+        query("SELECT i.jobname, count(*) FROM job_execution e JOIN job_instance i ON i.jobinstanceid = e.jobinstanceid"
+                + " WHERE e.batchstatus IN " + RUNNING + " GROUP BY 1", List.of(), rows -> running.put(rows.getString(1), rows.getLong(2)));
+        return running;
+    }
+
+    /** The newest business date each flow has COMPLETED. */
+    public Map<String, BusinessDate> lastCompletedPerFlow() throws SQLException {
+        Map<String, BusinessDate> last = new java.util.TreeMap<>();
+        query("SELECT i.jobname, max(" + MYDATE + ") FROM job_execution e JOIN job_instance i ON i.jobinstanceid = e.jobinstanceid"
+                + " WHERE e.batchstatus = 'COMPLETED' GROUP BY 1", List.of(), rows -> {
+                    if (rows.getString(2) != null) {
+                        last.put(rows.getString(1), BusinessDate.parse(rows.getString(2)));
+                    }
+                });
+        return last;
+    }
+
     // --- recovery -------------------------------------------------------------------------------------
 
     /** Executions that have not ended: starting, running or stopping. */
@@ -254,6 +287,15 @@ public final class JBeretTables {
             c.setAutoCommit(false);
             try {
                 List<Long> deleted = new ArrayList<>();
+                // The runs' outcomes stay counted for /metrics after their records are gone.
+                try (PreparedStatement fold = c.prepareStatement("INSERT INTO " + StepTotals.PURGED_RUNS + " (flow, outcome, runs)"
+                        + " SELECT i.jobname, lower(e.batchstatus), count(*) FROM job_execution e JOIN job_instance i"
+                        + " ON i.jobinstanceid = e.jobinstanceid WHERE e.endtime < ? AND e.batchstatus NOT IN " + RUNNING
+                        + " GROUP BY 1, 2 ON CONFLICT (flow, outcome) DO UPDATE SET runs = " + StepTotals.PURGED_RUNS
+                        + ".runs + excluded.runs")) {
+                    fold.setTimestamp(1, Timestamp.from(cutoff));
+                    fold.executeUpdate();
+                }
                 try (PreparedStatement executions = c.prepareStatement("DELETE FROM job_execution WHERE endtime < ?"
                         + " AND batchstatus NOT IN " + RUNNING + " RETURNING jobexecutionid")) {
                     executions.setTimestamp(1, Timestamp.from(cutoff));

@@ -106,6 +106,11 @@ public class LoadBatchlet extends FerryBatchlet {
     String loadedTable;
 
     @Override
+    protected String kind() {
+        return StepReport.LOAD;
+    }
+
+    @Override
     protected List<StepProperty> properties() {
         return LoadSpec.PROPERTIES;
     }

@@ -44,6 +44,11 @@ public final class ExecutionOwners {
         this.role = role;
     }
 
+    /** This process as its runs' logs name it: {@code serve@host:1234}. */
+    public String node() {
+        return role + "@" + host + ":" + pid;
+    }
+
     /** Creates the tables when absent and registers this process with a first heartbeat. */
     public void register() throws SQLException {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {

@@ -4,6 +4,7 @@ import dev.ferry.history.JBeretTables;
 import dev.ferry.partition.Manifest;
 import dev.ferry.partition.ManifestFile;
 import dev.ferry.partition.Partition;
+import dev.ferry.steplog.StepLogs;
 import dev.ferry.store.ObjectStore;
 import dev.ferry.store.StoredObject;
 import java.io.IOException;
@@ -16,7 +17,7 @@ import javax.sql.DataSource;
 
 /**
  * Removes what is older than a cut-off: ended executions from the job repository (with their steps,
- * owners and processes), and, when asked, staged partitions whose manifest was written before it. Claims
+ * owners, processes and step logs), and, when asked, staged partitions whose manifest was written before it. Claims
  * are kept: they are what stops an old date from running twice.
  */
 public final class HistoryPurge {
@@ -31,6 +32,7 @@ public final class HistoryPurge {
     public int executionsEndedBefore(Instant cutoff) throws SQLException {
         List<Long> removed = new JBeretTables(repository).deleteEndedBefore(cutoff);
         ExecutionOwners.forget(repository, removed, cutoff);
+        StepLogs.purge(repository, removed);
         return removed.size();
     }
 

@@ -1,9 +1,11 @@
 package dev.ferry.recovery;
 
+import dev.ferry.metrics.StepTotals;
 import dev.ferry.partition.RepositoryLedger;
 import dev.ferry.schedule.Claims;
 import dev.ferry.schedule.Pauses;
 import dev.ferry.schedule.Watermarks;
+import dev.ferry.steplog.StepLogs;
 import jakarta.batch.operations.JobOperator;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -74,6 +76,8 @@ public final class Node {
             new Watermarks(repository).createTableIfAbsent();
             new Pauses(repository).createTableIfAbsent();
             new RepositoryLedger(repository).createTableIfAbsent();
+            new StepTotals(repository).createTablesIfAbsent();
+            StepLogs.createTableIfAbsent(repository);
             if (restarts.isPresent()) {
                 restarts.get().createTableIfAbsent();
             }

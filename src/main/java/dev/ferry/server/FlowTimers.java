@@ -14,6 +14,7 @@ import dev.ferry.schedule.Pauses;
 import dev.ferry.schedule.Schedule;
 import dev.ferry.schedule.Scheduler;
 import dev.ferry.schedule.Watermarks;
+import dev.ferry.steplog.StepLogs;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -84,6 +85,8 @@ public class FlowTimers {
     @Inject
     Notices notices;
     @Inject
+    StepLogs stepLogs;
+    @Inject
     RunControl control;
     @Inject
     FlowDefinitions flows;
@@ -116,6 +119,7 @@ public class FlowTimers {
         // This server watches the deadlines and sends notices, as ferry serve does; a date is noticed late once in the cluster.
         notices.startSending(threads, new Deadlines(Deadlines.fromConfig(config), new JBeretTables(repository), notices,
                 Clock.systemUTC())::watch);
+        stepLogs.start(threads);
         timerService.createIntervalTimer(Node.BEAT.toMillis(), Node.BEAT.toMillis(), new TimerConfig(HEARTBEAT, false));
         // The flows are known once the web module has started: the schedulers start on a timer of their own, not in deployment.
         timerService.createSingleActionTimer(1_000, new TimerConfig(SERVE, false));

@@ -1,5 +1,6 @@
 package dev.ferry.server;
 
+import dev.ferry.config.Secret;
 import dev.ferry.config.Settings;
 import dev.ferry.console.Console;
 import dev.ferry.console.LoginThrottle;
@@ -10,6 +11,7 @@ import dev.ferry.dependency.WaitingDates;
 import dev.ferry.flow.FlowDefinitions;
 import dev.ferry.flow.FlowsFolder;
 import dev.ferry.history.JBeretTables;
+import dev.ferry.metrics.StepTotals;
 import dev.ferry.notify.Notices;
 import dev.ferry.partition.ManifestLedger;
 import dev.ferry.partition.PartitionFeeds;
@@ -18,6 +20,7 @@ import dev.ferry.recovery.ExecutionOwners;
 import dev.ferry.run.RunControl;
 import dev.ferry.schedule.Claims;
 import dev.ferry.schedule.Pauses;
+import dev.ferry.steplog.StepLogs;
 import dev.ferry.store.ObjectStore;
 import dev.ferry.store.StoreSettings;
 import dev.ferry.warehouse.Warehouses;
@@ -75,6 +78,24 @@ public class ServerServices {
         notices.close();
     }
 
+    /** Each step's log lines, in the job repository (Node.join makes the table; FlowTimers starts the writing). */
+    @Produces
+    @jakarta.inject.Singleton // a final class: no client proxy
+    StepLogs stepLogs() {
+        return new StepLogs(FlowTimers.repository(config()), Secret.configured(config()), Clock.systemUTC());
+    }
+
+    void close(@Disposes StepLogs logs) {
+        logs.close();
+    }
+
+    /** What each flow's steps have done, for /metrics. */
+    @Produces
+    @jakarta.inject.Singleton
+    StepTotals stepTotals() {
+        return new StepTotals(FlowTimers.repository(config()));
+    }
+
     /** How the warehouses read the store themselves (method external), from the same ferry.db.NAME.* keys as ferry serve. */
     @Produces
     @jakarta.inject.Singleton
@@ -128,10 +149,11 @@ public class ServerServices {
     /** The admin console over this server's batch runtime; backfills run on the server's managed executor. */
     @Produces
     @jakarta.inject.Singleton // a final class: no client proxy
-    Console console(RunControl control, ExecutionOwners owners, Databases databases, ObjectStore store, Notices notices) {
+    Console console(RunControl control, ExecutionOwners owners, Databases databases, ObjectStore store, Notices notices, StepLogs logs,
+                    StepTotals totals) {
         return new Console(new Console.Parts(control, new JBeretTables(FlowTimers.repository(config())), owners, config(), databases,
                 store, executor, FlowTimers.hostName(), Clock.systemUTC(), new Pauses(FlowTimers.repository(config())),
-                new WaitingDates(FlowTimers.repository(config())), notices));
+                new WaitingDates(FlowTimers.repository(config())), notices, logs, totals));
     }
 
     /** Slows down repeated wrong console passwords, counted in the job repository: the same on every node. */

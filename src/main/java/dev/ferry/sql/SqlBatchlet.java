@@ -45,6 +45,11 @@ public class SqlBatchlet extends FerryBatchlet {
     FlowDefinitions flows;
 
     @Override
+    protected String kind() {
+        return StepReport.SQL;
+    }
+
+    @Override
     protected List<StepProperty> properties() {
         return SqlSpec.PROPERTIES;
     }

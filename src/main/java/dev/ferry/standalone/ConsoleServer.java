@@ -11,6 +11,7 @@ import dev.ferry.console.ExecutionsResource;
 import dev.ferry.console.FlowsResource;
 import dev.ferry.console.GridResource;
 import dev.ferry.console.LoginThrottle;
+import dev.ferry.console.MetricsResource;
 import dev.ferry.console.OperatorCheck;
 import dev.ferry.console.PageResource;
 import dev.ferry.console.ProblemMapper;
@@ -77,7 +78,7 @@ public final class ConsoleServer implements AutoCloseable {
                     }
                 })
                 .registerClasses(FlowsResource.class, ExecutionsResource.class, GridResource.class, SessionResource.class,
-                        PageResource.class, ConsoleSecurity.class)
+                        PageResource.class, MetricsResource.class, ConsoleSecurity.class)
                 .register(OperatorCheck.class)
                 .register(ProblemMapper.class)
                 .register(JsonBindingFeature.class);

@@ -11,7 +11,7 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "ferry", mixinStandardHelpOptions = true, version = "Ferry 0.1.0",
         description = "Runs T+1 ETL flows (Jakarta Batch jobs) without an application server.",
         subcommands = {RunCommand.class, ValidateCommand.class, TryRunCommand.class, RestartCommand.class, ExecutionsCommand.class, ScheduleCommand.class,
-                ServeCommand.class, BackfillCommand.class, StopCommand.class, PauseCommand.Pause.class, PauseCommand.Resume.class, PurgeCommand.class,
+                ServeCommand.class, BackfillCommand.class, StopCommand.class, LogCommand.class, PauseCommand.Pause.class, PauseCommand.Resume.class, PurgeCommand.class,
                 DemoCommand.class, HashPasswordCommand.class, EmbeddedCommand.class},
         synopsisSubcommandLabel = "COMMAND")
 public final class FerryCommand implements Runnable {

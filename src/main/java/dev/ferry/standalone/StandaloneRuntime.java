@@ -1,6 +1,7 @@
 package dev.ferry.standalone;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.ferry.config.Secret;
 import dev.ferry.console.Console;
 import dev.ferry.db.DatabaseBootstrap;
 import dev.ferry.db.DatabaseSettings;
@@ -11,6 +12,7 @@ import dev.ferry.dependency.WaitingDates;
 import dev.ferry.extract.ExtractBatchlet;
 import dev.ferry.history.JBeretTables;
 import dev.ferry.load.LoadBatchlet;
+import dev.ferry.metrics.StepTotals;
 import dev.ferry.notify.Deadlines;
 import dev.ferry.notify.Notices;
 import dev.ferry.partition.RepositoryLedger;
@@ -23,6 +25,7 @@ import dev.ferry.schedule.Claims;
 import dev.ferry.schedule.Pauses;
 import dev.ferry.schedule.Watermarks;
 import dev.ferry.sql.SqlBatchlet;
+import dev.ferry.steplog.StepLogs;
 import dev.ferry.store.ObjectStore;
 import dev.ferry.store.StoreSettings;
 import dev.ferry.warehouse.Warehouses;
@@ -68,6 +71,8 @@ public final class StandaloneRuntime implements AutoCloseable {
     private final RunControl control;
     private final Watermarks watermarks;
     private final Notices notices;
+    private final StepLogs stepLogs;
+    private final StepTotals stepTotals;
     private final Pauses pauses;
     private final WaitingDates waitingDates;
     private final ExecutionOwners owners;
@@ -89,12 +94,14 @@ public final class StandaloneRuntime implements AutoCloseable {
         this.claims = new Claims(repositoryPool);
         this.flows = FlowCatalog.standalone(StandaloneRuntime.class.getClassLoader(), FlowCatalog.folder(config));
         this.notices = new Notices(repositoryPool, Notices.Settings.from(config), Clock.systemUTC());
+        this.stepLogs = new StepLogs(repositoryPool, Secret.configured(config), Clock.systemUTC());
+        this.stepTotals = new StepTotals(repositoryPool);
         this.weld = new Weld("ferry-" + UUID.randomUUID())
                 .disableDiscovery()
                 .skipShutdownHook()
                 .addBeanClasses(SqlBatchlet.class, ExtractBatchlet.class, LoadBatchlet.class, BatchBeanProducer.class)
                 .addExtension(new StandaloneServices(databases, store, notices, owners, flows, ledger, claims,
-                        new Warehouses(config)))
+                        new Warehouses(config), stepLogs, stepTotals))
                 .initialize();
         try {
             // JBeret makes its tables as its repository is made: one process at a time, as Ferry's own (Node.join).
@@ -135,6 +142,11 @@ public final class StandaloneRuntime implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         }, "serve".equals(role) ? deadlines::watch : () -> { });
+        stepLogs.start(r -> {
+            Thread thread = new Thread(r);
+            thread.setDaemon(true);
+            return thread;
+        });
         heartbeat.scheduleWithFixedDelay(node::beat, Node.BEAT.toMillis(), Node.BEAT.toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -192,6 +204,11 @@ public final class StandaloneRuntime implements AutoCloseable {
         return watermarks;
     }
 
+    /** The step logs of the runs, in the job repository. */
+    public StepLogs stepLogs() {
+        return stepLogs;
+    }
+
     /** The notices of this runtime's runs, recorded in the job repository. */
     public Notices notices() {
         return notices;
@@ -210,7 +227,7 @@ public final class StandaloneRuntime implements AutoCloseable {
     /** The admin console's view of this runtime; backfills started from it run on {@code background}. */
     public Console console(java.util.concurrent.Executor background, Clock clock) {
         return new Console(new Console.Parts(control, new JBeretTables(repositoryPool), owners, config,
-                databases, store, background, hostName(), clock, pauses, waitingDates, notices));
+                databases, store, background, hostName(), clock, pauses, waitingDates, notices, stepLogs, stepTotals));
     }
 
     public Databases databases() {
@@ -252,6 +269,7 @@ public final class StandaloneRuntime implements AutoCloseable {
     public void close() {
         heartbeat.shutdownNow();
         environment.close();
+        stepLogs.close();
         notices.close();
         weld.shutdown();
         databases.close();

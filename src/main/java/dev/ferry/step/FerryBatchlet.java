@@ -3,11 +3,13 @@ package dev.ferry.step;
 import dev.ferry.db.Databases;
 import dev.ferry.db.MoreConnections;
 import dev.ferry.db.UnknownDatabaseException;
+import dev.ferry.metrics.StepTotals;
 import dev.ferry.notify.Notices;
 import dev.ferry.partition.Attempt;
 import dev.ferry.recovery.ExecutionOwners;
 import dev.ferry.run.RunControl;
 import dev.ferry.schedule.Claims;
+import dev.ferry.steplog.StepLogs;
 import dev.ferry.variables.BusinessDate;
 import jakarta.batch.api.AbstractBatchlet;
 import jakarta.batch.api.BatchProperty;
@@ -34,6 +36,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.postgresql.PGConnection;
 
@@ -63,6 +66,12 @@ public abstract class FerryBatchlet extends AbstractBatchlet {
     @Inject
     Claims claims;
 
+    @Inject
+    StepLogs logs;
+
+    @Inject
+    StepTotals totals;
+
     // The properties every step takes (StepProperty.COMMON): JSR-352 injects a batchlet's properties into fields.
     @Inject
     @BatchProperty
@@ -91,6 +100,15 @@ public abstract class FerryBatchlet extends AbstractBatchlet {
 
     @Override
     public final String process() throws Exception {
+        long started = System.nanoTime();
+        try (StepLogs.Session log = logs.open(jobContext.getExecutionId(), stepContext.getStepExecutionId(), stepContext.getStepName())) {
+            log.line(Level.INFO, jobContext.getJobName() + "/" + stepContext.getStepName() + " started in execution "
+                    + jobContext.getExecutionId() + " on " + owners.node());
+            return process(log, started);
+        }
+    }
+
+    private String process(StepLogs.Session log, long started) throws Exception {
         StepScope scope = null;
         try {
             scope = StepScope.of(jobContext, stepContext);
@@ -107,12 +125,17 @@ public abstract class FerryBatchlet extends AbstractBatchlet {
             StepReport report = attempts(values);
             stepContext.setPersistentUserData(report);
             LOG.info(scope.label() + " done: " + report.summary());
+            totals.add(jobContext.getJobName(), stepContext.getStepName(), kind(), "completed", report.rows(), report.bytes(),
+                    seconds(started));
             return BatchStatus.COMPLETED.name();
         } catch (Exception e) {
             StepFailedException failure = scope == null ? asFailure(e) : scope.failure(e);
             if (stopping) {
+                log.line(Level.WARNING, "stopped");
                 return BatchStatus.STOPPED.name();
             }
+            log.line(Level.SEVERE, "failed: " + failure.getMessage());
+            totals.add(jobContext.getJobName(), stepContext.getStepName(), kind(), "failed", 0, 0, seconds(started));
             stepContext.setExitStatus(failure.exitStatus());
             jobContext.setExitStatus(failure.exitStatus());
             if (scope != null) {
@@ -123,6 +146,10 @@ public abstract class FerryBatchlet extends AbstractBatchlet {
                     scope == null ? null : scope.variables().value(RunControl.STARTED_BY).orElse(null));
             throw failure;
         }
+    }
+
+    private static double seconds(long startedNanos) {
+        return (System.nanoTime() - startedNanos) / 1e9;
     }
 
     /**
@@ -321,6 +348,9 @@ public abstract class FerryBatchlet extends AbstractBatchlet {
     protected final long instanceId() {
         return jobContext.getInstanceId();
     }
+
+    /** What the step is, as its report and the metrics say: {@link StepReport#EXTRACT}, {@link StepReport#LOAD} or {@link StepReport#SQL}. */
+    protected abstract String kind();
 
     /** Does the step's work; everything it throws is reported with where. */
     protected abstract StepReport run(PropertyValues values) throws Exception;

@@ -9,6 +9,7 @@ import dev.ferry.testing.ConsoleClient.Reply;
 import dev.ferry.testing.Await;
 import dev.ferry.testing.ConsoleClient;
 import dev.ferry.testing.Postgres;
+import dev.ferry.testing.PrometheusText;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import java.net.URI;
@@ -45,6 +46,8 @@ public abstract class ConsoleApiContract {
     static String warehouse;
     /** The passwords and keys of the runtime's configuration. */
     static List<String> secrets;
+    /** Set by a runtime's test whose configuration has {@code ferry.metrics.token}; null when {@code /metrics} is open. */
+    protected static String metricsToken;
     protected static ConsoleClient operator;
     protected static ConsoleClient viewer;
 
@@ -154,6 +157,21 @@ public abstract class ConsoleApiContract {
             assertThat(execution.getString("error")).startsWith("step load: ").contains("t_target");
             assertThat(execution.getJsonArray("actions").toString()).contains("restart", "abandon");
             assertThat(viewer.post("api/executions/" + failed + "/restart", "").status()).isEqualTo(403);
+
+            JsonObject log = viewer.get("api/executions/" + failed + "/log").json();
+            assertThat(log.getBoolean("running")).isFalse();
+            List<String> lines = log.getJsonArray("lines").getValuesAs(JsonObject.class).stream()
+                    .map(l -> l.getString("step") + " " + l.getString("level") + " " + l.getString("message")).toList();
+            assertThat(String.join("\n", lines)).as("each step's log, in the order it was written").containsPattern(java.util.regex.Pattern.compile(
+                    "(?s)^extract INFO rds-to-adb/extract started in execution " + failed + " on [^\n]+@[^\n]+"
+                            + ".*\nextract INFO rds-to-adb/extract 20190103 done: " + ROWS_PER_DAY + " rows"
+                            + ".*\nload INFO rds-to-adb/load started in execution " + failed
+                            + ".*\nload ERROR failed: [^\n]*t_target"));
+            JsonObject load = viewer.get("api/executions/" + failed + "/log?step=load").json();
+            assertThat(load.getJsonArray("lines").getValuesAs(JsonObject.class)).extracting(l -> l.getString("step")).containsOnly("load");
+            assertThat(viewer.get("api/executions/" + failed + "/log?after=" + log.getJsonNumber("last").longValue()).json()
+                    .getJsonArray("lines")).as("nothing after the last line").isEmpty();
+            assertThat(viewer.get("api/executions/99999999/log").status()).isEqualTo(404);
         } finally {
             Postgres.execute(warehouse, "ALTER TABLE t_target_away RENAME TO t_target");
         }
@@ -319,8 +337,8 @@ public abstract class ConsoleApiContract {
         List<String> reached = new ArrayList<>();
         int tried = 0;
         for (String call : OpenApiDescriptionTest.implemented()) {
-            if (call.equals("post /api/session")) {
-                continue; // logging in is open to all
+            if (call.equals("post /api/session") || call.equals("get /metrics")) {
+                continue; // logging in is open to all; metrics are open or need their own token (metricsNeedNoLogin...)
             }
             String method = call.substring(0, call.indexOf(' ')).toUpperCase(Locale.ROOT);
             String path = call.substring(call.indexOf('/') + 1).replace("{flow}", "rds-to-adb").replace("{id}", Long.toString(id));
@@ -483,6 +501,75 @@ public abstract class ConsoleApiContract {
         assertThat(noPath.message()).contains("openapi.json");
     }
 
+    static Reply scrape(String authorization) throws Exception {
+        java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(base.resolve("metrics")).GET();
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(request.build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        return new Reply(response.statusCode(), response.body(), response.headers());
+    }
+
+    static PrometheusText.Parsed metrics() throws Exception {
+        Reply reply = scrape(metricsToken == null ? null : "Bearer " + metricsToken);
+        assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+        assertThat(reply.headers().firstValue("Content-Type")).get().asString().startsWith("text/plain").contains("version=0.0.4");
+        return PrometheusText.parse(reply.body());
+    }
+
+    @Test
+    void metricsCountTheRowsEachStepMovedAndTheRunsByOutcomeAsPrometheusReadsThem() throws Exception {
+        PrometheusText.Parsed before = metrics();
+        long id = start("rds-to-adb", "20190118", false);
+        JsonObject done = awaitEnd(viewer, id);
+        assertThat(done.getString("status")).isEqualTo("COMPLETED");
+        PrometheusText.Parsed after = metrics();
+
+        assertThat(after.types()).containsEntry("ferry_runs", "counter").containsEntry("ferry_step_rows", "counter")
+                .containsEntry("ferry_step_bytes", "counter").containsEntry("ferry_step_duration_seconds", "summary")
+                .containsEntry("ferry_runs_running", "gauge").containsEntry("ferry_runs_waiting", "gauge")
+                .containsEntry("ferry_late_dates", "gauge").containsEntry("ferry_last_completed_business_date", "gauge")
+                .containsEntry("ferry_days_behind", "gauge");
+        String[] load = {"flow", "rds-to-adb", "kind", "load", "step", "load"};
+        String[] extract = {"flow", "rds-to-adb", "kind", "extract", "step", "extract"};
+        assertThat(after.value("ferry_step_rows_total", load) - before.value("ferry_step_rows_total", load)).isEqualTo(ROWS_PER_DAY);
+        assertThat(after.value("ferry_step_rows_total", extract) - before.value("ferry_step_rows_total", extract)).isEqualTo(ROWS_PER_DAY);
+        assertThat(after.value("ferry_step_bytes_total", load) - before.value("ferry_step_bytes_total", load))
+                .isEqualTo(done.getJsonArray("steps").getJsonObject(1).getJsonNumber("bytes").longValue());
+        String[] completedRuns = {"flow", "rds-to-adb", "outcome", "completed"};
+        assertThat(after.value("ferry_runs_total", completedRuns) - before.value("ferry_runs_total", completedRuns)).isEqualTo(1);
+        String[] loadCompleted = {"flow", "rds-to-adb", "kind", "load", "outcome", "completed", "step", "load"};
+        assertThat(after.value("ferry_step_duration_seconds_count", loadCompleted) - before.value("ferry_step_duration_seconds_count", loadCompleted))
+                .isEqualTo(1);
+        assertThat(after.value("ferry_step_duration_seconds_sum", loadCompleted)).isGreaterThan(before.value("ferry_step_duration_seconds_sum", loadCompleted));
+
+        double last = after.value("ferry_last_completed_business_date", "flow", "rds-to-adb");
+        assertThat(last).isGreaterThanOrEqualTo(20190118);
+        LocalDate lastDate = LocalDate.parse(String.valueOf((long) last), DateTimeFormatter.BASIC_ISO_DATE);
+        long behind = java.time.temporal.ChronoUnit.DAYS.between(lastDate, LocalDate.now(java.time.ZoneOffset.UTC).minusDays(1));
+        assertThat(after.value("ferry_days_behind", "flow", "rds-to-adb")).isBetween(behind - 1.0, behind + 1.0);
+        assertThat(after.samples()).containsKey("ferry_runs_running{flow=sleepy}").containsKey("ferry_late_dates{flow=rds-to-adb}");
+        assertThat(after.samples().keySet()).as("labels are flows, steps, kinds and outcomes only: no execution ids, no dates")
+                .allSatisfy(key -> assertThat(key).matches("[a-z_]+\\{((flow|kind|step|outcome|quantile)=[^,=}]*,?)*}"));
+    }
+
+    @Test
+    void metricsNeedNoLoginButTheTokenWhenOneIsSet() throws Exception {
+        if (metricsToken == null) {
+            assertThat(scrape(null).status()).isEqualTo(200);
+            return;
+        }
+        Reply none = scrape(null);
+        assertThat(none.status()).isEqualTo(401);
+        assertThat(none.headers().firstValue("WWW-Authenticate")).get().asString().startsWith("Bearer");
+        assertThat(none.body()).contains("ferry.metrics.token").doesNotContain(metricsToken);
+        assertThat(scrape("Bearer not-" + metricsToken).status()).isEqualTo(401);
+        assertThat(scrape("Basic " + java.util.Base64.getEncoder().encodeToString((OPERATOR + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8)))
+                .status()).as("a console login is not the metrics token").isEqualTo(401);
+        assertThat(scrape("Bearer " + metricsToken).status()).isEqualTo(200);
+    }
+
     @Test
     void theOpenApiDescriptionIsServedAndNamesEveryCall() {
         JsonObject api = viewer.get("api/openapi.json").json();
@@ -499,6 +586,8 @@ public abstract class ConsoleApiContract {
                 "api/executions/" + id, "api/session", "api/openapi.json", "", "assets/console.js")) {
             seen.append(viewer.get(path).body());
         }
+        seen.append(viewer.get("api/executions/" + id + "/log").body());
+        seen.append(scrape(metricsToken == null ? null : "Bearer " + metricsToken).body());
         seen.append(operator.post("api/flows/rds-to-adb/try-run", "{\"mydate\": \"20190125\", \"sample\": 10}").body());
         seen.append(operator.post("api/flows/no-such-flow/try-run", "{\"mydate\": \"20190125\"}").body());
         assertThat(secrets).isNotEmpty();

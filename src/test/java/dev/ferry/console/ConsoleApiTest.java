@@ -23,8 +23,9 @@ class ConsoleApiTest extends ConsoleApiContract {
 
     @BeforeAll
     static void serve() {
-        console = new RunningConsole(dir);
-        serving(console.uri(), console.pipeline.source, console.pipeline.warehouse, List.of(RunningConsole.SOURCE_PASSWORD));
+        metricsToken = "metrics-Token-5c2e";
+        console = new RunningConsole(dir, pipeline -> pipeline.config.set("ferry.metrics.token", metricsToken));
+        serving(console.uri(), console.pipeline.source, console.pipeline.warehouse, List.of(RunningConsole.SOURCE_PASSWORD, metricsToken));
     }
 
     @Test

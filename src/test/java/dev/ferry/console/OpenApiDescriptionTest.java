@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class OpenApiDescriptionTest {
 
     static final List<Class<?>> RESOURCES = List.of(FlowsResource.class, ExecutionsResource.class, GridResource.class,
-            SessionResource.class);
+            SessionResource.class, MetricsResource.class);
 
     /** {@code GET /api/flows}, ... from the resource classes' annotations. */
     static Set<String> implemented() {

@@ -263,7 +263,43 @@ async function executionView(id) {
       el('table', { id: 'steps' }, el('thead', {}, el('tr', {}, ['Step', 'Status', 'Rows', 'Bytes', 'Files', 'Duration', 'Error'].map((h) => el('th', {}, h)))),
         el('tbody', {}, stepRows)),
       el('h2', {}, 'Parameters'),
-      el('table', { id: 'parameters' }, el('tbody', {}, Object.entries(e.parameters).map(([k, v]) => el('tr', {}, el('th', {}, k), el('td', {}, v)))))));
+      el('table', { id: 'parameters' }, el('tbody', {}, Object.entries(e.parameters).map(([k, v]) => el('tr', {}, el('th', {}, k), el('td', {}, v))))),
+      logView(await stepLog(e.id))));
+}
+
+// The steps' log: the lines read so far are kept while the page is shown, and each refresh asks only for newer ones.
+const LOG_SHOWN = 5000;
+function stepLog(id) {
+  if (!state.log || state.log.id !== id) state.log = { id, after: 0, lines: [], running: true, reading: null };
+  const log = state.log;
+  if (!log.reading) {
+    log.reading = (async () => {
+      try {
+        for (;;) {
+          const page = await api('GET', 'executions/' + id + '/log?after=' + log.after);
+          log.lines.push(...page.lines);
+          log.after = page.last;
+          log.running = page.running;
+          if (!page.more) break;
+        }
+        if (log.lines.length > LOG_SHOWN) log.lines.splice(0, log.lines.length - LOG_SHOWN);
+      } finally { log.reading = null; }
+      return log;
+    })();
+  }
+  return log.reading;
+}
+
+function logView(log) {
+  const shown = document.getElementById('log');
+  // Follow the end while the reader is at the end; keep their place when they have scrolled up.
+  const following = !shown || shown.scrollTop + shown.clientHeight >= shown.scrollHeight - 4;
+  const top = shown ? shown.scrollTop : 0;
+  const pre = el('pre', { id: 'log', class: 'log' }, log.lines.map((l) => el('span', { class: 'line ' + l.level.toLowerCase() },
+    time(l.at) + ' ' + l.level.padEnd(5) + ' ' + l.step + ': ' + l.message + '\n')));
+  requestAnimationFrame(() => { pre.scrollTop = following ? pre.scrollHeight : top; });
+  return [el('h2', {}, 'Log', log.running ? el('span', { id: 'log-live', class: 'live' }, ' live') : null),
+    log.lines.length ? pre : el('p', { id: 'log-empty' }, log.running ? 'No lines yet.' : 'This execution has no log lines.')];
 }
 
 // --- history ------------------------------------------------------------------------------------------
