@@ -142,6 +142,15 @@ public final class StepLogs implements AutoCloseable {
                 current.remove();
             }
             write();
+            synchronized (writing) { // the counts are the writer's
+                if (written > KEPT) {
+                    try (Connection c = repository.getConnection()) {
+                        trim(c, this);
+                    } catch (SQLException e) {
+                        LOG.warning(() -> "step " + step + " of execution " + execution + ": its oldest log lines not dropped: " + e.getMessage());
+                    }
+                }
+            }
         }
     }
 

@@ -127,13 +127,18 @@ class ConsoleBrowserTest {
     void anOperatorStartsAFlowForADateAndWatchesItsCellTurnGreen() throws Exception {
         String mydate = TODAY.minusDays(3).format(YMD);
         logIn(OPERATOR);
-        console.pipeline.holdLoads(4);
+        console.pipeline.holdLoads(7);
         try {
             browser.get(console.uri() + "#/start");
             new Select(wait.until(ExpectedConditions.elementToBeClickable(By.id("start-flow")))).selectByValue("rds-to-adb");
             setDate("start-date", mydate);
             browser.findElement(By.id("start-form-submit")).click();
             wait.until(ExpectedConditions.urlMatches("#/executions/\\d+$"));
+            // The steps' log, live while the load is held in its COPY.
+            wait.until(ExpectedConditions.textMatches(By.id("log"), java.util.regex.Pattern.compile("rds-to-adb/load started in execution \\d+")));
+            assertThat(browser.findElement(By.id("exec-status")).getText()).isEqualTo("STARTED");
+            assertThat(browser.findElements(By.id("log-live"))).as("the log says it is live").hasSize(1);
+            assertThat(browser.findElement(By.id("log")).getText()).contains("rds-to-adb/extract " + mydate + " done: 1,311 rows");
 
             browser.get(console.uri() + "#/grid");
             By cell = By.cssSelector("td.cell[data-flow='rds-to-adb'][data-mydate='" + mydate + "']");
@@ -148,6 +153,8 @@ class ConsoleBrowserTest {
         wait.until(ExpectedConditions.textToBe(By.cssSelector("#steps tr[data-step='load'] td.rows"), String.format(Locale.US, "%,d", 1200 + 3 * 37)));
         assertThat(browser.findElement(By.cssSelector("#steps tr[data-step='extract'] td.rows")).getText()).isEqualTo(String.format(Locale.US, "%,d", 1200 + 3 * 37));
         assertThat(browser.findElement(By.id("exec-status")).getText()).isEqualTo("COMPLETED");
+        wait.until(ExpectedConditions.textMatches(By.id("log"), java.util.regex.Pattern.compile("rds-to-adb/load " + mydate + " done: 1,311 rows")));
+        assertThat(browser.findElements(By.id("log-live"))).as("an ended run's log is not live").isEmpty();
         assertThat(browser.findElement(By.id("execution")).getText()).as("times in ISO 8601 with their zone")
                 .containsPattern("Started \\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}[+-]\\d{2}:\\d{2}");
         assertThat(dev.ferry.step.Progress.describe(0, 883_200_000L, java.time.Duration.ofSeconds(1))).contains("883.2 MB");
@@ -169,8 +176,9 @@ class ConsoleBrowserTest {
             String error = browser.findElement(By.id("error")).getText();
             assertThat(error).contains("step load").contains("t_target");
             String reason = error.substring(error.indexOf("step load: ") + "step load: ".length());
-            assertThat(browser.findElement(By.id("execution")).getText().split(java.util.regex.Pattern.quote(reason), -1))
-                    .as("the page shows the error once").hasSize(2);
+            String page = browser.findElement(By.id("execution")).getText().replace(browser.findElement(By.id("log")).getText(), "");
+            assertThat(page.split(java.util.regex.Pattern.quote(reason), -1)).as("the page shows the error once, and its log").hasSize(2);
+            assertThat(browser.findElement(By.id("log")).getText()).contains("load: failed: ").contains(reason);
 
             browser.get(console.uri() + "#/grid");
             wait.until(ExpectedConditions.attributeContains(By.cssSelector("td.cell[data-flow='rds-to-adb'][data-mydate='" + mydate + "']"), "class", "status-FAILED"));
