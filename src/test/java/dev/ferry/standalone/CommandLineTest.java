@@ -34,7 +34,7 @@ class CommandLineTest {
     @Test
     void everyCommandPrintsItsUsageWithHelp() {
         for (String command : List.of("run", "validate", "try-run", "restart", "executions", "schedule", "serve", "backfill", "stop",
-                "purge", "demo", "hash-password")) {
+                "log", "pause", "resume", "purge", "demo", "hash-password")) {
             Pipeline.CliResult help = Pipeline.capture(() -> FerryCommand.execute(command, "--help"));
             assertThat(help.exitCode()).as(command + " --help: " + help.all()).isZero();
             assertThat(help.out()).as(command).contains("Usage: ferry " + command);
@@ -70,6 +70,41 @@ class CommandLineTest {
 
         Pipeline.CliResult history = pipeline.cli("executions", "--limit", "1");
         assertThat(history.out()).containsPattern("rds-to-adb\\s+20240105\\s+COMPLETED").contains("extract:COMPLETED load:COMPLETED");
+    }
+
+    @Test
+    void logPrintsEachStepsLinesAndFollowsARunUntilItEnds() throws Exception {
+        Postgres.execute(pipeline.source, "CREATE TABLE IF NOT EXISTS t_src (a int, b int, c date)",
+                "DELETE FROM t_src WHERE c BETWEEN DATE '2025-03-01' AND DATE '2025-03-02'",
+                "INSERT INTO t_src SELECT i, i % 7, DATE '2025-03-01' + d FROM generate_series(0, 1) d, generate_series(1, 200) i");
+        Postgres.execute(pipeline.warehouse, "CREATE TABLE IF NOT EXISTS t_target (a int, b int, c date)");
+        Pipeline.CliResult run = pipeline.cli("run", "rds-to-adb", "-d", "20250301");
+        assertThat(run.exitCode()).as(run.all()).isZero();
+        long id = Long.parseLong(run.all().replaceAll("(?s).*?execution (\\d+).*", "$1"));
+
+        Pipeline.CliResult log = pipeline.cli("log", String.valueOf(id));
+        assertThat(log.exitCode()).as(log.all()).isZero();
+        assertThat(log.out()).containsPattern("\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}\\.\\d{3} INFO  extract: rds-to-adb/extract started in execution " + id)
+                .contains("INFO  extract: rds-to-adb/extract 20250301 done: 200 rows").contains("INFO  load: rds-to-adb/load 20250301 done: 200 rows");
+        assertThat(pipeline.cli("log", String.valueOf(id), "--step", "load").out()).contains("load: ").doesNotContain("extract: ");
+        Pipeline.CliResult unknown = pipeline.cli("log", "99999999");
+        assertThat(unknown.exitCode()).isEqualTo(2);
+        assertThat(unknown.err()).contains("there is no execution 99999999").contains("ferry executions");
+
+        pipeline.holdLoads(3);
+        try (StandaloneRuntime runtime = pipeline.runtime()) {
+            java.util.Properties parameters = new java.util.Properties();
+            parameters.setProperty("mydate", "20250302");
+            long running = runtime.start("rds-to-adb", parameters);
+            Process follow = pipeline.ferryProcess(List.of(), "log", String.valueOf(running), "--follow").start();
+            String followed = new String(follow.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(follow.waitFor()).as(followed).isZero();
+            assertThat(runtime.await(running).getBatchStatus()).as("--follow returned when the run ended, not before")
+                    .isEqualTo(jakarta.batch.runtime.BatchStatus.COMPLETED);
+            assertThat(followed).contains("load: rds-to-adb/load started").contains("load: rds-to-adb/load 20250302 done: 200 rows");
+        } finally {
+            pipeline.releaseLoads();
+        }
     }
 
     @Test
