@@ -73,6 +73,30 @@ public final class Deadlines {
      * The deadlines of the configuration: {@code 06:30} is the day after the business date (T+1), {@code +2d06:30} two
      * days after, {@code +0d23:00} the date itself; in the flow's zone ({@code ferry.flow.FLOW.timezone}, else ferry.timezone).
      */
+    /** {@code flow}'s deadline ({@code ferry.flow.FLOW.deadline}), if it has one. */
+    public static java.util.Optional<Deadline> of(Config config, String flow) {
+        String key = "ferry.flow." + flow + ".deadline";
+        return config.getOptionalValue(key, String.class).map(String::trim).filter(t -> !t.isEmpty()).map(t -> parse(config, key, flow, t));
+    }
+
+    /**
+     * Why deadlines of the configuration cannot be watched: each names a flow that Ferry does not know (a typo would
+     * otherwise be noticed late every day, or never for the flow meant).
+     */
+    public static java.util.List<String> problems(Config config, java.util.Collection<String> knownFlows) {
+        return fromConfig(config).keySet().stream().filter(flow -> !knownFlows.contains(flow))
+                .map(flow -> "ferry.flow." + flow + ".deadline names flow " + flow + ", which Ferry does not know: no such flow in the"
+                        + " flows folder or on the class path; its deadline is not watched").toList();
+    }
+
+    /** The deadlines of the flows this runtime knows; the others are logged as not watched. */
+    public static Map<String, Deadline> ofKnownFlows(Config config, java.util.Collection<String> knownFlows) {
+        problems(config, knownFlows).forEach(LOG::warning);
+        Map<String, Deadline> deadlines = new TreeMap<>(fromConfig(config));
+        deadlines.keySet().retainAll(knownFlows);
+        return deadlines;
+    }
+
     public static Map<String, Deadline> fromConfig(Config config) {
         Map<String, Deadline> deadlines = new TreeMap<>();
         for (String key : config.getPropertyNames()) {
@@ -82,23 +106,26 @@ public final class Deadlines {
             }
             String flow = name.group(1);
             String text = config.getOptionalValue(key, String.class).orElse("").trim();
-            if (text.isEmpty()) {
-                continue;
-            }
-            Matcher value = VALUE.matcher(text);
-            try {
-                if (!value.matches()) {
-                    throw new DateTimeParseException("", text, 0);
-                }
-                int days = value.group(1) == null ? 1 : Integer.parseInt(value.group(1));
-                deadlines.put(flow, new Deadline(flow, days, LocalTime.parse(value.group(2).length() == 4 ? "0" + value.group(2)
-                        : value.group(2)), Schedule.zoneOf(config, flow)));
-            } catch (DateTimeParseException e) {
-                throw new IllegalArgumentException(key + " '" + text + "' is not a deadline: give a time of day such as 06:30 (the day"
-                        + " after the business date) or +2d06:30 (two days after)");
+            if (!text.isEmpty()) {
+                deadlines.put(flow, parse(config, key, flow, text));
             }
         }
         return deadlines;
+    }
+
+    private static Deadline parse(Config config, String key, String flow, String text) {
+        Matcher value = VALUE.matcher(text);
+        try {
+            if (!value.matches()) {
+                throw new DateTimeParseException("", text, 0);
+            }
+            int days = value.group(1) == null ? 1 : Integer.parseInt(value.group(1));
+            return new Deadline(flow, days, LocalTime.parse(value.group(2).length() == 4 ? "0" + value.group(2) : value.group(2)),
+                    Schedule.zoneOf(config, flow));
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException(key + " '" + text + "' is not a deadline: give a time of day such as 06:30 (the day"
+                    + " after the business date) or +2d06:30 (two days after)");
+        }
     }
 
     /** One look: late dates, late dates that completed, and (when asked for) runs that completed since the last look. */

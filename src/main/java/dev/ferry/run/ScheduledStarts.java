@@ -55,7 +55,7 @@ public final class ScheduledStarts implements Scheduler.Launcher {
         if (start instanceof RunControl.Waiting upstreams) {
             try {
                 waiting.waiting(schedule.flow(), mydate, clock.instant(), upstreams.upstreams());
-                say.accept(upstreams + ": WAITING, at most " + WaitTimeout.of(config, schedule.flow()).toMinutes() + " min");
+                say.accept(upstreams + ": WAITING, " + WaitTimeout.of(config, schedule.flow(), mydate, clock.instant()).told());
             } catch (SQLException e) {
                 say.accept(upstreams + ", and the wait cannot be recorded in the job repository: " + e.getMessage());
             }
@@ -108,11 +108,11 @@ public final class ScheduledStarts implements Scheduler.Launcher {
             RunControl.Start start = control.startOnce(new RunControl.StartRequest(schedule.flow(), date.mydate(), Map.of(), owner, false,
                     false));
             if (start instanceof RunControl.Waiting still) {
-                Duration timeout = WaitTimeout.of(config, schedule.flow());
-                if (date.since().plus(timeout).isBefore(clock.instant())) {
+                WaitTimeout.GiveUp giveUp = WaitTimeout.of(config, schedule.flow(), date.mydate(), date.since());
+                if (giveUp.at().isBefore(clock.instant())) {
                     waiting.done(schedule.flow(), date.mydate());
-                    say.accept(still + ": gave up after waiting " + timeout.toMinutes() + " min (ferry.flow." + schedule.flow()
-                            + ".wait-timeout); nothing was started for the date. Run it with ferry run once they have completed");
+                    say.accept(still + ": gave up after waiting since " + date.since() + ", " + giveUp.told()
+                            + "; nothing was started for the date. Run it with ferry run once they have completed");
                 } else {
                     waiting.waiting(schedule.flow(), date.mydate(), date.since(), still.upstreams());
                 }

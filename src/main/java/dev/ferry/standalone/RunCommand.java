@@ -72,14 +72,13 @@ final class RunCommand implements Callable<Integer> {
     /** Starts the run once its upstreams have completed its date, trying every 5 s; fails after the flow's wait-timeout. */
     private static RunControl.Start awaitUpstreams(StandaloneRuntime runtime, RunControl.StartRequest request, RunControl.Waiting waiting)
             throws InterruptedException {
-        java.time.Duration timeout = WaitTimeout.of(runtime.config(), waiting.flow());
-        long deadline = System.nanoTime() + timeout.toNanos();
-        System.out.println(waiting + "; waiting, at most " + timeout.toMinutes() + " min");
+        java.time.Instant since = java.time.Instant.now();
+        WaitTimeout.GiveUp giveUp = WaitTimeout.of(runtime.config(), waiting.flow(), request.mydate(), since);
+        System.out.println(waiting + "; waiting, " + giveUp.told());
         RunControl.Start start = waiting;
         while (start instanceof RunControl.Waiting still) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(still + " after waiting " + timeout.toMinutes() + " min (ferry.flow." + still.flow()
-                        + ".wait-timeout): nothing was started");
+            if (java.time.Instant.now().isAfter(giveUp.at())) {
+                throw new IllegalStateException(still + " after waiting since " + since + ", " + giveUp.told() + ": nothing was started");
             }
             Thread.sleep(5_000);
             start = runtime.control().startOnce(request);

@@ -6,6 +6,7 @@ import dev.ferry.db.PooledDatabases;
 import dev.ferry.dependency.Dependencies;
 import dev.ferry.dependency.WaitingDates;
 import dev.ferry.flow.FlowCheck;
+import dev.ferry.notify.Deadlines;
 import dev.ferry.schedule.Pauses;
 import dev.ferry.schedule.Schedule;
 import dev.ferry.variables.Variables;
@@ -81,6 +82,10 @@ final class ScheduleCommand implements Callable<Integer> {
                 System.out.printf("%-20s %-34s %-9s '%s' misfire %s%s%n", s.flow(), TIME.format(t), s.businessDateFor(t), s.cron(), s.misfire(),
                         upstreams.isEmpty() ? "" : ", after " + String.join(", ", upstreams));
             }
+        }
+        for (String problem : Deadlines.problems(config, flows.names())) {
+            broken++;
+            System.out.println("DEADLINE NOT WATCHED: " + problem);
         }
         night.unknown().ifPresent(why -> System.out.println("(paused and waiting flows not shown: " + why + ")"));
         return broken == 0 ? 0 : 1;

@@ -136,7 +136,8 @@ public final class StandaloneRuntime implements AutoCloseable {
             return thread;
         });
         // A serving process watches the deadlines; every process sends the notices it records (and those others left).
-        Deadlines deadlines = new Deadlines(Deadlines.fromConfig(config), new JBeretTables(repositoryPool), notices, Clock.systemUTC());
+        Deadlines deadlines = new Deadlines("serve".equals(role) ? Deadlines.ofKnownFlows(config, flows.names())
+                : java.util.Map.of(), new JBeretTables(repositoryPool), notices, Clock.systemUTC());
         notices.startSending(r -> {
             Thread thread = new Thread(r);
             thread.setDaemon(true);

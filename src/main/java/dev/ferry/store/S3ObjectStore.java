@@ -6,6 +6,7 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.lang.ref.SoftReference;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -45,9 +46,11 @@ public final class S3ObjectStore implements ObjectStore {
     private final StoreLocation.Bucket location;
     /**
      * Part buffers that uploads have finished with, for the next upload to fill: one flow's files reuse the
-     * same few buffers instead of leaving {@code PARTS_IN_FLIGHT + 1} parts of garbage each.
+     * same few buffers instead of leaving {@code PARTS_IN_FLIGHT + 1} parts of garbage each. Softly held: they are a
+     * cache, and a load that runs after its extract in a small heap needs that memory more (24 MB of spares in a
+     * 64 MB heap ran a load's read-ahead out of memory).
      */
-    private final Deque<byte[]> spareParts = new ConcurrentLinkedDeque<>();
+    private final Deque<SoftReference<byte[]>> spareParts = new ConcurrentLinkedDeque<>();
     /** Where parts go up, for every upload of this store. */
     private final ExecutorService uploads = Executors.newCachedThreadPool(r -> {
         Thread thread = new Thread(r, "ferry-s3-upload");
@@ -160,8 +163,13 @@ public final class S3ObjectStore implements ObjectStore {
     }
 
     private byte[] sparePart() {
-        byte[] spare = spareParts.poll();
-        return spare != null ? spare : new byte[partSize];
+        for (SoftReference<byte[]> spare = spareParts.poll(); spare != null; spare = spareParts.poll()) {
+            byte[] part = spare.get();
+            if (part != null) {
+                return part;
+            }
+        }
+        return new byte[partSize];
     }
 
     /** Whether {@code key} is in {@code folder} itself: checked here too, as not every S3 server applies the delimiter. */
@@ -297,11 +305,11 @@ public final class S3ObjectStore implements ObjectStore {
         /** Gives the buffers that no part in flight still reads to the store's spares. */
         private void releaseBuffers() {
             if (buffer != null) {
-                spareParts.push(buffer);
+                spareParts.push(new SoftReference<>(buffer));
                 buffer = null;
             }
             while (!free.isEmpty()) {
-                spareParts.push(free.pop());
+                spareParts.push(new SoftReference<>(free.pop()));
             }
         }
 

@@ -181,10 +181,12 @@ class OwnFlowsTest {
     @Test
     void serveLeavesOutAScheduledFlowThatCannotRunAndServesTheOthers() {
         pipeline.config.set("ferry.flow.ghost.schedule", "0 3 * * *").set("ferry.flow.split-typo.schedule", "0 4 * * *")
-                .set("ferry.flow.daily-totals.schedule", "0 5 * * *");
+                .set("ferry.flow.daily-totals.schedule", "0 5 * * *").set("ferry.flow.daily-totls.deadline", "06:30");
         try {
             Pipeline.CliResult schedule = pipeline.cli("schedule");
             assertThat(schedule.exitCode()).isEqualTo(1);
+            assertThat(schedule.out()).contains("DEADLINE NOT WATCHED: ferry.flow.daily-totls.deadline names flow daily-totls,"
+                    + " which Ferry does not know");
             assertThat(schedule.out()).containsPattern("ghost\\s.*BROKEN, not served: .*no flow named 'ghost'")
                     .containsPattern("split-typo\\s.*BROKEN, not served: .*maxFileByte")
                     .containsPattern("daily-totals\\s+\\d{4}-\\d\\d-\\d\\d 05:00:00");
@@ -192,8 +194,10 @@ class OwnFlowsTest {
             Pipeline.CliResult serve = pipeline.cli("serve", "--once");
             assertThat(serve.exitCode()).as(serve.all()).isZero();
             assertThat(serve.out()).contains("NOT serving ghost").contains("NOT serving split-typo").contains("serving daily-totals");
+            assertThat(serve.err()).contains("ferry.flow.daily-totls.deadline names flow daily-totls").contains("not watched");
         } finally {
-            pipeline.config.remove("ferry.flow.ghost.schedule").remove("ferry.flow.split-typo.schedule").remove("ferry.flow.daily-totals.schedule");
+            pipeline.config.remove("ferry.flow.ghost.schedule").remove("ferry.flow.split-typo.schedule").remove("ferry.flow.daily-totals.schedule")
+                    .remove("ferry.flow.daily-totls.deadline");
         }
     }
 }
