@@ -2,6 +2,7 @@ package dev.ferry.console;
 
 import dev.ferry.config.Secret;
 import dev.ferry.db.Databases;
+import dev.ferry.dependency.Dependencies;
 import dev.ferry.dependency.WaitingDates;
 import dev.ferry.flow.FlowDefinitions;
 import dev.ferry.flow.FlowRefusedException;
@@ -237,6 +238,52 @@ public final class Console {
                 instant(execution.getEndTime()), parameters.getProperty(RunControl.STARTED_BY, "outside Ferry"),
                 Boolean.parseBoolean(parameters.getProperty(RunControl.FORCED)), parameters.getProperty(FlowVersion.PARAMETER),
                 owner, shown, steps, error, actions(execution));
+    }
+
+    /** {@code flow}'s upstreams and downstreams, transitively, with each one's state for {@code mydate}. */
+    public FlowGraph graph(String flow, BusinessDate mydate) {
+        requireFlow(flow);
+        String name = flow;
+        Set<String> known = new TreeSet<>(flows.names());
+        Dependencies dependencies = Dependencies.from(parts.config(), known);
+        Map<String, Integer> levels = new TreeMap<>(Map.of(name, 0));
+        Set<FlowGraph.Edge> edges = new java.util.LinkedHashSet<>();
+        java.util.ArrayDeque<String> up = new java.util.ArrayDeque<>(List.of(name));
+        while (!up.isEmpty()) {
+            String at = up.poll();
+            for (String upstream : dependencies.upstreamsOf(at)) {
+                edges.add(new FlowGraph.Edge(upstream, at));
+                if (!levels.containsKey(upstream)) {
+                    levels.put(upstream, levels.get(at) - 1);
+                    up.add(upstream);
+                }
+            }
+        }
+        java.util.ArrayDeque<String> down = new java.util.ArrayDeque<>(List.of(name));
+        while (!down.isEmpty()) {
+            String at = down.poll();
+            for (String other : known) {
+                if (dependencies.upstreamsOf(other).contains(at)) {
+                    edges.add(new FlowGraph.Edge(at, other));
+                    if (!levels.containsKey(other)) {
+                        levels.put(other, levels.get(at) + 1);
+                        down.add(other);
+                    }
+                }
+            }
+        }
+        Map<String, ExecutionSummary> newest = new TreeMap<>();
+        sql(() -> parts.history().latestPerDate(mydate, mydate)).forEach(e -> newest.put(e.flow(), e));
+        Set<String> waiting = new TreeSet<>();
+        sql(() -> parts.waiting().of(null)).stream().filter(w -> w.mydate().equals(mydate)).forEach(w -> waiting.add(w.flow()));
+        List<FlowGraph.Node> nodes = levels.entrySet().stream()
+                .sorted(java.util.Comparator.comparing((Map.Entry<String, Integer> e) -> e.getValue()).thenComparing(Map.Entry::getKey))
+                .map(e -> {
+                    ExecutionSummary run = newest.get(e.getKey());
+                    String state = run != null ? run.status() : waiting.contains(e.getKey()) ? "WAITING" : "NOT RUN";
+                    return new FlowGraph.Node(e.getKey(), e.getValue(), state, run == null ? null : run.id());
+                }).toList();
+        return new FlowGraph(name, mydate.toString(), nodes, List.copyOf(edges));
     }
 
     /** Lines a log call returns at most; page on with {@code after}. */

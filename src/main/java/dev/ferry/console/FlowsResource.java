@@ -52,6 +52,13 @@ public class FlowsResource {
     }
 
     /** Pauses the flow's schedule on every node: it starts nothing at its fire times until resumed. */
+    /** The flow's upstreams and downstreams with each one's state for {@code mydate} (default: the date today's runs load). */
+    @GET
+    @Path("{flow}/graph")
+    public FlowGraph graph(@PathParam("flow") String flow, @jakarta.ws.rs.QueryParam("mydate") String mydate) {
+        return console.graph(flow, ExecutionsResource.blankless(mydate).map(d -> date("mydate", d)).orElse(console.latestBusinessDate()));
+    }
+
     @POST
     @Path("{flow}/pause")
     @OperatorOnly

@@ -150,9 +150,9 @@ public class LoadBatchlet extends FerryBatchlet {
         } catch (IllegalArgumentException e) {
             throw scope.invalid("database", e.getMessage());
         }
-        if (spec.mode() == LoadMode.EXCHANGE && !dialect.canExchange()) {
-            throw scope.invalid("mode", "mode exchange swaps partitions with PostgreSQL's DETACH and ATTACH PARTITION, which Ferry has"
-                    + " not been proven to do on " + dialect.name() + " (" + spec.database() + "); use mode replace there");
+        java.util.Optional<String> cannot = spec.mode() == LoadMode.EXCHANGE ? dialect.cannotExchange(spec.database()) : java.util.Optional.empty();
+        if (cannot.isPresent()) {
+            throw scope.invalid("mode", cannot.get());
         }
         return dialect;
     }

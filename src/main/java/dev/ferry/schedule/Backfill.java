@@ -51,6 +51,11 @@ public final class Backfill {
             steps = List.copyOf(steps);
         }
 
+        /** The same range and options for another flow. */
+        public Request of(String otherFlow) {
+            return new Request(otherFlow, from, to, parallel, order, force, steps, continueOnFailure, allowFuture);
+        }
+
         List<BusinessDate> dates() {
             List<BusinessDate> dates = new ArrayList<>();
             for (BusinessDate d = from; d.compareTo(to) <= 0; d = new BusinessDate(d.date().plusDays(1))) {
@@ -74,7 +79,7 @@ public final class Backfill {
         }
     }
 
-    private final RunControl control;
+    final RunControl control;
     private final String startedBy;
 
     public Backfill(RunControl control, String startedBy) {
@@ -125,7 +130,8 @@ public final class Backfill {
         }
     }
 
-    private Outcome runDate(Request request, String flow, BusinessDate date) throws InterruptedException {
+    /** One date of one flow: skipped when completed, restarted when it failed or stopped, else started; waits for its end. */
+    Outcome runDate(Request request, String flow, BusinessDate date) throws InterruptedException {
         long started = System.nanoTime();
         Optional<Claims.Claim> claim = request.force() ? Optional.empty() : control.claim(flow, date);
         String action;

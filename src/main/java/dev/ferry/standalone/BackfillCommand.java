@@ -1,6 +1,8 @@
 package dev.ferry.standalone;
 
+import dev.ferry.dependency.Dependencies;
 import dev.ferry.schedule.Backfill;
+import dev.ferry.schedule.FlowsBackfill;
 import dev.ferry.variables.BusinessDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,8 +19,12 @@ final class BackfillCommand implements Callable<Integer> {
     @ParentCommand
     FerryCommand ferry;
 
-    @Parameters(index = "0", paramLabel = "FLOW", description = "A job name or a path to a job XML file.")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "FLOW", description = "A job name or a path to a job XML file.")
     String flow;
+
+    @Option(names = "--flows", split = ",", paramLabel = "FLOW",
+            description = "Several flows, each date's upstreams (ferry.flow.FLOW.after) before its downstreams, at once where they can.")
+    List<String> flows = new ArrayList<>();
 
     @Option(names = "--from", required = true, paramLabel = "yyyyMMdd", description = "First business date.")
     String from;
@@ -53,9 +59,15 @@ final class BackfillCommand implements Callable<Integer> {
         };
         BusinessDate first = BusinessDate.parse(from);
         BusinessDate last = BusinessDate.parse(to);
+        if ((flow == null) == flows.isEmpty()) {
+            throw new IllegalArgumentException("give one FLOW, or --flows FLOW,FLOW,... (not both)");
+        }
         try (StandaloneRuntime runtime = ferry.runtime()) {
-            Backfill.Request named = new Backfill.Request(flow, first, last, parallel, direction, force, steps, continueOnFailure,
-                    allowFuture);
+            Backfill.Request named = new Backfill.Request(flow == null ? flows.get(0) : flow, first, last, parallel, direction, force, steps,
+                    continueOnFailure, allowFuture);
+            if (!flows.isEmpty()) {
+                return backfillFlows(runtime, named);
+            }
             System.out.printf("%-9s %-44s %-9s %-10s %s%n", "MYDATE", "ACTION", "EXECUTION", "STATUS", "TIME");
             List<Backfill.Outcome> outcomes = new Backfill(runtime.control(), runtime.owner("backfill"))
                     .run(named, o -> System.out.printf(Locale.ROOT, "%-9s %-44s %-9s %-10s %.1f s%n", o.mydate(), o.action(),
@@ -65,5 +77,17 @@ final class BackfillCommand implements Callable<Integer> {
             System.out.printf("backfill %s %s..%s: %d of %d date(s) done%n", named.flow(), from, to, ok, outcomes.size());
             return ok == outcomes.size() ? 0 : 1;
         }
+    }
+
+    private int backfillFlows(StandaloneRuntime runtime, Backfill.Request range) throws InterruptedException {
+        Dependencies dependencies = Dependencies.from(runtime.config(), runtime.flows().names());
+        System.out.printf("%-9s %-20s %-44s %-9s %-10s %s%n", "MYDATE", "FLOW", "ACTION", "EXECUTION", "STATUS", "TIME");
+        List<FlowsBackfill.FlowOutcome> outcomes = new FlowsBackfill(new Backfill(runtime.control(), runtime.owner("backfill")))
+                .run(flows, range, dependencies::upstreamsOf, (f, o) -> System.out.printf(Locale.ROOT, "%-9s %-20s %-44s %-9s %-10s %.1f s%n",
+                        o.mydate(), f, o.action(), o.executionId() == null ? "-" : o.executionId(), o.status() == null ? "-" : o.status(),
+                        o.took().toMillis() / 1000.0));
+        long ok = outcomes.stream().filter(o -> o.outcome().ok()).count();
+        System.out.printf("backfill %s %s..%s: %d of %d run(s) done%n", String.join(",", flows), from, to, ok, outcomes.size());
+        return ok == outcomes.size() ? 0 : 1;
     }
 }

@@ -2,7 +2,11 @@ package dev.ferry.standalone;
 
 import dev.ferry.db.DatabaseSettings;
 import dev.ferry.dependency.Dependencies;
+import dev.ferry.flow.DialectCheck;
+import dev.ferry.flow.FlowStep;
 import dev.ferry.flow.FlowValidator;
+import dev.ferry.store.ObjectStore;
+import dev.ferry.store.StoreSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.LinkedHashMap;
@@ -36,6 +40,17 @@ final class ValidateCommand implements Callable<Integer> {
                 .isPresent(), params, flows.loader()).validate(jobXml(flows)));
         // Its after list: a flow Ferry does not know, or flows that wait for each other, and it never starts.
         Dependencies.from(config, flows.names()).problem(flows.resolvable(flow)).ifPresent(p -> problems.add(new FlowValidator.Problem(0, p)));
+        // A load its warehouse's configured dialect cannot do: known now, not when the run reaches it.
+        try {
+            List<FlowStep> steps = FlowStep.parse(jobXml(flows));
+            problems.addAll(DialectCheck.problems(steps, config, () -> {
+                try (ObjectStore store = StoreSettings.from(config).open()) {
+                    return store.location();
+                }
+            }));
+        } catch (Exception e) {
+            // a job XML that does not parse is reported above, with its line
+        }
         problems.forEach(p -> System.out.println(flow + ":" + p.line() + ": " + p.message()));
         System.out.println(problems.isEmpty() ? "flow " + flow + " is valid" : problems.size() + " problem(s) in " + flow);
         return problems.isEmpty() ? 0 : 1;

@@ -41,4 +41,10 @@ public interface Dialect {
     default boolean canExchange() {
         return false;
     }
+
+    /** Why a load into {@code database} cannot use mode exchange here, or empty when it can. */
+    default Optional<String> cannotExchange(String database) {
+        return canExchange() ? Optional.empty() : Optional.of("mode exchange swaps partitions with PostgreSQL's DETACH and ATTACH"
+                + " PARTITION, which Ferry has not been proven to do on " + name() + " (" + database + "); use mode replace there");
+    }
 }

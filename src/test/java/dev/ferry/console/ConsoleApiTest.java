@@ -3,6 +3,7 @@ package dev.ferry.console;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.testing.ConsoleClient;
+import dev.ferry.testing.FlowFile;
 import dev.ferry.testing.LogCapture;
 import dev.ferry.testing.RunningConsole;
 import jakarta.json.JsonObject;
@@ -24,7 +25,13 @@ class ConsoleApiTest extends ConsoleApiContract {
     @BeforeAll
     static void serve() {
         metricsToken = "metrics-Token-5c2e";
-        console = new RunningConsole(dir, pipeline -> pipeline.config.set("ferry.metrics.token", metricsToken));
+        console = new RunningConsole(dir, pipeline -> {
+            pipeline.config.set("ferry.metrics.token", metricsToken).set("ferry.flow.fact-b.after", "dim-a,rds-to-adb")
+                    .set("ferry.flow.report-c.after", "fact-b");
+            for (String flow : List.of("dim-a", "fact-b", "report-c")) {
+                FlowFile.named(flow).step("note", "sql", "database", "warehouse", "script", "SELECT 1").writeTo(pipeline.flowsFolder());
+            }
+        });
         serving(console.uri(), console.pipeline.source, console.pipeline.warehouse, List.of(RunningConsole.SOURCE_PASSWORD, metricsToken));
     }
 
@@ -52,6 +59,27 @@ class ConsoleApiTest extends ConsoleApiContract {
             assertThat(log.messages()).anySatisfy(line -> assertThat(line).contains("mallory\\n12:00:00 console login: olga"));
             assertThat(log.messages()).allSatisfy(line -> assertThat(line).doesNotContain("\n", "\r", "\u2028"));
         }
+    }
+
+    @Test
+    void aFlowsGraphShowsItsUpstreamsAndDownstreamsWithTheirStateForADate() throws Exception {
+        long id = start("rds-to-adb", "20190122", false);
+        awaitEnd(operator, id);
+
+        JsonObject graph = viewer.get("api/flows/fact-b/graph?mydate=20190122").json();
+        assertThat(graph.getString("flow")).isEqualTo("fact-b");
+        assertThat(graph.getJsonArray("nodes").getValuesAs(JsonObject.class))
+                .extracting(n -> n.getString("flow") + " " + n.getInt("level") + " " + n.getString("state"))
+                .containsExactly("dim-a -1 NOT RUN", "rds-to-adb -1 COMPLETED", "fact-b 0 NOT RUN", "report-c 1 NOT RUN");
+        assertThat(graph.getJsonArray("nodes").getJsonObject(1).getJsonNumber("execution").longValue()).isEqualTo(id);
+        assertThat(graph.getJsonArray("edges").getValuesAs(JsonObject.class)).extracting(e -> e.getString("from") + "->" + e.getString("to"))
+                .containsExactlyInAnyOrder("dim-a->fact-b", "rds-to-adb->fact-b", "fact-b->report-c");
+
+        JsonObject fromTheTop = viewer.get("api/flows/rds-to-adb/graph?mydate=20190122").json();
+        assertThat(fromTheTop.getJsonArray("nodes").getValuesAs(JsonObject.class)).extracting(n -> n.getString("flow") + " " + n.getInt("level"))
+                .containsExactly("rds-to-adb 0", "fact-b 1", "report-c 2");
+        assertThat(viewer.get("api/flows/no-such-flow/graph").status()).isEqualTo(404);
+        assertThat(viewer.get("api/flows/fact-b/graph?mydate=2019-01-22").status()).isEqualTo(400);
     }
 
     @AfterAll

@@ -76,14 +76,18 @@ class ConsoleBrowserTest {
     static Path dir;
     static RunningConsole console;
     static ConsoleClient operatorApi;
-    WebDriver browser;
-    WebDriverWait wait;
+    /** One Chromium for the class (a start takes seconds); each test begins logged out, on a blank page. */
+    static WebDriver browser;
+    static WebDriverWait wait;
 
     @BeforeAll
     static void serveThreeWeeksOfHistory() throws Exception {
         console = new RunningConsole(Files.createDirectories(dir.resolve("pipeline")), pipeline -> {
             try {
                 Files.writeString(pipeline.flowsFolder().resolve("load-and-summarise.xml"), LOAD_AND_SUMMARISE);
+                dev.ferry.testing.FlowFile.named("daily-report").step("note", "sql", "database", "warehouse", "script", "SELECT 1")
+                        .writeTo(pipeline.flowsFolder());
+                pipeline.config.set("ferry.flow.daily-report.after", "rds-to-adb");
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
@@ -105,8 +109,8 @@ class ConsoleBrowserTest {
         console.close();
     }
 
-    @BeforeEach
-    void openChromium() throws IOException {
+    @BeforeAll
+    static void openChromium() throws IOException {
         ChromeOptions options = new ChromeOptions().setBinary("/usr/bin/chromium").addArguments("--headless=new", "--no-sandbox",
                 "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--window-size=1500,900",
@@ -118,9 +122,18 @@ class ConsoleBrowserTest {
         wait.ignoring(StaleElementReferenceException.class);
     }
 
-    @AfterEach
-    void closeChromium() {
-        browser.quit();
+    @BeforeEach
+    void loggedOutOnABlankPage() {
+        browser.get(console.uri() + "assets/console.css"); // the console's origin, without its page's script
+        browser.manage().deleteAllCookies();
+        browser.get("about:blank");
+    }
+
+    @AfterAll
+    static void closeChromium() {
+        if (browser != null) {
+            browser.quit();
+        }
     }
 
     @Test
@@ -236,6 +249,25 @@ class ConsoleBrowserTest {
         browser.findElement(pause).click();
         wait.until(ExpectedConditions.textToBe(pause, "Pause"));
         assertThat(shown(By.cssSelector("#flows tr[data-flow='rds-to-adb']"), WebElement::getText)).doesNotContain("PAUSED");
+    }
+
+    @Test
+    void theGraphOfAFlowShowsWhatWaitsForItAndEachOnesStateForADate() {
+        logIn(VIEWER);
+        browser.get(console.uri() + "#/flows");
+        wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("tr[data-flow='rds-to-adb'] a.graph-link"))).click();
+        wait.until(ExpectedConditions.urlContains("#/flows/rds-to-adb/graph"));
+        String completed = TODAY.minusDays(7).toString();
+        WebElement date = wait.until(ExpectedConditions.elementToBeClickable(By.id("graph-date")));
+        date.clear();
+        date.sendKeys(completed);
+        browser.findElement(By.cssSelector("#graph-form button")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("h1"), "for " + completed));
+        wait.until(ExpectedConditions.attributeToBe(By.cssSelector("#graph .node[data-flow='rds-to-adb']"), "data-state", "COMPLETED"));
+        assertThat(browser.findElement(By.cssSelector("#graph .node[data-flow='daily-report']")).getText()).contains("NOT RUN")
+                .contains("after rds-to-adb");
+        assertThat(browser.findElement(By.cssSelector("#graph .level[data-level='1']")).getText()).contains("WAITS FOR IT");
+        screenshot("console-graph.png");
     }
 
     @Test

@@ -104,6 +104,40 @@ class AfterFlowsTest {
     }
 
     @Test
+    void aBackfillOfSeveralFlowsRunsEachDatesUpstreamsFirstAndStopsADatesDownstreamsWhenItsUpstreamFails() {
+        FlowFile.named("agg").step("note", "sql", "database", "warehouse", "script",
+                "INSERT INTO t_order (flow, mydate) VALUES ('agg', '${mydate}')").writeTo(pipeline.flowsFolder());
+        pipeline.config.set("ferry.flow.agg.after", "fact");
+        try {
+            Pipeline.CliResult night = pipeline.cli("backfill", "--flows", "agg,fact,dim", "--from", "20240201", "--to", "20240203",
+                    "--parallel", "3");
+            assertThat(night.exitCode()).as(night.all()).isZero();
+            assertThat(night.out()).containsPattern("20240201\\s+dim\\s+started\\s+\\d+\\s+COMPLETED").contains("9 of 9 run(s) done");
+            for (String date : List.of("20240201", "20240202", "20240203")) {
+                assertThat(Postgres.text(pipeline.warehouse, "SELECT string_agg(flow, ',' ORDER BY at) FROM t_order WHERE mydate = '" + date + "'"))
+                        .as(date).isEqualTo("dim,fact,agg");
+            }
+
+            Postgres.execute(pipeline.warehouse, "ALTER TABLE t_order ADD CONSTRAINT no_dim_0205 CHECK (NOT (flow = 'dim' AND mydate = '20240205'))");
+            Pipeline.CliResult broken = pipeline.cli("backfill", "--flows", "dim,fact,agg", "--from", "20240204", "--to", "20240206",
+                    "--continue-on-failure");
+            assertThat(broken.exitCode()).isEqualTo(1);
+            assertThat(broken.out()).containsPattern("20240205\\s+dim\\s+started\\s+\\d+\\s+FAILED")
+                    .containsPattern("20240205\\s+fact\\s+not started: dim did not complete 20240205")
+                    .containsPattern("20240205\\s+agg\\s+not started: fact did not complete 20240205").contains("6 of 9 run(s) done");
+            assertThat(Postgres.text(pipeline.warehouse, "SELECT string_agg(flow || ':' || mydate, ',' ORDER BY mydate, at) FROM t_order"
+                    + " WHERE mydate BETWEEN '20240204' AND '20240206'")).isEqualTo("dim:20240204,fact:20240204,agg:20240204,"
+                    + "dim:20240206,fact:20240206,agg:20240206");
+
+            assertThat(pipeline.cli("backfill", "fact", "--flows", "dim", "--from", "20240204", "--to", "20240204").err())
+                    .contains("give one FLOW, or --flows FLOW,FLOW,... (not both)");
+        } finally {
+            pipeline.config.remove("ferry.flow.agg.after");
+            Postgres.execute(pipeline.warehouse, "ALTER TABLE t_order DROP CONSTRAINT IF EXISTS no_dim_0205");
+        }
+    }
+
+    @Test
     void flowsThatWaitForEachOtherAreRefusedByValidateAndByRun() {
         Pipeline.CliResult validate = pipeline.cli("validate", "loop-a");
         assertThat(validate.exitCode()).isNotZero();

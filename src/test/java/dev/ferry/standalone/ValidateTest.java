@@ -49,6 +49,30 @@ class ValidateTest {
     }
 
     @Test
+    void aLoadItsWarehousesConfiguredDialectCannotDoIsRefusedWithItsLine() throws Exception {
+        FlowFile.named("to-adb").step("load", "load", "database", "warehouse", "table", "t_target", "source", "x/${mydate}/",
+                "mode", "exchange", "partitionValue", "${mydate|yyyy-MM-dd}", "method", "external").writeTo(pipeline.flowsFolder());
+        pipeline.config.set("ferry.db.warehouse.dialect", "adb7");
+        try {
+            Pipeline.CliResult adb = pipeline.cli("validate", "to-adb");
+            assertThat(adb.exitCode()).isEqualTo(1);
+            assertThat(adb.out()).containsPattern("to-adb:\\d+: step load, property mode: mode exchange swaps partitions .* on adb7 \\(warehouse\\)")
+                    .containsPattern("to-adb:\\d+: step load, property method: method external on adb7 reads an OSS bucket; the store is .*"
+                            + "Use an s3:// store on OSS, or method copy");
+
+            pipeline.config.set("ferry.db.warehouse.dialect", "postgresql");
+            Pipeline.CliResult postgres = pipeline.cli("validate", "to-adb");
+            assertThat(postgres.exitCode()).as(postgres.all()).isZero();
+
+            pipeline.config.set("ferry.db.warehouse.dialect", "oracle");
+            assertThat(pipeline.cli("validate", "to-adb").out()).contains("ferry.db.warehouse.dialect is 'oracle', which is none of postgresql");
+        } finally {
+            pipeline.config.remove("ferry.db.warehouse.dialect");
+        }
+        assertThat(pipeline.cli("validate", "to-adb").exitCode()).as("no dialect set: the warehouse's version() decides at the run").isZero();
+    }
+
+    @Test
     void variablesInScriptFilesCountAndGivenParametersDefineThem() {
         Pipeline.CliResult without = pipeline.cli("validate", TestFlows.path("sql-script"));
         assertThat(without.exitCode()).isEqualTo(1);

@@ -2,7 +2,7 @@
 // hash (#/grid, #/executions/12, ...); the grid and an execution refresh every few seconds while shown.
 'use strict';
 
-const state = { me: null, timer: null, grid: null, gridTo: null, gridDays: 14, expanded: null, execPage: 0, flowFilter: '' };
+const state = { me: null, timer: null, grid: null, gridTo: null, gridDays: 14, expanded: null, execPage: 0, flowFilter: '', graphDate: null };
 const view = document.getElementById('view');
 
 function el(tag, attrs, ...children) {
@@ -127,6 +127,7 @@ const routes = [
   [/^#\/executions\/(\d+)$/, executionView, true],
   [/^#\/executions$/, executionsView, true],
   [/^#\/flows$/, flowsView, false],
+  [/^#\/flows\/([^/]+)\/graph$/, (flow) => graphView(decodeURIComponent(flow)), true],
   [/^#\/start$/, startView, false],
   [/^#\/backfill$/, backfillView, false],
   [/^#\/try-run$/, tryRunView, false],
@@ -343,7 +344,8 @@ async function flowsView() {
     } catch (err) { render(el('p', { class: 'error box', id: 'action-error' }, err.message), view.lastChild); }
   } }, f.paused ? 'Resume' : 'Pause');
   const rows = flows.map((f) => el('tr', { dataset: { flow: f.name, broken: f.problem ? 'true' : null, paused: f.paused ? 'true' : null } },
-    el('td', {}, f.name, f.problem ? el('div', { class: 'error problem' }, 'BROKEN' + (f.schedule ? ', not served' : '') + ': ' + f.problem) : null),
+    el('td', {}, f.name, ' ', el('a', { class: 'graph-link', href: '#/flows/' + encodeURIComponent(f.name) + '/graph' }, 'graph'),
+      f.problem ? el('div', { class: 'error problem' }, 'BROKEN' + (f.schedule ? ', not served' : '') + ': ' + f.problem) : null),
     el('td', {}, f.version || '–'),
     el('td', {}, f.schedule ? f.schedule.cron + ' (' + f.schedule.zone + ', misfire ' + f.schedule.misfire + ')' : 'not scheduled',
       f.paused ? el('div', { class: 'paused' }, 'PAUSED by ' + f.paused.by + ' at ' + time(f.paused.at)) : null,
@@ -355,6 +357,26 @@ async function flowsView() {
   render(el('h1', {}, 'Flows and schedules'),
     el('table', { id: 'flows' }, el('thead', {}, el('tr', {}, ['Flow', 'Version', 'Schedule', 'Next runs → business date', 'Newest run'].map((h) => el('th', {}, h)))),
       el('tbody', {}, rows)));
+}
+
+// --- a flow's upstreams and downstreams for one date ---------------------------------------------------
+// Columns by level: what the flow waits for on the left (furthest first), the flow, then what waits for it.
+async function graphView(flow) {
+  const shown = document.getElementById('graph-date');
+  const mydate = shown && shown.value && !requireDate(shown.value, 'graph-date') ? ymd(shown.value) : state.graphDate;
+  const g = await api('GET', 'flows/' + encodeURIComponent(flow) + '/graph' + (mydate ? '?mydate=' + mydate : ''));
+  state.graphDate = g.mydate;
+  const levels = [...new Set(g.nodes.map((n) => n.level))].sort((a, b) => a - b);
+  const waitsFor = (name) => g.edges.filter((e) => e.to === name).map((e) => e.from);
+  const node = (n) => el('div', { class: 'node status-' + n.state.replace(' ', '-') + (n.level === 0 ? ' self' : ''), dataset: { flow: n.flow, state: n.state } },
+    el('strong', {}, n.flow), el('div', {}, n.execution ? el('a', { href: '#/executions/' + n.execution }, n.state) : n.state),
+    waitsFor(n.flow).length ? el('div', { class: 'after' }, 'after ' + waitsFor(n.flow).join(', ')) : null);
+  const controls = el('form', { id: 'graph-form', class: 'pager', onsubmit: (e) => { e.preventDefault(); graphView(flow); } },
+    'Business date ', dateInput({ id: 'graph-date', value: iso(g.mydate) }), el('button', { type: 'submit' }, 'Show'));
+  renderLive(el('h1', {}, 'Upstreams and downstreams of ' + g.flow + ' for ' + iso(g.mydate)), controls,
+    el('div', { id: 'graph', class: 'graph' }, levels.map((level) => el('div', { class: 'level', dataset: { level } },
+      el('div', { class: 'level-name' }, level < 0 ? (level === -1 ? 'waits for' : 'upstream ' + -level) : level === 0 ? 'flow' : (level === 1 ? 'waits for it' : 'downstream ' + level)),
+      g.nodes.filter((n) => n.level === level).map(node)))));
 }
 
 // --- forms: start, backfill, try-run ------------------------------------------------------------------
