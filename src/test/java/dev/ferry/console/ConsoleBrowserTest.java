@@ -252,7 +252,7 @@ class ConsoleBrowserTest {
     }
 
     @Test
-    void theGraphOfAFlowShowsWhatWaitsForItAndEachOnesStateForADate() {
+    void theGraphOfAFlowShowsWhatWaitsForItAndEachOnesStateForADate() throws IOException {
         logIn(VIEWER);
         browser.get(console.uri() + "#/flows");
         wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("tr[data-flow='rds-to-adb'] a.graph-link"))).click();
