@@ -186,8 +186,14 @@ public final class Console {
                 .filter(key -> onPage.contains(key.substring(key.lastIndexOf('/') + 1))).toList();
         List<Grid.WaitingCell> waiting = sql(() -> parts.waiting().of(null)).stream().filter(w -> onPage.contains(w.mydate().toString()))
                 .map(w -> new Grid.WaitingCell(w.flow(), w.mydate().toString(), List.of(w.upstreams().split(",")))).toList();
+        // What each running cell's run is doing now: its newest log line (a step's progress every 5 s).
+        Map<Long, ExecutionSummary> running = new java.util.HashMap<>();
+        cells.stream().filter(c -> Set.of("STARTING", "STARTED", "STOPPING").contains(c.status())).forEach(c -> running.put(c.id(), c));
+        Map<String, String> progress = new TreeMap<>();
+        sql(() -> parts.logs().newest(running.keySet())).forEach((id, line) -> progress.put(running.get(id).flow() + "/"
+                + running.get(id).mydate(), line.step() + ": " + line.message()));
         return new Grid(dates, List.copyOf(flows), cells, expand.orElse(null), steps,
-                new BusinessDate(first.date().minusDays(1)).toString(), newer, late, waiting);
+                new BusinessDate(first.date().minusDays(1)).toString(), newer, late, waiting, progress);
     }
 
     private static LocalDate min(LocalDate a, LocalDate b) {

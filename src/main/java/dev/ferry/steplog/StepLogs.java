@@ -259,6 +259,29 @@ public final class StepLogs implements AutoCloseable {
         return lines;
     }
 
+    /** The newest line of each of {@code executions} that has one: what a running one is doing now. */
+    public Map<Long, Line> newest(Collection<Long> executions) throws SQLException {
+        Map<Long, Line> newest = new HashMap<>();
+        if (executions.isEmpty()) {
+            return newest;
+        }
+        try (Connection c = repository.getConnection(); PreparedStatement q = c.prepareStatement("SELECT DISTINCT ON (execution_id)"
+                + " execution_id, id, step, at, level, message FROM " + TABLE + " WHERE execution_id = ANY (?) ORDER BY execution_id, id DESC")) {
+            q.setArray(1, c.createArrayOf("bigint", executions.toArray()));
+            try (ResultSet rows = q.executeQuery()) {
+                while (rows.next()) {
+                    newest.put(rows.getLong(1), new Line(rows.getLong(2), rows.getString(3), rows.getTimestamp(4).toInstant(),
+                            rows.getString(5), rows.getString(6)));
+                }
+            }
+        } catch (SQLException e) {
+            if (!"42P01".equals(e.getSQLState())) {
+                throw e;
+            }
+        }
+        return newest;
+    }
+
     /** Removes the logs of purged executions. */
     public static int purge(DataSource repository, Collection<Long> executions) throws SQLException {
         if (executions.isEmpty()) {

@@ -46,14 +46,19 @@ public abstract class ConsoleApiContract {
     static String warehouse;
     /** The passwords and keys of the runtime's configuration. */
     static List<String> secrets;
-    /** Set by a runtime's test whose configuration has {@code ferry.metrics.token}; null when {@code /metrics} is open. */
-    protected static String metricsToken;
+    /** The runtime's {@code ferry.metrics.token}; null when {@code /metrics} is open. */
+    static String metricsToken;
     protected static ConsoleClient operator;
     protected static ConsoleClient viewer;
 
-    /** Called by a runtime's test before all: its console at {@code consoleBase}, over these databases. */
-    protected static void serving(URI consoleBase, String sourceUrl, String warehouseUrl, List<String> configuredSecrets) {
+    /**
+     * Called by a runtime's test before all: its console at {@code consoleBase}, over these databases.
+     *
+     * @param token the runtime's {@code ferry.metrics.token}, or null
+     */
+    protected static void serving(URI consoleBase, String sourceUrl, String warehouseUrl, List<String> configuredSecrets, String token) {
         base = consoleBase;
+        metricsToken = token; // every field set here: the test classes of one JVM share them
         warehouse = warehouseUrl;
         secrets = List.copyOf(configuredSecrets);
         Postgres.execute(sourceUrl, "CREATE TABLE IF NOT EXISTS t_src (a int, b int, c date)",
@@ -130,6 +135,7 @@ public abstract class ConsoleApiContract {
                 .containsExactly("extract:" + ROWS_PER_DAY, "load:" + ROWS_PER_DAY);
         assertThat(grid.getJsonArray("steps").getValuesAs(JsonObject.class)).filteredOn(s -> s.getString("mydate").equals("20190102"))
                 .extracting(s -> s.getString("step") + ":" + s.getString("status")).containsExactly("extract:COMPLETED", "load:COMPLETED");
+        assertThat(grid.getJsonObject("progress")).as("no run of the page is running").isEmpty();
         assertThat(grid.getString("older")).isEqualTo("20181231");
         assertThat(grid.getString("newer")).isEqualTo("20190106");
     }

@@ -21,18 +21,19 @@ class ConsoleApiTest extends ConsoleApiContract {
     @TempDir
     static Path dir;
     static RunningConsole console;
+    static final String METRICS_TOKEN = "metrics-Token-5c2e";
 
     @BeforeAll
     static void serve() {
-        metricsToken = "metrics-Token-5c2e";
         console = new RunningConsole(dir, pipeline -> {
-            pipeline.config.set("ferry.metrics.token", metricsToken).set("ferry.flow.fact-b.after", "dim-a,rds-to-adb")
+            pipeline.config.set("ferry.metrics.token", METRICS_TOKEN).set("ferry.flow.fact-b.after", "dim-a,rds-to-adb")
                     .set("ferry.flow.report-c.after", "fact-b");
             for (String flow : List.of("dim-a", "fact-b", "report-c")) {
                 FlowFile.named(flow).step("note", "sql", "database", "warehouse", "script", "SELECT 1").writeTo(pipeline.flowsFolder());
             }
         });
-        serving(console.uri(), console.pipeline.source, console.pipeline.warehouse, List.of(RunningConsole.SOURCE_PASSWORD, metricsToken));
+        serving(console.uri(), console.pipeline.source, console.pipeline.warehouse, List.of(RunningConsole.SOURCE_PASSWORD, METRICS_TOKEN),
+                METRICS_TOKEN);
     }
 
     @Test

@@ -140,7 +140,7 @@ class ConsoleBrowserTest {
     void anOperatorStartsAFlowForADateAndWatchesItsCellTurnGreen() throws Exception {
         String mydate = TODAY.minusDays(3).format(YMD);
         logIn(OPERATOR);
-        console.pipeline.holdLoads(7);
+        console.pipeline.holdLoads(9);
         try {
             browser.get(console.uri() + "#/start");
             new Select(wait.until(ExpectedConditions.elementToBeClickable(By.id("start-flow")))).selectByValue("rds-to-adb");
@@ -156,6 +156,8 @@ class ConsoleBrowserTest {
             browser.get(console.uri() + "#/grid");
             By cell = By.cssSelector("td.cell[data-flow='rds-to-adb'][data-mydate='" + mydate + "']");
             wait.until(ExpectedConditions.attributeContains(cell, "class", "status-STARTED"));
+            wait.until(ExpectedConditions.attributeContains(cell, "data-progress", "load: rds-to-adb/load "));
+            assertThat(shown(cell, e -> e.getAttribute("title"))).as("what the running run does now, on hover").contains("now: load: rds-to-adb/load ");
             wait.until(ExpectedConditions.attributeContains(cell, "class", "status-COMPLETED"));
             assertThat(shown(cell, WebElement::getText)).as("the rows the run loaded, in short").isEqualTo("1.3k");
             assertThat(shown(cell, e -> e.getAttribute("title"))).contains("extract: 1,311 rows", "load: 1,311 rows").containsPattern("\\d+\\.\\d s");

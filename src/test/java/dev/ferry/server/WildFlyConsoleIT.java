@@ -42,7 +42,7 @@ class WildFlyConsoleIT extends ConsoleApiContract {
         s3 = new S3Server(18091);
         s3.createBucket("ferry-it");
         serving(CONSOLE, WildFlyIT.SOURCE, WildFlyIT.WAREHOUSE, List.of("it-source-Secret-1", "it-warehouse-Secret-2",
-                "it-repository-Secret-3", "ferry-test-secret-Kq83jd", "ferry-test-access-key"));
+                "it-repository-Secret-3", "ferry-test-secret-Kq83jd", "ferry-test-access-key"), null);
     }
 
     @AfterAll

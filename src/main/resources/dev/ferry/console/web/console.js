@@ -173,7 +173,7 @@ async function gridView() {
       const cell = cells.get(flow + '/' + mydate);
       const late = lates.has(flow + '/' + mydate);
       const waiting = waits.get(flow + '/' + mydate);
-      row.append(cell ? gridCell(flow, mydate, cell, late)
+      row.append(cell ? gridCell(flow, mydate, cell, late, (grid.progress || {})[flow + '/' + mydate])
         : waiting ? el('td', { class: 'cell waiting' + (late ? ' late' : ''), dataset: { flow, mydate, waiting: 'true', late: late || null },
           title: flow + ' ' + iso(mydate) + ': WAITING for ' + waiting.join(', ') + (late ? ', LATE (past its deadline)' : '') }, 'WAIT')
         : el('td', { class: 'cell empty' + (late ? ' late' : ''), dataset: { flow, mydate, late: late || null },
@@ -213,13 +213,15 @@ function loadedRows(run) {
   return run.status === 'COMPLETED' && loads.length ? loads.reduce((sum, m) => sum + m.rows, 0) : null;
 }
 
-function gridCell(flow, mydate, cell, late) {
+function gridCell(flow, mydate, cell, late, progress) {
   const rows = loadedRows(cell);
   const title = flow + ' ' + iso(mydate) + ': ' + (cell.empty ? 'EMPTY (no rows moved)' : cell.status) + (late ? ', LATE (past its deadline)' : '')
     + ', execution ' + cell.id + ', ' + duration(cell.start, cell.end)
-    + (cell.moved.length ? '\n' + cell.moved.map((m) => m.step + ': ' + number(m.rows) + (m.kind === 'sql' ? ' rows changed' : ' rows')).join('\n') : '');
+    + (cell.moved.length ? '\n' + cell.moved.map((m) => m.step + ': ' + number(m.rows) + (m.kind === 'sql' ? ' rows changed' : ' rows')).join('\n') : '')
+    + (progress ? '\nnow: ' + progress : '');
   return el('td', { class: 'cell status-' + cell.status + (cell.empty ? ' no-rows' : '') + (late ? ' late' : ''),
-    dataset: { flow, mydate, status: cell.status, execution: cell.id, rows: rows === null ? null : rows, empty: cell.empty || null, late: late || null },
+    dataset: { flow, mydate, status: cell.status, execution: cell.id, rows: rows === null ? null : rows, empty: cell.empty || null, late: late || null,
+      progress: progress || null },
     title, onclick: () => { location.hash = '#/executions/' + cell.id; } },
     cell.empty ? 'EMPTY' : rows === null ? '' : compact(rows));
 }
