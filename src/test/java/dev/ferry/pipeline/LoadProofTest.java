@@ -270,12 +270,7 @@ class LoadProofTest {
      * (and, for one flow rerun twice, has taken the date's claim over); returns the date's rows after.
      */
     private static long loadedTogether(String first, String second, List<BatchStatus> ends) throws Exception {
-        // Held by a lock this test holds, not for a time: a busy machine cannot let the first load end before the second begins.
-        Postgres.execute(pipeline.warehouse, "CREATE OR REPLACE FUNCTION hold_until_released() RETURNS trigger LANGUAGE plpgsql AS $$"
-                        + " BEGIN PERFORM pg_advisory_lock_shared(872301); PERFORM pg_advisory_unlock_shared(872301); RETURN NULL; END $$",
-                "CREATE TRIGGER hold_until_released BEFORE INSERT ON t_target FOR EACH STATEMENT EXECUTE FUNCTION hold_until_released()");
-        try (StandaloneRuntime runtime = pipeline.runtime(); java.sql.Connection holder = Postgres.connect(pipeline.warehouse)) {
-            holder.createStatement().execute("SELECT pg_advisory_lock(872301)");
+        try (StandaloneRuntime runtime = pipeline.runtime(); Pipeline.LoadHold hold = pipeline.holdLoadsUntilReleased()) {
             // Two deliberate reruns that both get past the claim (JBeret's API, ferry.forced=true), as a forced run
             // and a forced backfill can when each has passed its first step before the other claims.
             List<Long> ids = new ArrayList<>();
@@ -292,14 +287,12 @@ class LoadProofTest {
                     "SELECT count(*) FROM step_execution WHERE jobexecutionid = " + newer + " AND stepname = 'load'") == 1
                     && (!first.equals(second) || Postgres.count(pipeline.repository, "SELECT count(*) FROM ferry_claim WHERE flow = '"
                     + second + "' AND mydate = '20240320' AND execution_id = " + newer) == 1));
-            holder.createStatement().execute("SELECT pg_advisory_unlock(872301)");
+            hold.release();
             List<BatchStatus> ended = new ArrayList<>();
             for (long id : ids) {
                 ended.add(runtime.await(id).getBatchStatus());
             }
             assertThat(ended).containsExactlyElementsOf(ends);
-        } finally {
-            Postgres.execute(pipeline.warehouse, "DROP TRIGGER IF EXISTS hold_until_released ON t_target");
         }
         return pipeline.targetRows("2024-03-20");
     }

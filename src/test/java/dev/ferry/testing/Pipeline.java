@@ -166,6 +166,49 @@ public final class Pipeline implements AutoCloseable {
                 "CREATE TRIGGER hold_load BEFORE INSERT ON t_target FOR EACH STATEMENT EXECUTE FUNCTION hold_load()");
     }
 
+    /**
+     * Holds every statement loading t_target in its COPY until {@link LoadHold#release()}: a hold that no busy machine
+     * can end early, as a time can.
+     */
+    public LoadHold holdLoadsUntilReleased() {
+        Postgres.execute(warehouse, "CREATE OR REPLACE FUNCTION hold_until_released() RETURNS trigger LANGUAGE plpgsql AS $$"
+                        + " BEGIN PERFORM pg_advisory_lock_shared(872301); PERFORM pg_advisory_unlock_shared(872301); RETURN NULL; END $$",
+                "CREATE TRIGGER hold_until_released BEFORE INSERT ON t_target FOR EACH STATEMENT EXECUTE FUNCTION hold_until_released()");
+        return new LoadHold(warehouse);
+    }
+
+    /** The lock that {@link #holdLoadsUntilReleased()} holds the loads with; closing it releases them and drops the hold. */
+    public static final class LoadHold implements AutoCloseable {
+        private final String warehouse;
+        private final java.sql.Connection holder;
+
+        LoadHold(String warehouse) {
+            this.warehouse = warehouse;
+            try {
+                holder = Postgres.connect(warehouse);
+                holder.createStatement().execute("SELECT pg_advisory_lock(872301)");
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        public void release() {
+            try {
+                if (!holder.isClosed()) {
+                    holder.close();
+                }
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        @Override
+        public void close() {
+            release();
+            Postgres.execute(warehouse, "DROP TRIGGER IF EXISTS hold_until_released ON t_target");
+        }
+    }
+
     public void releaseLoads() {
         Postgres.execute(warehouse, "DROP TRIGGER hold_load ON t_target");
     }
