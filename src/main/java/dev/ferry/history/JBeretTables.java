@@ -85,6 +85,44 @@ public final class JBeretTables {
         }
     }
 
+    /**
+     * Fences JBeret's own status writes: once recovery marked a run FAILED (its owner silent past stale-after), a late
+     * write of the process that owned it — one that stalled (a GC pause, SIGSTOP, a partition) and wakes up — cannot
+     * turn it, or its steps, into anything but ABANDONED: a trigger on JBeret's tables skips the update, in both
+     * runtimes, since JBeret's own statements have no condition. JBeret does not check the rows its updates change.
+     *
+     * @return whether the guard is in place (false until JBeret has made its tables)
+     */
+    public boolean guardRecoveredRuns() throws SQLException {
+        try (Connection c = repository.getConnection(); Statement s = c.createStatement()) {
+            try (ResultSet present = s.executeQuery("SELECT count(*) FROM pg_trigger WHERE tgname = 'ferry_keep_recovered'"
+                    + " AND tgrelid IN ('job_execution'::regclass, 'step_execution'::regclass)")) {
+                present.next();
+                if (present.getInt(1) == 2) {
+                    return true; // made before: not again, which would lock JBeret's tables at every start
+                }
+            }
+            s.execute("CREATE OR REPLACE FUNCTION ferry_keep_recovered() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                    + " IF OLD.batchstatus = 'FAILED' AND starts_with(coalesce(OLD.exitstatus, ''), '" + RECOVERED_PREFIX + "')"
+                    + " AND NEW.batchstatus <> 'ABANDONED' AND NOT starts_with(coalesce(NEW.exitstatus, ''), '" + RECOVERED_PREFIX + "') THEN"
+                    + " RAISE WARNING 'Ferry: a late status write (%) of a run recovery marked FAILED was skipped', NEW.batchstatus;"
+                    + " RETURN NULL; END IF; RETURN NEW; END $$");
+            for (String table : List.of("job_execution", "step_execution")) {
+                s.execute("DROP TRIGGER IF EXISTS ferry_keep_recovered ON " + table);
+                s.execute("CREATE TRIGGER ferry_keep_recovered BEFORE UPDATE ON " + table + " FOR EACH ROW EXECUTE FUNCTION ferry_keep_recovered()");
+            }
+            return true;
+        } catch (SQLException e) {
+            if ("42P01".equals(e.getSQLState())) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /** How the exit status of a run that recovery marked FAILED begins ({@code ExecutionOwners.RECOVERED}). */
+    private static final String RECOVERED_PREFIX = "FAILED: recovered: ";
+
     // --- history --------------------------------------------------------------------------------------
 
     /** One page of executions matching {@code filter}, newest first, with the number of all that match. */

@@ -1,5 +1,6 @@
 package dev.ferry.recovery;
 
+import dev.ferry.history.JBeretTables;
 import dev.ferry.metrics.StepTotals;
 import dev.ferry.partition.RepositoryLedger;
 import dev.ferry.schedule.Claims;
@@ -82,10 +83,14 @@ public final class Node {
                 restarts.get().createTableIfAbsent();
             }
             owners.register();
+            guarded = new JBeretTables(repository).guardRecoveredRuns();
             return null;
         });
         recover();
     }
+
+    /** Whether JBeret's status writes are fenced ({@link JBeretTables#guardRecoveredRuns}); retried until JBeret has made its tables. */
+    private volatile boolean guarded;
 
     /**
      * Marks FAILED the runs whose owners are dead and, on a serving node, restarts those whose flows say so; of
@@ -93,6 +98,9 @@ public final class Node {
      */
     public void recover() throws SQLException {
         lastRecovery = clock.instant();
+        if (!guarded) {
+            guarded = RepositorySetup.exclusively(repository, () -> new JBeretTables(repository).guardRecoveredRuns());
+        }
         owners.recover(staleAfter);
         if (restarts.isPresent()) {
             restarts.get().restartRecovered(clock.instant());

@@ -239,6 +239,29 @@ public abstract class FerryBatchlet extends AbstractBatchlet {
         return mydate.isEmpty() ? java.util.OptionalLong.empty() : claims.fence(scope.flow(), mydate.get(), jobContext.getExecutionId());
     }
 
+    /**
+     * Refuses {@code what} (a file's commit, a manifest's publication) once this run no longer holds its date: another
+     * execution took it over while this one stalled (a GC pause, SIGSTOP, a partition past stale-after).
+     */
+    private void ensureStillHolds(StepScope scope, String what) throws java.io.IOException {
+        if (fence.isEmpty()) {
+            return;
+        }
+        java.util.OptionalLong now;
+        try {
+            now = fenceNow(scope);
+        } catch (SQLException e) {
+            throw new java.io.IOException("cannot check in the job repository that execution " + executionId() + " still holds mydate "
+                    + scope.variables().mydate().orElse(null) + " of flow " + scope.flow() + ", so not " + what + ": " + e.getMessage(), e);
+        }
+        if (!now.equals(fence)) {
+            String message = "execution " + executionId() + " no longer holds mydate " + scope.variables().mydate().orElse(null) + " of flow "
+                    + scope.flow() + ": another execution took the date over while this one was not heard of; not " + what;
+            LOG.warning(() -> scope.where() + ": " + message);
+            throw new java.io.IOException(message);
+        }
+    }
+
     /** Who claims a date that is started outside Ferry. */
     static final String OUTSIDE = "outside Ferry";
 
@@ -251,7 +274,7 @@ public abstract class FerryBatchlet extends AbstractBatchlet {
         for (int attempt = 1; ; attempt++) {
             active.clear(); // the previous attempt's were discarded
             awaitAbandoned(scope, attempt);
-            current = new Attempt(attempt);
+            current = new Attempt(attempt, what -> ensureStillHolds(scope, what));
             try {
                 return attempts.timeoutSeconds() > 0 ? within(values, attempts.timeoutSeconds()) : run(values);
             } catch (Exception e) {

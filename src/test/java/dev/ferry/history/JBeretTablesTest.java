@@ -56,6 +56,35 @@ class JBeretTablesTest {
     }
 
     @Test
+    void aLateStatusWriteOfARunThatRecoveryMarkedFailedIsSkippedButItCanBeAbandoned() throws Exception {
+        long id = pipeline.run("rds-to-adb", "20240102").getExecutionId();
+        assertThat(tables.guardRecoveredRuns()).isTrue();
+        // As recovery marks a run whose owner went silent, while the owner in fact only stalled.
+        Postgres.execute(pipeline.repository, "UPDATE job_execution SET batchstatus = 'FAILED', exitstatus = 'FAILED: recovered: run@x:1"
+                + " has not been heard of since then' WHERE jobexecutionid = " + id);
+        java.util.Properties statements = new java.util.Properties();
+        try (var in = org.jberet.repository.JdbcRepository.class.getClassLoader().getResourceAsStream("sql/jberet-sql.properties")) {
+            statements.load(in);
+        }
+        // The stalled owner wakes and JBeret writes the end it saw, with its own statement.
+        try (Connection c = Postgres.connect(pipeline.repository); PreparedStatement update = c.prepareStatement(
+                statements.getProperty("update-job-execution"))) {
+            for (String status : List.of("COMPLETED", "ABANDONED")) {
+                update.setTimestamp(1, new java.sql.Timestamp(System.currentTimeMillis()));
+                update.setTimestamp(2, new java.sql.Timestamp(System.currentTimeMillis()));
+                update.setString(3, status);
+                update.setString(4, status);
+                update.setString(5, null);
+                update.setLong(6, id);
+                update.executeUpdate();
+                assertThat(Postgres.text(pipeline.repository, "SELECT batchstatus FROM job_execution WHERE jobexecutionid = " + id))
+                        .as("after a write of " + status).isEqualTo(status.equals("COMPLETED") ? "FAILED" : "ABANDONED");
+            }
+        }
+        assertThat(tables.guardRecoveredRuns()).as("in place once, not made again").isTrue();
+    }
+
+    @Test
     void anExecutionSummaryTellsWhatEachStepMoved() throws Exception {
         pipeline.run("rds-to-adb", "20240101");
 
