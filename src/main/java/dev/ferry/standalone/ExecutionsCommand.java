@@ -1,5 +1,6 @@
 package dev.ferry.standalone;
 
+import dev.ferry.dependency.WaitingDates;
 import dev.ferry.flow.FlowVersion;
 import dev.ferry.run.RunControl;
 import dev.ferry.step.StepReport;
@@ -69,6 +70,11 @@ final class ExecutionsCommand implements Callable<Integer> {
                         System.out.println("       " + step.getStepName() + ": " + exit.substring("FAILED: ".length()));
                     }
                 }
+            }
+            // Dates that wait for their upstreams have no execution yet; they are the night's too.
+            for (WaitingDates.Waiting w : runtime.waitingDates().of(flow)) {
+                System.out.printf(Locale.ROOT, "%-6s %-20s %-9s %-10s since %s, for %s (ferry.flow.%s.after)%n", "-", w.flow(), w.mydate(),
+                        "WAITING", TIME.format(w.since().atZone(zone)), w.upstreams(), w.flow());
             }
             return 0;
         }

@@ -33,7 +33,7 @@ class AfterFlowsTest {
         pipeline = created;
         Path flows = pipeline.flowsFolder();
         Postgres.execute(pipeline.warehouse, "CREATE TABLE t_order (flow text, mydate text, at timestamptz DEFAULT clock_timestamp())");
-        for (String flow : List.of("dim", "fact", "loop-a", "loop-b")) {
+        for (String flow : List.of("dim", "dim2", "fact", "loop-a", "loop-b")) {
             FlowFile.named(flow).step("note", "sql", "database", "warehouse", "script",
                     "INSERT INTO t_order (flow, mydate) VALUES ('" + flow + "', '${mydate}')").writeTo(flows);
         }
@@ -77,9 +77,9 @@ class AfterFlowsTest {
     }
 
     @Test
-    void aScheduledRunWaitsWithoutAThreadAndStartsWhenItsUpstreamCompletes() throws Exception {
+    void aScheduledRunWaitsWithoutAThreadForItsTwoUpstreamsAndStartsWithinSecondsOfTheSecondCompleting() throws Exception {
         String yesterday = BusinessDate.forRunAt(ZonedDateTime.now(ZoneOffset.UTC), ZoneOffset.UTC).toString();
-        pipeline.config.set("ferry.flow.fact.schedule", "*/2 * * * * ?");
+        pipeline.config.set("ferry.flow.fact.schedule", "*/2 * * * * ?").set("ferry.flow.fact.after", "dim,dim2");
         Process serve = pipeline.ferryProcess(List.of(), "serve").redirectOutput(pipeline.dir().resolve("serve.log").toFile()).start();
         try {
             Await.until("the fact's date waits", Duration.ofSeconds(60), () -> Postgres.count(pipeline.repository,
@@ -87,9 +87,20 @@ class AfterFlowsTest {
             assertThat(Postgres.count(pipeline.warehouse, "SELECT count(*) FROM t_order WHERE mydate = '" + yesterday + "'")).isZero();
 
             assertThat(pipeline.cli("run", "dim", "-d", yesterday).exitCode()).isZero();
+            Await.until("the fact's date waits for dim2 only", Duration.ofSeconds(30), () -> Postgres.count(pipeline.repository,
+                    "SELECT count(*) FROM ferry_waiting WHERE flow = 'fact' AND upstreams = 'dim2'") == 1);
+            assertThat(Postgres.count(pipeline.warehouse, "SELECT count(*) FROM t_order WHERE flow = 'fact' AND mydate = '" + yesterday + "'"))
+                    .isZero();
+            assertThat(pipeline.cli("executions").out()).as("the waiting date, beside the executions")
+                    .containsPattern("-\\s+fact\\s+" + yesterday + "\\s+WAITING\\s+since .*, for dim2 \\(ferry.flow.fact.after\\)");
+
+            assertThat(pipeline.cli("run", "dim2", "-d", yesterday).exitCode()).isZero();
 
             Await.until("the fact ran", Duration.ofSeconds(60), () -> Postgres.count(pipeline.warehouse,
                     "SELECT count(*) FROM t_order WHERE flow = 'fact' AND mydate = '" + yesterday + "'") == 1);
+            assertThat(Postgres.count(pipeline.warehouse, "SELECT extract(epoch FROM max(at) FILTER (WHERE flow = 'fact')"
+                    + " - max(at) FILTER (WHERE flow = 'dim2'))::bigint FROM t_order WHERE mydate = '" + yesterday + "'"))
+                    .as("seconds from the second upstream's end to the downstream's step").isBetween(0L, 10L);
             Await.until("nothing waits any more", Duration.ofSeconds(10), () -> Postgres.count(pipeline.repository,
                     "SELECT count(*) FROM ferry_waiting") == 0);
             assertThat(java.nio.file.Files.readString(pipeline.dir().resolve("serve.log"))).contains("waits for dim").contains("WAITING")
@@ -97,7 +108,7 @@ class AfterFlowsTest {
         } finally {
             serve.destroyForcibly();
             serve.waitFor(30, TimeUnit.SECONDS);
-            pipeline.config.remove("ferry.flow.fact.schedule");
+            pipeline.config.remove("ferry.flow.fact.schedule").set("ferry.flow.fact.after", "dim");
         }
         assertThat(Postgres.count(pipeline.warehouse, "SELECT count(*) FROM t_order WHERE flow = 'fact' AND mydate = '" + yesterday + "'"))
                 .as("once").isEqualTo(1);
