@@ -70,14 +70,24 @@ final class Fences {
                 }
             }
         }
-        try (PreparedStatement upsert = connection.prepareStatement("INSERT INTO " + table + " (flow, mydate, fence, execution) VALUES"
-                + " (?, ?, ?, ?) ON CONFLICT (flow, mydate) DO UPDATE SET fence = EXCLUDED.fence, execution = EXCLUDED.execution,"
-                + " loaded_at = now()")) {
-            upsert.setString(1, request.flow());
-            upsert.setString(2, request.mydate());
-            upsert.setLong(3, run.fence().token());
-            upsert.setLong(4, run.execution());
-            upsert.executeUpdate();
+        // An update, else an insert, not INSERT ... ON CONFLICT: Greenplum 6 (PostgreSQL 9.4 inside) has no ON CONFLICT. The
+        // row is locked above, and loads of one date are serialized by the date's lock, so the two cannot race.
+        try (PreparedStatement update = connection.prepareStatement("UPDATE " + table + " SET fence = ?, execution = ?, loaded_at = now()"
+                + " WHERE flow = ? AND mydate = ?")) {
+            update.setLong(1, run.fence().token());
+            update.setLong(2, run.execution());
+            update.setString(3, request.flow());
+            update.setString(4, request.mydate());
+            if (update.executeUpdate() == 0) {
+                try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + table + " (flow, mydate, fence, execution)"
+                        + " VALUES (?, ?, ?, ?)")) {
+                    insert.setString(1, request.flow());
+                    insert.setString(2, request.mydate());
+                    insert.setLong(3, run.fence().token());
+                    insert.setLong(4, run.execution());
+                    insert.executeUpdate();
+                }
+            }
         }
     }
 

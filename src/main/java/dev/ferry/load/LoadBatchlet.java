@@ -126,7 +126,8 @@ public class LoadBatchlet extends FerryBatchlet {
             Loader.Request request = new Loader.Request(spec.table(), spec.columns(), spec.mode(), spec.replaceWhere(), partition,
                     scope.flow(), scope.variables().mydate().map(Object::toString).orElse(null), spec.copyFormat(),
                     new Loader.Run(instanceId(), executionId(), scope.variables().value(RunControl.FORCED).map(Boolean::parseBoolean)
-                            .orElse(false), spec.loadedTable(), fence(scope)), spec.exchange(),
+                            .orElse(false), spec.loadedTable(), fence(scope)),
+                    spec.exchange() == null ? null : spec.exchange().swappedBy(dialect.partitionSwap()),
                     spec.method() == LoadMethod.EXTERNAL ? new Loader.External(dialect, warehouses.settings(spec.database())) : null);
             Loader.Result result = spec.follow() == null ? new Loader(ledger).load(connection, more(scope, spec.database()), request, progress)
                     : following(connection, spec.follow(), request, progress);

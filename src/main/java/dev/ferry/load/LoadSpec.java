@@ -65,7 +65,7 @@ public record LoadSpec(String database, String table, String source, List<String
             }
             exchange = new Loader.Exchange(values.text("partitionValue").strip(),
                     java.time.Duration.ofSeconds(values.whole("lockTimeout", 1)), values.flag("keepPrevious"),
-                    values.parse("parallel", MoreConnections::parseParallel));
+                    values.parse("parallel", MoreConnections::parseParallel), dev.ferry.warehouse.PartitionSwap.DETACH_ATTACH);
         } else if (!values.text("parallel").strip().equals("1")) {
             throw values.scope().invalid("parallel", "parallel load streams need mode exchange: each stream is a session of its own,"
                     + " and a " + mode.name().toLowerCase(java.util.Locale.ROOT) + " must clear and load the table in one transaction."

@@ -11,6 +11,7 @@ import dev.ferry.partition.PartitionFeed;
 import dev.ferry.step.Progress;
 import dev.ferry.store.StoredObject;
 import dev.ferry.warehouse.Dialect;
+import dev.ferry.warehouse.PartitionSwap;
 import dev.ferry.warehouse.WarehouseSettings;
 import java.io.IOException;
 import java.sql.Connection;
@@ -106,7 +107,11 @@ public final class Loader {
      * @param parallel       sessions that fill the staging table at once, each taking whole files; 0 for auto (by the
      *                       manifest's bytes)
      */
-    public record Exchange(String partitionValue, Duration lockTimeout, boolean keepPrevious, int parallel) {
+    public record Exchange(String partitionValue, Duration lockTimeout, boolean keepPrevious, int parallel, PartitionSwap swap) {
+        /** The same exchange, swapped as the warehouse's dialect swaps. */
+        public Exchange swappedBy(PartitionSwap how) {
+            return new Exchange(partitionValue, lockTimeout, keepPrevious, parallel, how);
+        }
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.ferry.load;
 import dev.ferry.partition.Manifest;
 import dev.ferry.partition.ManifestFile;
 import dev.ferry.step.Progress;
+import dev.ferry.warehouse.PartitionSwap;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -170,6 +171,9 @@ public final class PartitionExchange {
     static Loader.Result exchange(Connection connection, Loader.Request request, Filler filler)
             throws SQLException, IOException, InterruptedException {
         Loader.Exchange settings = request.exchange();
+        if (settings.swap() == PartitionSwap.EXCHANGE_PARTITION) {
+            return LegacyPartitionExchange.exchange(connection, request, filler);
+        }
         boolean autoCommit = connection.getAutoCommit();
         connection.setAutoCommit(true);
         Target target = find(connection, request.table(), settings.partitionValue());
@@ -177,13 +181,9 @@ public final class PartitionExchange {
         String staging = quote(target.schema()) + "." + stagingName(request.flow(), request.mydate(), execution);
         // One exchange of a table's date at a time, for the whole exchange (it spans transactions): the session lock
         // goes with the session, so a killed run leaves no lock behind.
-        try (PreparedStatement lock = connection.prepareStatement("SELECT pg_advisory_lock(?::oid::int, hashtext(?))")) {
-            lock.setString(1, Long.toString(target.oid()));
-            lock.setString(2, settings.partitionValue());
-            lock.execute();
-        }
+        lockDate(connection, target.oid(), settings.partitionValue());
         try {
-            dropLeftovers(connection, target, request);
+            dropLeftovers(connection, target.schema(), request);
             Filling filled = stage(connection, request, target, staging, filler);
             int attempts = swap(connection, request, target, staging, settings);
             String how = filled.how() + ", by exchanging partition " + target.qualified() + (settings.keepPrevious()
@@ -191,18 +191,34 @@ public final class PartitionExchange {
                     + (attempts > 1 ? " after " + attempts + " attempts at its lock" : "");
             return new Loader.Result(0, filled.rows(), filled.manifest().bytes(), filled.manifest().files().size(), how);
         } finally {
-            try (PreparedStatement unlock = connection.prepareStatement("SELECT pg_advisory_unlock(?::oid::int, hashtext(?))")) {
-                unlock.setString(1, Long.toString(target.oid()));
-                unlock.setString(2, settings.partitionValue());
-                unlock.execute();
-            } catch (SQLException e) {
-                LOG.fine(() -> "advisory unlock: " + e.getMessage()); // a broken connection took the lock with it
-            }
+            unlockDate(connection, target.oid(), settings.partitionValue());
             try {
                 connection.setAutoCommit(autoCommit);
             } catch (SQLException ignored) {
                 // the connection is gone; the failure that broke it is the one reported
             }
+        }
+    }
+
+    /**
+     * One exchange of a table's date at a time, for the whole exchange (it spans transactions): the session lock goes
+     * with the session, so a killed run leaves no lock behind.
+     */
+    static void lockDate(Connection connection, long table, String value) throws SQLException {
+        try (PreparedStatement lock = connection.prepareStatement("SELECT pg_advisory_lock(?::oid::int, hashtext(?))")) {
+            lock.setString(1, Long.toString(table));
+            lock.setString(2, value);
+            lock.execute();
+        }
+    }
+
+    static void unlockDate(Connection connection, long table, String value) {
+        try (PreparedStatement unlock = connection.prepareStatement("SELECT pg_advisory_unlock(?::oid::int, hashtext(?))")) {
+            unlock.setString(1, Long.toString(table));
+            unlock.setString(2, value);
+            unlock.execute();
+        } catch (SQLException e) {
+            LOG.fine(() -> "advisory unlock: " + e.getMessage()); // a broken connection took the lock with it
         }
     }
 
@@ -216,13 +232,13 @@ public final class PartitionExchange {
     }
 
     /** Staging tables of this flow and date that dead runs left (this one holds the date's lock, so they are dead). */
-    private static void dropLeftovers(Connection connection, Target target, Loader.Request request) throws SQLException {
+    static void dropLeftovers(Connection connection, String schema, Loader.Request request) throws SQLException {
         String prefix = stagingName(request.flow(), request.mydate(), 0);
         prefix = prefix.substring(0, prefix.length() - 1);
         List<String> dead = new ArrayList<>();
         try (PreparedStatement q = connection.prepareStatement("SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname) FROM pg_class c"
                 + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relkind = 'r' AND starts_with(c.relname, ?)")) {
-            q.setString(1, target.schema());
+            q.setString(1, schema);
             q.setString(2, prefix);
             try (ResultSet rs = q.executeQuery()) {
                 while (rs.next()) {
@@ -290,7 +306,7 @@ public final class PartitionExchange {
     }
 
     /** A staging table that failed is dropped at once; when the session is broken, the next exchange of the date drops it. */
-    private static void dropAfterFailure(Connection connection, String staging, Exception failure) {
+    static void dropAfterFailure(Connection connection, String staging, Exception failure) {
         try {
             if (!connection.getAutoCommit()) {
                 connection.rollback();
@@ -307,32 +323,49 @@ public final class PartitionExchange {
     /** The swap, in one transaction under lock_timeout, retried with back-off while a reader holds the table; returns the attempts. */
     private static int swap(Connection connection, Loader.Request request, Target target, String staging, Loader.Exchange settings)
             throws SQLException, InterruptedException {
+        return swapping(connection, request, staging, settings, s -> {
+            String schema = quote(target.schema());
+            String previous = previousName(target.name());
+            s.execute("ALTER TABLE " + request.table() + " DETACH PARTITION " + target.qualified());
+            if (settings.keepPrevious()) {
+                s.execute("DROP TABLE IF EXISTS " + schema + "." + quote(previous));
+                s.execute("ALTER TABLE " + target.qualified() + " RENAME TO " + quote(previous));
+                int n = 0;
+                for (String index : target.indexNames()) {
+                    s.execute("ALTER INDEX " + schema + "." + index + " RENAME TO " + quote(trim(unquote(index), "_previous" + (++n))));
+                }
+            } else {
+                s.execute("DROP TABLE " + target.qualified());
+            }
+            int n = 0;
+            for (String index : target.indexNames()) {
+                s.execute("ALTER INDEX " + indexName(staging, ++n) + " RENAME TO " + index);
+            }
+            s.execute("ALTER TABLE " + staging + " RENAME TO " + quote(target.name()));
+            s.execute("ALTER TABLE " + request.table() + " ATTACH PARTITION " + target.qualified() + " " + target.bound());
+            s.execute("ALTER TABLE " + target.qualified() + " DROP CONSTRAINT ferry_bound");
+        });
+    }
+
+    /** What a swap does inside its transaction, after the lock timeout is set and the run's fence is checked. */
+    @FunctionalInterface
+    interface Swap {
+        void run(Statement statement) throws SQLException;
+    }
+
+    /**
+     * Runs {@code swap} in one transaction under lock_timeout, after checking that the run still holds its date; retried
+     * with back-off while readers hold the table (a long reader delays the swap but is never cancelled); returns the attempts.
+     */
+    static int swapping(Connection connection, Loader.Request request, String staging, Loader.Exchange settings, Swap swap)
+            throws SQLException, InterruptedException {
         Duration backOff = Duration.ofMillis(500);
         for (int attempt = 1; ; attempt++) {
             connection.setAutoCommit(false);
             try (Statement s = connection.createStatement()) {
                 s.execute("SET LOCAL lock_timeout = '" + Math.max(1, settings.lockTimeout().toMillis()) + "ms'");
                 Fences.check(connection, request);
-                String schema = quote(target.schema());
-                String previous = previousName(target.name());
-                s.execute("ALTER TABLE " + request.table() + " DETACH PARTITION " + target.qualified());
-                if (settings.keepPrevious()) {
-                    s.execute("DROP TABLE IF EXISTS " + schema + "." + quote(previous));
-                    s.execute("ALTER TABLE " + target.qualified() + " RENAME TO " + quote(previous));
-                    int n = 0;
-                    for (String index : target.indexNames()) {
-                        s.execute("ALTER INDEX " + schema + "." + index + " RENAME TO " + quote(trim(unquote(index), "_previous" + (++n))));
-                    }
-                } else {
-                    s.execute("DROP TABLE " + target.qualified());
-                }
-                int n = 0;
-                for (String index : target.indexNames()) {
-                    s.execute("ALTER INDEX " + indexName(staging, ++n) + " RENAME TO " + index);
-                }
-                s.execute("ALTER TABLE " + staging + " RENAME TO " + quote(target.name()));
-                s.execute("ALTER TABLE " + request.table() + " ATTACH PARTITION " + target.qualified() + " " + target.bound());
-                s.execute("ALTER TABLE " + target.qualified() + " DROP CONSTRAINT ferry_bound");
+                swap.run(s);
                 connection.commit();
                 return attempt;
             } catch (SQLException e) {
@@ -371,7 +404,7 @@ public final class PartitionExchange {
         return name.substring(0, Math.min(name.length(), 63 - suffix.length())) + suffix;
     }
 
-    private static String quote(String identifier) {
+    static String quote(String identifier) {
         return "\"" + identifier.replace("\"", "\"\"") + "\"";
     }
 

@@ -101,6 +101,12 @@ final class AnalyticDbDialects {
             return "adb6";
         }
 
+        /** AnalyticDB 6 is Greenplum 6 inside: its partitions are Greenplum's, swapped with EXCHANGE PARTITION. */
+        @Override
+        public PartitionSwap partitionSwap() {
+            return PartitionSwap.EXCHANGE_PARTITION;
+        }
+
         @Override
         public Optional<String> cannotRead(ExternalFiles files) {
             return AnalyticDbDialects.cannotRead(name(), files);

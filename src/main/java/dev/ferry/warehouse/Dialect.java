@@ -37,14 +37,15 @@ public interface Dialect {
         return cannotRead(files);
     }
 
-    /** Whether mode exchange (a staging table swapped in with DETACH and ATTACH PARTITION) runs on this warehouse. */
-    default boolean canExchange() {
-        return false;
+    /** How mode exchange swaps a date's partition on this warehouse; {@link PartitionSwap#NONE} where Ferry has no proven way. */
+    default PartitionSwap partitionSwap() {
+        return PartitionSwap.NONE;
     }
 
     /** Why a load into {@code database} cannot use mode exchange here, or empty when it can. */
     default Optional<String> cannotExchange(String database) {
-        return canExchange() ? Optional.empty() : Optional.of("mode exchange swaps partitions with PostgreSQL's DETACH and ATTACH"
-                + " PARTITION, which Ferry has not been proven to do on " + name() + " (" + database + "); use mode replace there");
+        return partitionSwap() != PartitionSwap.NONE ? Optional.empty() : Optional.of("mode exchange swaps partitions with PostgreSQL's"
+                + " DETACH and ATTACH PARTITION, or Greenplum 6's EXCHANGE PARTITION (dialects postgresql, greenplum6, adb6), which Ferry"
+                + " has not been proven to do on " + name() + " (" + database + "); use mode replace there");
     }
 }

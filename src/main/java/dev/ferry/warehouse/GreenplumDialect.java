@@ -16,8 +16,15 @@ final class GreenplumDialect implements Dialect {
 
     private final String name;
 
+    /** @param name {@code greenplum} (6 or 7, told by the reader only), {@code greenplum6} or {@code cloudberry} */
     GreenplumDialect(String name) {
         this.name = name;
+    }
+
+    /** Greenplum 6 swaps partitions with EXCHANGE PARTITION; for 7 and Cloudberry no swap is proven (ATTACH would need tests there). */
+    @Override
+    public PartitionSwap partitionSwap() {
+        return name.equals("greenplum6") ? PartitionSwap.EXCHANGE_PARTITION : PartitionSwap.NONE;
     }
 
     @Override

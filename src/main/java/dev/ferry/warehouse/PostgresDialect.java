@@ -109,8 +109,8 @@ final class PostgresDialect implements Dialect {
     }
 
     @Override
-    public boolean canExchange() {
-        return true;
+    public PartitionSwap partitionSwap() {
+        return PartitionSwap.DETACH_ATTACH;
     }
 
     /** Where the warehouse's server finds the file: under store-path when set, else where Ferry sees the store. */
