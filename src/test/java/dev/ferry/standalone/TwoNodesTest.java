@@ -22,7 +22,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Two {@code ferry serve} processes on one job repository, as a team runs two servers for availability: the
  * schedule fires on both and the business date runs once; when the node running it is killed mid-load, the other
- * node notices on its own, marks the run FAILED and restarts it, and the date ends with exactly the source's rows.
+ * node notices on its own, marks the run FAILED and restarts it, and the date ends with exactly the source's rows; the
+ * date, past its deadline, is noticed late once, and recovered once, though both nodes watch it.
  */
 @ExtendWith(PerClassDatabases.class)
 class TwoNodesTest {
@@ -43,7 +44,9 @@ class TwoNodesTest {
         // PostgreSQL notices a killed client while its statement runs, as a server set up for this would.
         Postgres.execute(pipeline.warehouse, "ALTER DATABASE " + pipeline.warehouse.substring(pipeline.warehouse.lastIndexOf('/') + 1)
                 + " SET client_connection_check_interval = '500ms'");
-        pipeline.config.set("ferry.timezone", "UTC").set("ferry.flow.rds-to-adb.schedule", "*/3 * * * * ?");
+        // Its deadline (the midnight after the date) has passed: both nodes watch it, and it is noticed late once.
+        pipeline.config.set("ferry.timezone", "UTC").set("ferry.flow.rds-to-adb.schedule", "*/3 * * * * ?")
+                .set("ferry.flow.rds-to-adb.deadline", "00:00");
         pipeline.holdLoads(60);
 
         List<Process> nodes = new ArrayList<>();
@@ -85,6 +88,10 @@ class TwoNodesTest {
             assertThat(Postgres.text(pipeline.warehouse, values.formatted("t_target"))).isEqualTo(Postgres.text(pipeline.source,
                     values.formatted("t_src")));
             assertThat(survivor.isAlive()).isTrue();
+            Await.until("the late date's recovery is noticed", Duration.ofSeconds(30), () -> Postgres.count(pipeline.repository,
+                    "SELECT count(*) FROM ferry_notice WHERE event = 'recovered'") == 1);
+            assertThat(Postgres.count(pipeline.repository, "SELECT count(*) FROM ferry_notice WHERE event = 'late' AND flow = 'rds-to-adb'"
+                    + " AND mydate = '" + yesterday + "'")).as("late once, with two serving nodes watching").isEqualTo(1);
         } finally {
             for (Process node : nodes) {
                 node.destroyForcibly();
