@@ -216,6 +216,17 @@ public final class JBeretTables {
         return executionIds("SELECT jobexecutionid FROM job_execution WHERE batchstatus IN " + RUNNING);
     }
 
+    /**
+     * Whether a step of the execution has not ended: it runs somewhere, even if its job's row says FAILED (JBeret's
+     * restart of an execution it does not run itself marks the job FAILED and leaves the steps as they are).
+     */
+    public boolean hasUnendedStep(long executionId) throws SQLException {
+        List<Long> running = new ArrayList<>();
+        query("SELECT stepexecutionid FROM step_execution WHERE jobexecutionid = ? AND batchstatus IN " + RUNNING, List.of(executionId),
+                rows -> running.add(rows.getLong(1)));
+        return !running.isEmpty();
+    }
+
     /** Executions that someone asked to stop ({@code ferry stop}, the console) and that have not stopped yet. */
     public List<Long> stoppingExecutions() throws SQLException {
         return executionIds("SELECT jobexecutionid FROM job_execution WHERE batchstatus = 'STOPPING'");

@@ -35,13 +35,21 @@ public final class ExecutionOwners {
     private final String host;
     private final long pid;
     private final String role;
+    private final Duration staleAfter;
 
-    public ExecutionOwners(DataSource dataSource, String host, long pid, String role) {
+    /** @param staleAfter how long an owner may go unheard of before its runs count as orphans ({@code ferry.recovery.stale-after}) */
+    public ExecutionOwners(DataSource dataSource, String host, long pid, String role, Duration staleAfter) {
         this.dataSource = dataSource;
+        this.staleAfter = staleAfter;
         this.jobs = new JBeretTables(dataSource);
         this.host = host;
         this.pid = pid;
         this.role = role;
+    }
+
+    /** How long an owner may go unheard of before its runs count as orphans. */
+    public Duration staleAfter() {
+        return staleAfter;
     }
 
     /** This process as its runs' logs name it: {@code serve@host:1234}. */
@@ -120,7 +128,7 @@ public final class ExecutionOwners {
     }
 
     /** Executions still marked running whose owner is gone. */
-    public List<Orphan> orphans(Duration staleAfter) throws SQLException {
+    public List<Orphan> orphans() throws SQLException {
         List<Orphan> orphans = new ArrayList<>();
         List<Long> unended = jobs.unendedExecutions();
         if (unended.isEmpty()) {
@@ -149,12 +157,12 @@ public final class ExecutionOwners {
     }
 
     /**
-     * The owner of an execution when it is alive: a process of another host heard from within {@code staleAfter}, or
-     * one of this host whose pid is there and that was heard from within it (this process included).
+     * The owner of an execution when it is alive: a process of another host heard from within stale-after, or
+     * one of this host whose pid is there and that was heard from within stale-after (this process included).
      *
      * @return e.g. {@code serve:ops@etl-01:4242, heard from 1 s ago}; empty when the owner is gone or unknown
      */
-    public java.util.Optional<String> liveOwner(long executionId, Duration staleAfter) throws SQLException {
+    public java.util.Optional<String> liveOwner(long executionId) throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement q = c.prepareStatement(
                 "SELECT o.role, o.host, o.pid, o.heartbeat, now() FROM ferry_execution_owner x JOIN ferry_owner o ON o.owner_id = x.owner_id"
                         + " WHERE x.execution_id = ?")) {
@@ -175,14 +183,24 @@ public final class ExecutionOwners {
     }
 
     /**
+     * The live process that runs a step of the execution right now, whatever its job's row says: a restart of it made
+     * elsewhere (jboss-cli's restart-job on another node) would run its date twice.
+     *
+     * @return the owner as {@link #liveOwner} names it; empty when no step of it runs or its owner is gone
+     */
+    public java.util.Optional<String> runningOn(long executionId) throws SQLException {
+        return jobs.hasUnendedStep(executionId) ? liveOwner(executionId) : java.util.Optional.empty();
+    }
+
+    /**
      * Marks each orphan and its running steps FAILED, with the reason as exit status; the update is conditional, so of
      * several processes recovering at once one marks each orphan.
      *
      * @return the orphans this process marked
      */
-    public List<Orphan> recover(Duration staleAfter) throws SQLException {
+    public List<Orphan> recover() throws SQLException {
         List<Orphan> marked = new ArrayList<>();
-        for (Orphan orphan : orphans(staleAfter)) {
+        for (Orphan orphan : orphans()) {
             if (jobs.markFailed(orphan.executionId(), RECOVERED + orphan.reason() + "; restart it with ferry restart "
                     + orphan.executionId())) {
                 LOG.warning(() -> "execution " + orphan.executionId() + " marked FAILED: " + orphan.reason());

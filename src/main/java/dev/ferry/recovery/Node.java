@@ -49,12 +49,12 @@ public final class Node {
      * @param restarts present on a node that serves (ferry serve, a server): it recovers dead owners' runs as long as it
      *                 lives, and restarts them as their flows say; a short-lived process only recovers as it joins
      */
-    public Node(DataSource repository, ExecutionOwners owners, Supplier<JobOperator> operator, Duration staleAfter,
+    public Node(DataSource repository, ExecutionOwners owners, Supplier<JobOperator> operator,
                 java.util.Optional<OrphanRestarts> restarts, java.time.Clock clock) {
         this.repository = repository;
         this.owners = owners;
         this.operator = operator;
-        this.staleAfter = staleAfter;
+        this.staleAfter = owners.staleAfter();
         this.restarts = restarts;
         this.clock = clock;
         this.lastRecovery = clock.instant();
@@ -101,7 +101,7 @@ public final class Node {
         if (!guarded) {
             guarded = RepositorySetup.exclusively(repository, () -> new JBeretTables(repository).guardRecoveredRuns());
         }
-        owners.recover(staleAfter);
+        owners.recover();
         if (restarts.isPresent()) {
             restarts.get().restartRecovered(clock.instant());
         }

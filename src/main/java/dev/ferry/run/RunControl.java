@@ -8,7 +8,6 @@ import dev.ferry.flow.FlowRefusedException;
 import dev.ferry.flow.FlowVersion;
 import dev.ferry.history.JBeretTables;
 import dev.ferry.recovery.ExecutionOwners;
-import dev.ferry.recovery.Node;
 import dev.ferry.schedule.Claims;
 import dev.ferry.schedule.Schedule;
 import dev.ferry.variables.BusinessDate;
@@ -246,12 +245,12 @@ public final class RunControl {
         if (!ENDED.contains(execution.getBatchStatus())) {
             // JBeret takes an unended execution that does not run in this process for crashed and restarts it: with its
             // owner alive on another node, the date would run twice.
-            Optional<String> owner = sql(() -> owners.liveOwner(executionId, Node.staleAfter(config)));
+            Optional<String> owner = sql(() -> owners.liveOwner(executionId));
             if (owner.isPresent()) {
                 throw new JobRestartException("execution " + executionId + " is " + execution.getBatchStatus() + " on " + owner.get()
                         + ", which is alive: a restart now would run it twice. Stop it first (ferry stop " + executionId + "), or, if"
                         + " that process is stuck, its run is marked FAILED once it has not been heard from for "
-                        + Node.staleAfter(config).toSeconds() + " s (ferry.recovery.stale-after) and can be restarted then");
+                        + owners.staleAfter().toSeconds() + " s (ferry.recovery.stale-after) and can be restarted then");
             }
         }
         Properties original = operator.getParameters(executionId);

@@ -103,7 +103,7 @@ public class FlowTimers {
         waiting = new WaitingDates(repository);
         owner = "timer@" + hostName();
         // A server serves: it restarts dead peers' scheduled runs as long as it lives, as ferry serve does.
-        node = new Node(repository, owners, BatchRuntime::getJobOperator, Node.staleAfter(config), java.util.Optional.of(
+        node = new Node(repository, owners, BatchRuntime::getJobOperator, java.util.Optional.of(
                 new OrphanRestarts(repository, config, "recovery@" + hostName(), id -> control.restart(id, "recovery@" + hostName(),
                         Map.of()))), Clock.systemUTC());
         try {

@@ -17,6 +17,7 @@ import dev.ferry.partition.ManifestLedger;
 import dev.ferry.partition.PartitionFeeds;
 import dev.ferry.partition.RepositoryLedger;
 import dev.ferry.recovery.ExecutionOwners;
+import dev.ferry.recovery.Node;
 import dev.ferry.run.RunControl;
 import dev.ferry.schedule.Claims;
 import dev.ferry.schedule.Pauses;
@@ -107,7 +108,8 @@ public class ServerServices {
     @Produces
     @jakarta.inject.Singleton // a final class: no client proxy
     ExecutionOwners owners() {
-        return new ExecutionOwners(FlowTimers.repository(config()), FlowTimers.hostName(), ProcessHandle.current().pid(), "wildfly");
+        return new ExecutionOwners(FlowTimers.repository(config()), FlowTimers.hostName(), ProcessHandle.current().pid(), "wildfly",
+                Node.staleAfter(config()));
     }
 
     /** The once-per-date claims, in the job repository's database (FlowTimers creates the table at deployment). */

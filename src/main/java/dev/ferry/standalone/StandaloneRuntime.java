@@ -89,7 +89,7 @@ public final class StandaloneRuntime implements AutoCloseable {
             LOG.info(() -> "created the job repository's database: " + repository);
         }
         this.repositoryPool = PooledDatabases.pool(repository);
-        this.owners = new ExecutionOwners(repositoryPool, hostName(), ProcessHandle.current().pid(), role);
+        this.owners = new ExecutionOwners(repositoryPool, hostName(), ProcessHandle.current().pid(), role, Node.staleAfter(config));
         RepositoryLedger ledger = new RepositoryLedger(repositoryPool);
         this.claims = new Claims(repositoryPool);
         this.flows = FlowCatalog.standalone(StandaloneRuntime.class.getClassLoader(), FlowCatalog.folder(config));
@@ -122,7 +122,7 @@ public final class StandaloneRuntime implements AutoCloseable {
         // Only a process that serves (ferry serve) outlives the runs it would restart; the others recover as they join.
         java.util.Optional<OrphanRestarts> restarts = "serve".equals(role) ? java.util.Optional.of(new OrphanRestarts(repositoryPool, config,
                 "recovery@" + hostName(), id -> control.restart(id, owner("recovery"), java.util.Map.of()))) : java.util.Optional.empty();
-        Node node = new Node(repositoryPool, owners, () -> operator, Node.staleAfter(config), restarts, Clock.systemUTC());
+        Node node = new Node(repositoryPool, owners, () -> operator, restarts, Clock.systemUTC());
         try {
             node.join();
             waitingDates.createTableIfAbsent();

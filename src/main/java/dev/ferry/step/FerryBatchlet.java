@@ -166,6 +166,7 @@ public abstract class FerryBatchlet extends AbstractBatchlet {
         JobOperator operator = BatchRuntime.getJobOperator();
         String token = scope.variables().value(RunControl.CLAIM).orElse(null);
         long id = jobContext.getExecutionId();
+        refuseRestartOfALiveRun(scope, mydate.get(), id, operator);
         Optional<Claims.Claim> other = claims.hold(scope.flow(), mydate.get(), id, jobContext.getInstanceId(), token,
                 execution -> operator.getJobInstance(execution).getInstanceId(), OUTSIDE);
         if (other.isEmpty()) {
@@ -182,6 +183,27 @@ public abstract class FerryBatchlet extends AbstractBatchlet {
                 + other.get() + ", so execution " + id + " would run the date a second time and was refused before its first step."
                 + " Restart that execution if it failed, or run the date again on purpose: ferry run --force, the console's rerun,"
                 + " or job parameter ferry.forced=true", null);
+    }
+
+    /**
+     * A restart made without Ferry (jboss-cli's {@code restart-job} on another node) of an execution that still runs on a
+     * live process: JBeret takes an execution it does not run itself for crashed, marks it FAILED and starts it again,
+     * which would run the date twice. Ferry's own restarts refuse this before they start ({@link RunControl#restart}).
+     */
+    private void refuseRestartOfALiveRun(StepScope scope, BusinessDate mydate, long id, JobOperator operator) throws SQLException {
+        Optional<Claims.Claim> held = claims.find(scope.flow(), mydate);
+        Long previous = held.map(Claims.Claim::executionId).orElse(null);
+        if (previous == null || previous == id
+                || operator.getJobInstance(previous).getInstanceId() != jobContext.getInstanceId()) {
+            return;
+        }
+        Optional<String> owner = owners.runningOn(previous);
+        if (owner.isPresent()) {
+            throw new StepFailedException(scope.where() + ": execution " + id + " restarts execution " + previous + ", which still runs on "
+                    + owner.get() + ": it would run mydate " + mydate + " of flow " + scope.flow() + " twice and was refused before its"
+                    + " first step. Stop execution " + previous + " first (ferry stop " + previous + "), or, if that process is stuck,"
+                    + " restart it once it has not been heard from for " + owners.staleAfter().toSeconds() + " s (ferry.recovery.stale-after)", null);
+        }
     }
 
     /** The attempt in flight, given up at its timeout. */

@@ -37,7 +37,7 @@ class RepositorySetupTest {
                             together.await();
                             // As a runtime starts: JBeret's tables, then Ferry's.
                             RepositorySetup.exclusively(repository, () -> new JdbcRepository(repository, new Properties()));
-                            new Node(repository, new ExecutionOwners(repository, "node-" + pid, pid, "serve"), () -> null, Node.STALE_AFTER,
+                            new Node(repository, new ExecutionOwners(repository, "node-" + pid, pid, "serve", Node.STALE_AFTER), () -> null,
                                     java.util.Optional.of(new OrphanRestarts(repository, new SmallRyeConfigBuilder().build(), "node-" + pid,
                                             id -> id)), java.time.Clock.systemUTC()).join();
                             return null;

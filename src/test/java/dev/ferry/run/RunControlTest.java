@@ -7,6 +7,7 @@ import dev.ferry.db.Databases;
 import dev.ferry.flow.FlowDefinitions;
 import dev.ferry.flow.FlowRefusedException;
 import dev.ferry.recovery.ExecutionOwners;
+import dev.ferry.recovery.Node;
 import dev.ferry.schedule.Claims;
 import dev.ferry.testing.Postgres;
 import dev.ferry.variables.BusinessDate;
@@ -75,7 +76,7 @@ class RunControlTest {
     void emptyClaims() throws SQLException {
         claims = new Claims(repository);
         claims.createTableIfAbsent();
-        owners = new ExecutionOwners(repository, "node-a", ProcessHandle.current().pid(), "serve");
+        owners = new ExecutionOwners(repository, "node-a", ProcessHandle.current().pid(), "serve", Node.STALE_AFTER);
         owners.register();
         try (var c = repository.getConnection(); var s = c.createStatement()) {
             s.execute("TRUNCATE " + Claims.TABLE);
@@ -128,7 +129,7 @@ class RunControlTest {
 
     @Test
     void aRestartOfARunWhoseOwnerIsAliveOnAnotherNodeIsRefusedNamingTheOwnerAndOneWhoseOwnerIsSilentGoesAhead() throws SQLException {
-        ExecutionOwners nodeB = new ExecutionOwners(repository, "node-b", 4242, "serve");
+        ExecutionOwners nodeB = new ExecutionOwners(repository, "node-b", 4242, "serve", Node.STALE_AFTER);
         nodeB.register();
         nodeB.own(55);
         RunControl control = control(running(55, 56));
