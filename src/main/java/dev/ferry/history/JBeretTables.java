@@ -90,22 +90,32 @@ public final class JBeretTables {
      * write of the process that owned it — one that stalled (a GC pause, SIGSTOP, a partition) and wakes up — cannot
      * turn it, or its steps, into anything but ABANDONED: a trigger on JBeret's tables skips the update, in both
      * runtimes, since JBeret's own statements have no condition. JBeret does not check the rows its updates change.
+     * And JBeret's restart of a running execution that it does not run itself cannot mark it FAILED: its owner, alive
+     * or found dead by recovery, says how it ends.
      *
      * @return whether the guard is in place (false until JBeret has made its tables)
      */
     public boolean guardRecoveredRuns() throws SQLException {
         try (Connection c = repository.getConnection(); Statement s = c.createStatement()) {
-            try (ResultSet present = s.executeQuery("SELECT count(*) FROM pg_trigger WHERE tgname = 'ferry_keep_recovered'"
-                    + " AND tgrelid IN ('job_execution'::regclass, 'step_execution'::regclass)")) {
+            try (ResultSet present = s.executeQuery("SELECT (SELECT count(*) FROM pg_trigger WHERE tgname = 'ferry_keep_recovered'"
+                    + " AND tgrelid IN ('job_execution'::regclass, 'step_execution'::regclass)),"
+                    + " (SELECT count(*) FROM pg_proc WHERE proname = 'ferry_keep_recovered' AND prosrc LIKE '%" + GUARD_VERSION + "%')")) {
                 present.next();
-                if (present.getInt(1) == 2) {
+                if (present.getInt(1) == 2 && present.getInt(2) == 1) {
                     return true; // made before: not again, which would lock JBeret's tables at every start
                 }
             }
-            s.execute("CREATE OR REPLACE FUNCTION ferry_keep_recovered() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+            // JBeret's restart of an execution that it does not run itself (jboss-cli's restart-job on another node) marks it
+            // FAILED without an end time before it starts it again: that row is left STARTED, as its owner runs it, and the
+            // restart is refused before its first step when the owner is alive (FerryBatchlet), or goes on when it is dead.
+            s.execute("CREATE OR REPLACE FUNCTION ferry_keep_recovered() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN /* " + GUARD_VERSION + " */"
                     + " IF OLD.batchstatus = 'FAILED' AND starts_with(coalesce(OLD.exitstatus, ''), '" + RECOVERED_PREFIX + "')"
                     + " AND NEW.batchstatus <> 'ABANDONED' AND NOT starts_with(coalesce(NEW.exitstatus, ''), '" + RECOVERED_PREFIX + "') THEN"
                     + " RAISE WARNING 'Ferry: a late status write (%) of a run recovery marked FAILED was skipped', NEW.batchstatus;"
+                    + " RETURN NULL; END IF;"
+                    + " IF TG_TABLE_NAME = 'job_execution' AND OLD.batchstatus IN " + RUNNING + " AND NEW.batchstatus = 'FAILED'"
+                    + " AND NEW.endtime IS NULL THEN"
+                    + " RAISE WARNING 'Ferry: JBeret marked running execution % FAILED to restart it: skipped, its owner decides', OLD.jobexecutionid;"
                     + " RETURN NULL; END IF; RETURN NEW; END $$");
             for (String table : List.of("job_execution", "step_execution")) {
                 s.execute("DROP TRIGGER IF EXISTS ferry_keep_recovered ON " + table);
@@ -119,6 +129,9 @@ public final class JBeretTables {
             throw e;
         }
     }
+
+    /** Names the guard's version in its source, so that a repository made by an earlier version gets the newer guard. */
+    private static final String GUARD_VERSION = "ferry guard 2";
 
     /** How the exit status of a run that recovery marked FAILED begins ({@code ExecutionOwners.RECOVERED}). */
     private static final String RECOVERED_PREFIX = "FAILED: recovered: ";

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * A restart made without Ferry (jboss-cli's {@code restart-job} on the other node of a cluster, JBeret's own
  * {@code JobOperator}) of a run that still runs in another live process: JBeret takes it for crashed, marks it FAILED
- * and starts it again; Ferry refuses that execution before its first step, and the live run ends as it would have.
+ * and starts it again. Ferry keeps the live run STARTED and refuses the new execution before its first step, and the
+ * live run ends as it would have.
  */
 @ExtendWith(PerClassDatabases.class)
 class RestartElsewhereTest {
@@ -45,6 +46,8 @@ class RestartElsewhereTest {
 
             Await.until("the restart ended", Duration.ofSeconds(60), () -> "FAILED".equals(Postgres.text(pipeline.repository,
                     "SELECT batchstatus FROM job_execution WHERE jobexecutionid = " + again)));
+            assertThat(Postgres.text(pipeline.repository, "SELECT batchstatus FROM job_execution WHERE jobexecutionid = " + first))
+                    .as("JBeret's marking the live run FAILED was skipped").isEqualTo("STARTED");
             hold.release();
         }
         String output = new String(run.getInputStream().readAllBytes());
