@@ -100,6 +100,9 @@ datasource() { # datasource POOL-NAME JNDI-NAME KEY-PREFIX
   echo "/subsystem=batch-jberet/thread-pool=batch:write-attribute(name=max-threads, value=${P[ferry.batch.max-threads]:-10})"
   echo "/subsystem=ejb3/service=timer-service/database-data-store=ferry-timers:add(datasource-jndi-name=java:jboss/datasources/FerryRepository, database=postgresql, partition=ferry)"
   echo "/subsystem=ejb3/service=timer-service:write-attribute(name=default-data-store, value=ferry-timers)"
+  # Each server of a cluster names itself when it starts (-Djboss.node.name=ferry-a): the transaction manager's node
+  # identifier (at most 23 bytes) must differ between servers that share databases.
+  echo '/subsystem=transactions:write-attribute(name=node-identifier, value="${jboss.tx.node.id:${jboss.node.name}}")'
   # Ferry's settings for MicroProfile Config: plain values in a config source, secrets as encrypted system properties.
   settings=""
   for key in "${!P[@]}"; do

@@ -246,12 +246,32 @@ public final class JBeretTables {
     }
 
     /**
-     * A run that recovery marked FAILED and that is still the newest execution of its job instance (nobody has
-     * restarted it).
+     * A run that recovery marked FAILED and that nobody has restarted: it is the newest execution of its job instance,
+     * or the executions after it are restarts that were refused before their first step while it still ran.
      *
      * @param startedBy the run's {@code ferry.started-by}, e.g. {@code timer@node-2}; null when it has none
      */
     public record Recovered(long executionId, String flow, String startedBy) {
+    }
+
+    /** What the exit status of a restart refused because the run it restarts still runs says (FerryBatchlet). */
+    public static final String STILL_RUNS_ON = ", which still runs on ";
+
+    /** Execution {@code n}, given {@link #STILL_RUNS_ON} as parameter: a restart refused before its first step while its run ran. */
+    private static final String REFUSED_RESTART = "(n.batchstatus = 'FAILED' AND strpos(n.exitstatus, ?) > 0 AND NOT EXISTS"
+            + " (SELECT 1 FROM step_execution s WHERE s.jobexecutionid = n.jobexecutionid AND s.batchstatus = 'COMPLETED'))";
+
+    /**
+     * The execution that a restart of {@code executionId} restarts: the newest of its job instance when each one after it
+     * is a restart refused while it still ran (JBeret restarts only the newest), else itself.
+     */
+    public long restartPoint(long executionId) throws SQLException {
+        List<Long> point = new ArrayList<>();
+        query("SELECT coalesce(max(n.jobexecutionid), e.jobexecutionid) FROM job_execution e LEFT JOIN job_execution n"
+                        + " ON n.jobinstanceid = e.jobinstanceid AND n.jobexecutionid > e.jobexecutionid WHERE e.jobexecutionid = ?"
+                        + " GROUP BY e.jobexecutionid HAVING bool_and(n.jobexecutionid IS NULL OR " + REFUSED_RESTART + ")",
+                List.of(executionId, STILL_RUNS_ON), rows -> point.add(rows.getLong(1)));
+        return point.isEmpty() ? executionId : point.get(0);
     }
 
     /** Which of {@code flows} have a COMPLETED execution for {@code mydate}: the upstreams a downstream run waits for. */
@@ -294,16 +314,19 @@ public final class JBeretTables {
         return escaped == null ? null : escaped.replace("\\:", ":").replace("\\=", "=").strip();
     }
 
-    /** The runs that recovery marked FAILED since {@code since} ({@code exitStatusPrefix}) and that nobody restarted. */
+    /**
+     * The runs that recovery marked FAILED since {@code since} ({@code exitStatusPrefix}) and that nobody restarted: a
+     * restart refused before its first step while the run still ran (jboss-cli's restart-job on another node) does not count.
+     */
     public List<Recovered> recoveredSince(java.time.Instant since, String exitStatusPrefix) throws SQLException {
         List<Recovered> recovered = new ArrayList<>();
         query("SELECT e.jobexecutionid, i.jobname, " + STARTED_BY
                 + " FROM job_execution e JOIN job_instance i ON i.jobinstanceid = e.jobinstanceid WHERE e.batchstatus = 'FAILED'"
                 + " AND starts_with(e.exitstatus, ?) AND e.endtime > ? AND NOT EXISTS (SELECT 1 FROM job_execution n"
-                + " WHERE n.jobinstanceid = e.jobinstanceid AND n.jobexecutionid > e.jobexecutionid) ORDER BY e.jobexecutionid",
-                List.of(exitStatusPrefix, java.sql.Timestamp.from(since)),
-                rows -> recovered.add(new Recovered(rows.getLong(1), rows.getString(2),
-                        parameter(rows.getString(3)))));
+                + " WHERE n.jobinstanceid = e.jobinstanceid AND n.jobexecutionid > e.jobexecutionid AND NOT " + REFUSED_RESTART + ")"
+                + " ORDER BY e.jobexecutionid",
+                List.of(exitStatusPrefix, java.sql.Timestamp.from(since), STILL_RUNS_ON),
+                rows -> recovered.add(new Recovered(rows.getLong(1), rows.getString(2), parameter(rows.getString(3)))));
         return recovered;
     }
 

@@ -253,7 +253,10 @@ public final class RunControl {
                         + owners.staleAfter().toSeconds() + " s (ferry.recovery.stale-after) and can be restarted then");
             }
         }
-        Properties original = operator.getParameters(executionId);
+        // A restart of it that was refused while it still ran (jboss-cli's restart-job on another node) is the newest
+        // execution of its run now: JBeret restarts only that one.
+        long from = sql(() -> history.restartPoint(executionId));
+        Properties original = operator.getParameters(from);
         String jobXml = original.getProperty(JOB_XML, original.getProperty("jberet.jobXmlName", execution.getJobName()));
         Map<String, String> all = new TreeMap<>();
         original.stringPropertyNames().forEach(name -> all.put(name, original.getProperty(name)));
@@ -263,7 +266,7 @@ public final class RunControl {
         restart.putAll(all);
         restart.setProperty(FlowVersion.PARAMETER, flow.version());
         restart.setProperty(STARTED_BY, startedBy);
-        long id = operator.restart(executionId, restart);
+        long id = operator.restart(from, restart);
         String mydate = original.getProperty(Variables.MYDATE);
         if (mydate != null) {
             sql(() -> {

@@ -3,6 +3,7 @@ package dev.ferry.step;
 import dev.ferry.db.Databases;
 import dev.ferry.db.MoreConnections;
 import dev.ferry.db.UnknownDatabaseException;
+import dev.ferry.history.JBeretTables;
 import dev.ferry.metrics.StepTotals;
 import dev.ferry.notify.Notices;
 import dev.ferry.partition.Attempt;
@@ -199,7 +200,7 @@ public abstract class FerryBatchlet extends AbstractBatchlet {
         }
         Optional<String> owner = owners.runningOn(previous);
         if (owner.isPresent()) {
-            throw new StepFailedException(scope.where() + ": execution " + id + " restarts execution " + previous + ", which still runs on "
+            throw new StepFailedException(scope.where() + ": execution " + id + " restarts execution " + previous + JBeretTables.STILL_RUNS_ON
                     + owner.get() + ": it would run mydate " + mydate + " of flow " + scope.flow() + " twice and was refused before its"
                     + " first step. Stop execution " + previous + " first (ferry stop " + previous + "), or, if that process is stuck,"
                     + " restart it once it has not been heard from for " + owners.staleAfter().toSeconds() + " s (ferry.recovery.stale-after)", null);

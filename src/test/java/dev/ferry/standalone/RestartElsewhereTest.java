@@ -28,11 +28,11 @@ class RestartElsewhereTest {
     @BeforeAll
     static void setUp(Pipeline created) {
         pipeline = created;
+        pipeline.createReferenceTables(200);
     }
 
     @Test
     void jberetsOwnRestartOfARunLiveInAnotherProcessIsRefusedBeforeItsFirstStepNamingTheOwner() throws Exception {
-        pipeline.createReferenceTables(200);
         Process run;
         long first;
         long again;
@@ -64,5 +64,34 @@ class RestartElsewhereTest {
         assertThat(pipeline.targetRows("2024-01-02")).as("the date loaded once").isEqualTo(200);
         assertThat(Postgres.text(pipeline.repository, "SELECT execution_id FROM ferry_claim WHERE mydate = '20240102'"))
                 .as("the live run keeps its date").isEqualTo(String.valueOf(first));
+    }
+
+    @Test
+    void aRunKilledAfterARefusedRestartIsRestartedByFerryAndLoadsItsDateOnce() throws Exception {
+        long first;
+        long refused;
+        try (Pipeline.LoadHold hold = pipeline.holdLoadsUntilReleased()) {
+            Process run = pipeline.ferryProcess(List.of(), "run", "rds-to-adb", "-d", "20240103").redirectErrorStream(true).start();
+            pipeline.awaitLoadInCopy();
+            first = Postgres.count(pipeline.repository, "SELECT max(jobexecutionid) FROM job_execution");
+            refused = pipeline.inspect(runtime -> runtime.operator().restart(first, new Properties()));
+            Await.until("the restart was refused", Duration.ofSeconds(60), () -> "FAILED".equals(Postgres.text(pipeline.repository,
+                    "SELECT batchstatus FROM job_execution WHERE jobexecutionid = " + refused)));
+
+            run.destroyForcibly();
+            assertThat(run.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        }
+        // Let go, the killed run's COPY finds its client gone and rolls back.
+        Await.until("the killed run's load ends", Duration.ofSeconds(60), () -> pipeline.loadsInCopy() == 0);
+
+        // The run, not the refused restart, is what the operator restarts; JBeret restarts the newest execution of it.
+        Pipeline.CliResult restart = pipeline.cli("restart", String.valueOf(first));
+
+        assertThat(restart.exitCode()).as(restart.all()).isZero();
+        assertThat(Postgres.text(pipeline.repository, "SELECT exitstatus FROM job_execution WHERE jobexecutionid = " + first))
+                .startsWith("FAILED: recovered: its process run@");
+        assertThat(Postgres.count(pipeline.repository, "SELECT count(*) FROM job_execution WHERE jobexecutionid > " + refused
+                + " AND batchstatus = 'COMPLETED'")).isEqualTo(1);
+        assertThat(pipeline.targetRows("2024-01-03")).as("the date loaded once").isEqualTo(200);
     }
 }

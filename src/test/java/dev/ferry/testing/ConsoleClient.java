@@ -38,8 +38,21 @@ public final class ConsoleClient {
     private String basic;
 
     public ConsoleClient(URI base) {
+        this(base, HttpClient.newBuilder().cookieHandler(new CookieManager()).build(), null);
+    }
+
+    private ConsoleClient(URI base, HttpClient http, String csrf) {
         this.base = base;
-        this.http = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
+        this.http = http;
+        this.csrf = csrf;
+    }
+
+    /**
+     * This client's session (its cookie and CSRF token) sent to another server, as a load balancer sends a browser's
+     * next request to whichever node it picks.
+     */
+    public ConsoleClient sameSessionAt(URI otherBase) {
+        return new ConsoleClient(otherBase, http, csrf);
     }
 
     /** Logs in as a browser does: a session cookie, and the CSRF token kept for state-changing calls. */
