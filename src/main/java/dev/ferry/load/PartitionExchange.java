@@ -256,7 +256,7 @@ public final class PartitionExchange {
 
     /**
      * The staging table: created and committed empty, filled by one or more streams (each committing its files), then
-     * given the partition's indexes and a CHECK of its bound in one transaction. A failure drops it; a crash leaves it
+     * checked against the partition's bound row by row and given the partition's indexes in one transaction. A failure drops it; a crash leaves it
      * for the next exchange of the date to drop.
      */
     private static Filling stage(Connection connection, Loader.Request request, Target target, String staging, Filler filler)
@@ -265,9 +265,23 @@ public final class PartitionExchange {
             s.execute("CREATE TABLE " + staging + " (LIKE " + target.qualified() + " INCLUDING ALL EXCLUDING INDEXES)");
         }
         try {
+            try (Statement s = connection.createStatement()) {
+                // Checked as each row goes in, not by a scan of the whole table afterwards; the attach trusts it instead of scanning.
+                s.execute("ALTER TABLE " + staging + " ADD CONSTRAINT " + BOUND + " CHECK (" + target.constraint() + ")");
+            }
             Loader.Request into = new Loader.Request(staging, request.columns(), LoadMode.APPEND, null, request.partition(), request.flow(),
                     request.mydate(), request.copyFormat(), null, null, request.external());
-            Filling filled = filler.fill(connection, into);
+            Filling filled;
+            try {
+                filled = filler.fill(connection, into);
+            } catch (SQLException | RuntimeException e) {
+                if (outsideTheBound(e)) {
+                    throw new LoadRefusedException("rows of " + request.partition().describe() + " fall outside the bound of " + target.qualified()
+                            + " (" + target.bound() + "): the extract's query selects other dates than partitionValue; nothing was swapped, "
+                            + request.table() + " is unchanged (" + e.getMessage() + ")");
+                }
+                throw e;
+            }
             if (filled.rows() != filled.manifest().rows()) {
                 throw new LoadRefusedException("loaded " + filled.rows() + " rows from " + request.partition().describe() + " but its manifest"
                         + " says " + filled.manifest().rows() + "; nothing was swapped, " + request.table() + " is unchanged");
@@ -286,15 +300,6 @@ public final class PartitionExchange {
                             + " ON " + staging
                             + " USING " + m.group(2));
                 }
-                // Rows outside the bound fail here, naming the bound; and the attach trusts this CHECK instead of scanning.
-                s.execute("ALTER TABLE " + staging + " ADD CONSTRAINT ferry_bound CHECK (" + target.constraint() + ")");
-            } catch (SQLException e) {
-                if ("23514".equals(e.getSQLState())) {
-                    throw new LoadRefusedException("rows of " + request.partition().describe() + " fall outside the bound of " + target.qualified()
-                            + " (" + target.bound() + "): the extract's query selects other dates than partitionValue; rolled back, "
-                            + request.table() + " is unchanged");
-                }
-                throw e;
             }
             connection.commit();
             connection.setAutoCommit(true);
@@ -303,6 +308,19 @@ public final class PartitionExchange {
             dropAfterFailure(connection, staging, e);
             throw e;
         }
+    }
+
+    /** The CHECK of the partition's bound that the staging table carries until it is attached. */
+    private static final String BOUND = "ferry_bound";
+
+    /** Whether a load failed because a row broke the staging table's CHECK of the bound (anywhere in its causes). */
+    private static boolean outsideTheBound(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (String.valueOf(t.getMessage()).contains("violates check constraint \"" + BOUND + "\"")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A staging table that failed is dropped at once; when the session is broken, the next exchange of the date drops it. */
@@ -343,7 +361,7 @@ public final class PartitionExchange {
             }
             s.execute("ALTER TABLE " + staging + " RENAME TO " + quote(target.name()));
             s.execute("ALTER TABLE " + request.table() + " ATTACH PARTITION " + target.qualified() + " " + target.bound());
-            s.execute("ALTER TABLE " + target.qualified() + " DROP CONSTRAINT ferry_bound");
+            s.execute("ALTER TABLE " + target.qualified() + " DROP CONSTRAINT " + BOUND);
         });
     }
 

@@ -47,6 +47,27 @@ class ExchangeTest {
                 "CREATE TABLE t_many (a int, b text NOT NULL, c date) PARTITION BY RANGE (c)");
         flow("swap", "t_days", "1");
         flow("swap-flat", "t_flat", "1");
+        FlowFile.named("swap-wide")
+                .step("extract", "extract", "database", "source", "query", "SELECT * FROM t_src WHERE c >= DATE '${mydate}'",
+                        "target", "swap-wide/${mydate}/", "maxFileBytes", "4000")
+                .step("load", "load", "database", "warehouse", "table", "t_days", "source", "swap-wide/${mydate}/", "mode", "exchange",
+                        "partitionValue", "${mydate|yyyy-MM-dd}", "parallel", "2")
+                .writeTo(flows);
+    }
+
+    @Test
+    void rowsOfOtherDatesThanThePartitionsAreRefusedAndTheTargetIsLeftAsItWas() {
+        Postgres.execute(pipeline.warehouse, "INSERT INTO t_days SELECT i, 'kept', DATE '2024-03-14' FROM generate_series(1, 30) i");
+
+        // The reference system's query takes every later day as well: rows of 03-15..03-17 do not belong in 03-14's partition.
+        Pipeline.CliResult run = pipeline.cli("run", "swap-wide", "-d", "20240314");
+
+        assertThat(run.exitCode()).as(run.all()).isNotZero();
+        assertThat(run.all()).contains("fall outside the bound of public.t_days_20240314 (FOR VALUES FROM ('2024-03-14') TO ('2024-03-15'))")
+                .contains("the extract's query selects other dates than partitionValue").contains("t_days is unchanged");
+        assertThat(count("SELECT count(*) FROM t_days WHERE c = DATE '2024-03-14' AND b = 'kept'")).isEqualTo(30);
+        assertThat(count("SELECT count(*) FROM t_days_20240314")).isEqualTo(30);
+        assertThat(count("SELECT count(*) FROM pg_class WHERE relname LIKE 'ferry_stage_%'")).as("no staging table left").isZero();
     }
 
     static void flow(String name, String table, String lockTimeout) {
