@@ -12,6 +12,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -20,7 +21,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * mode exchange on PostgreSQL (declarative partitions): a date is replaced by swapping its partition. The rows go
+ * mode exchange on PostgreSQL's declarative partitions (PostgreSQL; Greenplum 7, Cloudberry and AnalyticDB 7, whose
+ * partitions are PostgreSQL's, with the staging table given the partition's distribution): a date is replaced by
+ * swapping its partition. The rows go
  * into a staging table shaped like the partition, with the partition's indexes built after the data and a
  * {@code CHECK} of the partition's bound (so that the attach does not scan the table again); then one short
  * transaction, under {@code lock_timeout} and retried with back-off (a long reader delays the swap but is never
@@ -261,8 +264,9 @@ public final class PartitionExchange {
      */
     private static Filling stage(Connection connection, Loader.Request request, Target target, String staging, Filler filler)
             throws SQLException, IOException, InterruptedException {
+        Storage storage = storage(connection, target, request.exchange().swap() == PartitionSwap.DETACH_ATTACH_DISTRIBUTED);
         try (Statement s = connection.createStatement()) {
-            s.execute("CREATE TABLE " + staging + " (LIKE " + target.qualified() + " INCLUDING ALL EXCLUDING INDEXES)");
+            s.execute(createStaging(staging, target.qualified(), storage));
         }
         try {
             try (Statement s = connection.createStatement()) {
@@ -308,6 +312,44 @@ public final class PartitionExchange {
             dropAfterFailure(connection, staging, e);
             throw e;
         }
+    }
+
+    /**
+     * How the partition is stored, for its replacement to be stored alike: its access method ({@code heap}, or
+     * Greenplum's {@code ao_row} / {@code ao_column}), its storage parameters, and on an MPP warehouse its distribution.
+     *
+     * @param distribution as Greenplum prints it ({@code DISTRIBUTED BY (id)}, {@code DISTRIBUTED RANDOMLY}, {@code
+     *                     DISTRIBUTED REPLICATED}), or empty on PostgreSQL
+     */
+    record Storage(String accessMethod, String options, String distribution) {
+    }
+
+    private static Storage storage(Connection connection, Target target, boolean distributed) throws SQLException {
+        try (PreparedStatement q = connection.prepareStatement("SELECT coalesce(am.amname, ''), coalesce(array_to_string(c.reloptions, ', '), '')"
+                + (distributed ? ", pg_get_table_distributedby(c.oid)" : ", ''")
+                + " FROM pg_class c LEFT JOIN pg_am am ON am.oid = c.relam WHERE c.oid = ?")) {
+            q.setLong(1, target.oid());
+            try (ResultSet rs = q.executeQuery()) {
+                rs.next();
+                return new Storage(rs.getString(1), rs.getString(2), rs.getString(3));
+            }
+        }
+    }
+
+    /**
+     * The staging table: the partition's columns, defaults, NOT NULLs, CHECKs and storage of columns ({@code LIKE ...
+     * INCLUDING ALL}, its indexes left for after the data), and what {@code LIKE} does not copy: the access method,
+     * the storage parameters and the distribution, which Greenplum's ATTACH requires to be the parent's. Options that
+     * only choose the access method ({@code appendonly}, {@code appendoptimized}, {@code orientation}) are left out,
+     * as {@code USING} says it.
+     */
+    static String createStaging(String staging, String partition, Storage storage) {
+        String options = storage.accessMethod().isEmpty() ? storage.options() : String.join(", ", Arrays.stream(storage.options()
+                .split(",\\s*")).filter(o -> !o.isBlank() && !o.matches("(?i)(appendonly|appendoptimized|orientation)=.*")).toList());
+        return "CREATE TABLE " + staging + " (LIKE " + partition + " INCLUDING ALL EXCLUDING INDEXES)"
+                + (storage.accessMethod().isEmpty() ? "" : " USING " + storage.accessMethod())
+                + (options.isEmpty() ? "" : " WITH (" + options + ")")
+                + (storage.distribution().isEmpty() ? "" : " " + storage.distribution());
     }
 
     /** The CHECK of the partition's bound that the staging table carries until it is attached. */

@@ -57,6 +57,12 @@ final class AnalyticDbDialects {
             return "adb7";
         }
 
+        /** AnalyticDB 7 is Greenplum 7 inside: PostgreSQL's declarative partitions, with the distribution to match. */
+        @Override
+        public PartitionSwap partitionSwap() {
+            return PartitionSwap.DETACH_ATTACH_DISTRIBUTED;
+        }
+
         @Override
         public Optional<String> cannotRead(ExternalFiles files) {
             return AnalyticDbDialects.cannotRead(name(), files);

@@ -44,8 +44,9 @@ public interface Dialect {
 
     /** Why a load into {@code database} cannot use mode exchange here, or empty when it can. */
     default Optional<String> cannotExchange(String database) {
-        return partitionSwap() != PartitionSwap.NONE ? Optional.empty() : Optional.of("mode exchange swaps partitions with PostgreSQL's"
-                + " DETACH and ATTACH PARTITION, or Greenplum 6's EXCHANGE PARTITION (dialects postgresql, greenplum6, adb6), which Ferry"
-                + " has not been proven to do on " + name() + " (" + database + "); use mode replace there");
+        return partitionSwap() != PartitionSwap.NONE ? Optional.empty() : Optional.of("mode exchange swaps partitions with DETACH and"
+                + " ATTACH PARTITION (dialects postgresql, greenplum7, cloudberry, adb7) or Greenplum 6's EXCHANGE PARTITION (greenplum6, adb6),"
+                + " and " + name() + " does not say which of these " + database + " is: set ferry.db." + database + ".dialect to the one"
+                + " it runs, or use mode replace there");
     }
 }

@@ -11,7 +11,7 @@ import java.util.Optional;
 /** The dialect of a warehouse: the one {@code ferry.db.NAME.dialect} names, else the one its {@code version()} tells. */
 public final class Dialects {
 
-    public static final List<String> NAMES = List.of("postgresql", "greenplum", "greenplum6", "cloudberry", "adb6", "adb7");
+    public static final List<String> NAMES = List.of("postgresql", "greenplum", "greenplum6", "greenplum7", "cloudberry", "adb6", "adb7");
 
     private Dialects() {
     }
@@ -22,6 +22,7 @@ public final class Dialects {
             case "postgresql", "postgres" -> new PostgresDialect();
             case "greenplum" -> new GreenplumDialect("greenplum");
             case "greenplum6" -> new GreenplumDialect("greenplum6");
+            case "greenplum7" -> new GreenplumDialect("greenplum7");
             case "cloudberry" -> new GreenplumDialect("cloudberry");
             case "adb6" -> new AnalyticDbDialects.V6();
             case "adb7" -> new AnalyticDbDialects.V7();
@@ -60,6 +61,9 @@ public final class Dialects {
         }
         if (v.contains("greenplum database 6")) {
             return new GreenplumDialect("greenplum6");
+        }
+        if (v.contains("greenplum database 7")) {
+            return new GreenplumDialect("greenplum7");
         }
         if (v.contains("greenplum")) {
             return new GreenplumDialect("greenplum");

@@ -16,15 +16,23 @@ final class GreenplumDialect implements Dialect {
 
     private final String name;
 
-    /** @param name {@code greenplum} (6 or 7, told by the reader only), {@code greenplum6} or {@code cloudberry} */
+    /** @param name {@code greenplum} (6 or 7, told by the reader only), {@code greenplum6}, {@code greenplum7} or {@code cloudberry} */
     GreenplumDialect(String name) {
         this.name = name;
     }
 
-    /** Greenplum 6 swaps partitions with EXCHANGE PARTITION; for 7 and Cloudberry no swap is proven (ATTACH would need tests there). */
+    /**
+     * Greenplum 6 swaps with its own EXCHANGE PARTITION; Greenplum 7 and Cloudberry have PostgreSQL's declarative
+     * partitions, swapped with DETACH and ATTACH of a staging table of the partition's distribution. A plain
+     * {@code greenplum} does not say which, and the two differ in catalog and statements.
+     */
     @Override
     public PartitionSwap partitionSwap() {
-        return name.equals("greenplum6") ? PartitionSwap.EXCHANGE_PARTITION : PartitionSwap.NONE;
+        return switch (name) {
+            case "greenplum6" -> PartitionSwap.EXCHANGE_PARTITION;
+            case "greenplum7", "cloudberry" -> PartitionSwap.DETACH_ATTACH_DISTRIBUTED;
+            default -> PartitionSwap.NONE;
+        };
     }
 
     @Override

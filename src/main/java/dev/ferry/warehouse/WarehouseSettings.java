@@ -7,7 +7,7 @@ import org.eclipse.microprofile.config.Config;
  * How a warehouse reads the store itself ({@code method external}), from {@code ferry.db.NAME.*}; the same keys
  * in {@code ferry serve} and in the WAR (where NAME's connections come from a datasource).
  *
- * @param dialect   {@code ferry.db.NAME.dialect}: postgresql, greenplum, greenplum6, cloudberry, adb6 or adb7; empty to detect it from
+ * @param dialect   {@code ferry.db.NAME.dialect}: postgresql, greenplum, greenplum6, greenplum7, cloudberry, adb6 or adb7; empty to detect it from
  *                  {@code version()}
  * @param storePath {@code ferry.db.NAME.store-path}: where the warehouse's server sees a folder store's root, when not
  *                  where Ferry sees it (another host's mount)

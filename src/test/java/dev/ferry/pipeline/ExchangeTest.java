@@ -212,6 +212,23 @@ class ExchangeTest {
     }
 
     @Test
+    void theSwappedInPartitionIsStoredAsTheOneItReplacesWithItsAccessMethodAndStorageParameters() {
+        // A day's partition tuned by its owner (fillfactor for later updates, autovacuum off for a table loaded once).
+        Postgres.execute(pipeline.warehouse, "CREATE TABLE t_many_20240323 PARTITION OF t_many FOR VALUES FROM ('2024-03-23') TO ('2024-03-24')"
+                + " USING heap WITH (fillfactor = 70, autovacuum_enabled = false)");
+        Postgres.execute(pipeline.source, "INSERT INTO t_src SELECT 40000 + i, 's', DATE '2024-03-23' FROM generate_series(1, 100) i");
+        parallelFlow("swap-tuned", "1");
+
+        Pipeline.CliResult run = pipeline.cli("run", "swap-tuned", "-d", "20240323");
+
+        assertThat(run.exitCode()).as(run.all()).isZero();
+        assertThat(count("SELECT count(*) FROM t_many WHERE c = DATE '2024-03-23'")).isEqualTo(100);
+        assertThat(Postgres.text(pipeline.warehouse, "SELECT am.amname || ' ' || array_to_string(c.reloptions, ',') FROM pg_class c"
+                + " JOIN pg_am am ON am.oid = c.relam WHERE c.oid = 't_many_20240323'::regclass"))
+                .isEqualTo("heap fillfactor=70,autovacuum_enabled=false");
+    }
+
+    @Test
     void parallelStreamsEachLoadWholeFilesIntoTheStagingTableAndTheSwapStaysOneStep() {
         Postgres.execute(pipeline.warehouse, "CREATE TABLE t_many_20240320 PARTITION OF t_many FOR VALUES FROM ('2024-03-20') TO ('2024-03-21')",
                 "INSERT INTO t_many SELECT i, 'before', DATE '2024-03-20' FROM generate_series(1, 30) i");

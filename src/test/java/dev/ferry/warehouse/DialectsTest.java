@@ -11,6 +11,7 @@ import dev.ferry.store.StoreLocation;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -102,10 +103,13 @@ class DialectsTest {
         assertThat(greenplum.readers(folder).get(0).create().get(0).text())
                 .contains("LOCATION ('gpfdist://etl1:8081/rds/t3/20240101/part-*')");
         assertThat(greenplum.readers(bucket).get(0).create().get(0).text()).doesNotContain("s3cr3tKEYvalue");
-        assertThat(greenplum.partitionSwap()).as("Greenplum 7's ATTACH is not proven here").isEqualTo(PartitionSwap.NONE);
+        assertThat(greenplum.partitionSwap()).as("6 or 7 is not said").isEqualTo(PartitionSwap.NONE);
+        assertThat(greenplum.cannotExchange("warehouse")).get().asString().contains("set ferry.db.warehouse.dialect");
         assertThat(Dialects.named("greenplum6", "k").partitionSwap()).isEqualTo(PartitionSwap.EXCHANGE_PARTITION);
         assertThat(Dialects.named("adb6", "k").partitionSwap()).isEqualTo(PartitionSwap.EXCHANGE_PARTITION);
         assertThat(Dialects.named("postgresql", "k").partitionSwap()).isEqualTo(PartitionSwap.DETACH_ATTACH);
+        assertThat(Stream.of("greenplum7", "cloudberry", "adb7").map(name -> Dialects.named(name, "k").partitionSwap()))
+                .containsOnly(PartitionSwap.DETACH_ATTACH_DISTRIBUTED);
 
     }
 
@@ -123,14 +127,14 @@ class DialectsTest {
         assertThat(Dialects.named("adb6", "k").cannotRead(files(OSS, new CsvFormat("|", "UTF8", true, Compression.NONE), none)))
                 .get().asString().contains("header line");
         assertThatThrownBy(() -> Dialects.named("oracle", "ferry.db.warehouse.dialect"))
-                .hasMessage("ferry.db.warehouse.dialect is 'oracle', which is none of postgresql, greenplum, greenplum6, cloudberry, adb6, adb7");
+                .hasMessage("ferry.db.warehouse.dialect is 'oracle', which is none of postgresql, greenplum, greenplum6, greenplum7, cloudberry, adb6, adb7");
     }
 
     @Test
     void theDialectIsToldFromTheWarehousesVersion() {
         assertThat(Dialects.fromVersion("PostgreSQL 15.8 (Debian 15.8-0+deb12u1) on x86_64-pc-linux-gnu").name()).isEqualTo("postgresql");
         assertThat(Dialects.fromVersion("PostgreSQL 9.4.26 (Greenplum Database 6.25.3 build commit:367edc6b)").name()).isEqualTo("greenplum6");
-        assertThat(Dialects.fromVersion("PostgreSQL 12.12 (Greenplum Database 7.1.0 build commit:e7c2b1f)").name()).isEqualTo("greenplum");
+        assertThat(Dialects.fromVersion("PostgreSQL 12.12 (Greenplum Database 7.1.0 build commit:e7c2b1f)").name()).isEqualTo("greenplum7");
         assertThat(Dialects.fromVersion("PostgreSQL 14.4 (Apache Cloudberry 2.0.0-incubating build 1)").name()).isEqualTo("cloudberry");
         assertThat(Dialects.fromVersion("PostgreSQL 9.4.26 (Greenplum Database 6.3.10.1 build dev) (AnalyticDB for PostgreSQL)").name())
                 .isEqualTo("adb6");
