@@ -25,6 +25,7 @@ import dev.ferry.store.ObjectStore;
 import dev.ferry.store.ObjectUpload;
 import dev.ferry.store.StoredObject;
 import dev.ferry.variables.Variables;
+import dev.ferry.warehouse.Dialect;
 import dev.ferry.warehouse.Warehouses;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -126,8 +127,8 @@ public final class TryRun {
                         out.accept("  the partition of " + load.table() + " that holds " + load.exchange().partitionValue() + " is swapped for a"
                                 + " staging table loaded with the partition's rows (lock_timeout " + load.exchange().lockTimeout().toSeconds() + " s)");
                         if (c != null) {
-                            PartitionExchange.problem(c, load.table(), load.exchange().partitionValue())
-                                    .ifPresent(problem -> problems.add("step " + step.id() + ": " + problem));
+                            PartitionExchange.newPartition(c, load.table(), load.exchange()).ifPresent(made -> out.accept("  " + made));
+                            exchangeProblem(c, load).ifPresent(problem -> problems.add("step " + step.id() + ": " + problem));
                         }
                     }
                     if (load.method() == LoadMethod.EXTERNAL) {
@@ -206,8 +207,7 @@ public final class TryRun {
                     extractByPrefix.put(extract.target(), step);
                     extractColumns.put(extract.target(), columns(c, "SELECT * FROM (" + extract.query() + ") q LIMIT 0"));
                 } else if (spec instanceof LoadSpec load && load.mode() == LoadMode.EXCHANGE) {
-                    PartitionExchange.problem(c, load.table(), load.exchange().partitionValue())
-                            .ifPresent(problem -> problems.add("step " + step.id() + ": " + problem));
+                    exchangeProblem(c, load).ifPresent(problem -> problems.add("step " + step.id() + ": " + problem));
                     if (load.method() == LoadMethod.EXTERNAL) {
                         externalPlan(c, load, extractByPrefix.get(load.source()), variables).problem()
                                 .ifPresent(problem -> problems.add("step " + step.id() + ": " + problem));
@@ -225,6 +225,17 @@ public final class TryRun {
             }
         }
         return problems;
+    }
+
+    /** Why an exchange cannot run on this warehouse (its dialect, its partitions), or empty. */
+    private java.util.Optional<String> exchangeProblem(Connection c, LoadSpec load) {
+        try {
+            Dialect dialect = warehouses.dialect(c, load.database());
+            return dialect.cannotExchange(load.database())
+                    .or(() -> PartitionExchange.problem(c, load.table(), load.exchange().swappedBy(dialect.partitionSwap())));
+        } catch (SQLException | IllegalArgumentException e) {
+            return java.util.Optional.of("mode exchange: " + e.getMessage());
+        }
     }
 
     /** The statements an external load runs and what the warehouse says it cannot do, in the extract's file format. */

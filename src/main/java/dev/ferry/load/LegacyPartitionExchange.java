@@ -67,7 +67,7 @@ final class LegacyPartitionExchange {
      *
      * @throws LoadRefusedException when the table is not partitioned, or no partition holds the value, with the DDL
      */
-    static Target find(Connection c, String table, String value) throws SQLException {
+    static Target find(Connection c, String table, String value, boolean create) throws SQLException {
         long oid;
         String schema;
         String name;
@@ -147,7 +147,8 @@ final class LegacyPartitionExchange {
             }
         }
         throw new LoadRefusedException("mode exchange: no partition of " + table + " holds '" + value + "'; add it first: ALTER TABLE "
-                + table + " ADD PARTITION START (" + literal(value) + "::" + keyType + ") INCLUSIVE END (<the next date>) EXCLUSIVE");
+                + table + " ADD PARTITION START (" + literal(value) + "::" + keyType + ") INCLUSIVE END (<the next date>) EXCLUSIVE"
+                + (create ? " (createPartition makes PostgreSQL's declarative partitions, which Greenplum 6 does not have)" : ""));
     }
 
     /** A condition on {@code ?} (the value, cast to the key's type) that a row of this partition meets. */
@@ -180,7 +181,7 @@ final class LegacyPartitionExchange {
         Loader.Exchange settings = request.exchange();
         boolean autoCommit = connection.getAutoCommit();
         connection.setAutoCommit(true);
-        Target target = find(connection, request.table(), settings.partitionValue());
+        Target target = find(connection, request.table(), settings.partitionValue(), settings.createPartition());
         long execution = request.run() == null ? 0 : request.run().execution();
         String staging = PartitionExchange.quote(target.schema()) + "." + PartitionExchange.stagingName(request.flow(), request.mydate(), execution);
         PartitionExchange.lockDate(connection, target.parentOid(), settings.partitionValue());

@@ -84,6 +84,10 @@ public class LoadBatchlet extends FerryBatchlet {
 
     @Inject
     @BatchProperty
+    String createPartition;
+
+    @Inject
+    @BatchProperty
     String parallel;
 
     @Inject

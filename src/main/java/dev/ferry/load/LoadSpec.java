@@ -32,6 +32,9 @@ public record LoadSpec(String database, String table, String source, List<String
                     + " 256 MB of files, at most 4), each taking whole files; no more than the files, nor than the pool can spare"),
             optional("keepPrevious", "false", "For mode exchange: keep the rows swapped out as a table PARTITION_previous instead of"
                     + " dropping them"),
+            optional("createPartition", "false", "For mode exchange: where no partition holds partitionValue, attach the loaded staging"
+                    + " table as the date's new partition TABLE_yyyyMMdd (FOR VALUES IN the value, or FROM the value TO a day later on a"
+                    + " RANGE table of a date or timestamp key) instead of refusing; PostgreSQL, Greenplum 7, Cloudberry, AnalyticDB 7"),
             optional("replaceWhere", null, "For mode replace: the condition of the rows this date replaces, one SQL expression, e.g."
                     + " c = DATE '${mydate}'. A load is refused when it also selects rows of the dates before or after"),
             optional("replacePeriod", "day", "For mode replace: how much replaceWhere selects, day, week, month or year (a daily run"
@@ -65,7 +68,8 @@ public record LoadSpec(String database, String table, String source, List<String
             }
             exchange = new Loader.Exchange(values.text("partitionValue").strip(),
                     java.time.Duration.ofSeconds(values.whole("lockTimeout", 1)), values.flag("keepPrevious"),
-                    values.parse("parallel", MoreConnections::parseParallel), dev.ferry.warehouse.PartitionSwap.DETACH_ATTACH);
+                    values.parse("parallel", MoreConnections::parseParallel), dev.ferry.warehouse.PartitionSwap.DETACH_ATTACH,
+                    values.flag("createPartition"));
         } else if (!values.text("parallel").strip().equals("1")) {
             throw values.scope().invalid("parallel", "parallel load streams need mode exchange: each stream is a session of its own,"
                     + " and a " + mode.name().toLowerCase(java.util.Locale.ROOT) + " must clear and load the table in one transaction."

@@ -106,11 +106,14 @@ public final class Loader {
      * @param keepPrevious   keep the swapped-out rows as {@code PARTITION_previous} instead of dropping them
      * @param parallel       sessions that fill the staging table at once, each taking whole files; 0 for auto (by the
      *                       manifest's bytes)
+     * @param createPartition where no partition holds the value, the staging table is attached as the date's partition
+     *                       (declarative partitions only)
      */
-    public record Exchange(String partitionValue, Duration lockTimeout, boolean keepPrevious, int parallel, PartitionSwap swap) {
+    public record Exchange(String partitionValue, Duration lockTimeout, boolean keepPrevious, int parallel, PartitionSwap swap,
+                           boolean createPartition) {
         /** The same exchange, swapped as the warehouse's dialect swaps. */
         public Exchange swappedBy(PartitionSwap how) {
-            return new Exchange(partitionValue, lockTimeout, keepPrevious, parallel, how);
+            return new Exchange(partitionValue, lockTimeout, keepPrevious, parallel, how, createPartition);
         }
     }
 

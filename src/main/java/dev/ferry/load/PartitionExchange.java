@@ -43,29 +43,41 @@ public final class PartitionExchange {
     private static final int MAX_SWAP_ATTEMPTS = 8;
 
     /**
-     * The partition that holds a value of the key.
+     * The partition that holds a value of the key, or the one that createPartition makes for it.
      *
+     * @param parent     the partitioned table's oid
+     * @param oid        the partition's, 0 for one to be made
      * @param qualified  schema-qualified and quoted, for SQL
      * @param bound      as PostgreSQL prints it, e.g. {@code FOR VALUES FROM ('2024-03-14') TO ('2024-03-15')}
      * @param constraint the bound as a condition on the key column, for the staging table's CHECK
+     * @param indexes    the definitions of the partition's indexes (of the table's, for one to be made)
+     * @param indexNames the names they have, or will have, on the partition
      */
-    record Target(long oid, String schema, String name, String qualified, String bound, String constraint, List<String> indexes,
+    record Target(long parent, long oid, String schema, String name, String qualified, String bound, String constraint, List<String> indexes,
                   List<String> indexNames) {
+
+        boolean exists() {
+            return oid != 0;
+        }
     }
 
     private PartitionExchange() {
     }
 
     /**
-     * The partition of {@code table} that holds {@code value}, read from the catalog.
+     * The partition of {@code table} that holds {@code value}, read from the catalog; with {@code create}, where none
+     * does, the one-day partition (a LIST partition of the value) that the staging table will become.
      *
-     * @throws LoadRefusedException when the table is not partitioned by one column, or no partition holds the value,
-     *                              with the DDL that would make one
+     * @throws LoadRefusedException when the table is not partitioned by one column, or no partition holds the value
+     *                              (and none is to be made), with the DDL that would make one
      */
-    static Target find(Connection c, String table, String value) throws SQLException {
+    static Target find(Connection c, String table, String value, boolean create) throws SQLException {
         long parent;
         String kind;
-        try (PreparedStatement q = c.prepareStatement("SELECT c.oid, c.relkind FROM pg_class c WHERE c.oid = to_regclass(?)")) {
+        String parentSchema;
+        String parentName;
+        try (PreparedStatement q = c.prepareStatement("SELECT c.oid, c.relkind, n.nspname, c.relname FROM pg_class c"
+                + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass(?)")) {
             q.setString(1, table);
             try (ResultSet rs = q.executeQuery()) {
                 if (!rs.next()) {
@@ -74,6 +86,8 @@ public final class PartitionExchange {
                 }
                 parent = rs.getLong(1);
                 kind = rs.getString(2);
+                parentSchema = rs.getString(3);
+                parentName = rs.getString(4);
             }
         }
         if (!"p".equals(kind)) {
@@ -115,11 +129,14 @@ public final class PartitionExchange {
                             throw new LoadRefusedException("mode exchange: the partition " + rs.getString(4) + " of " + table + " that"
                                     + " holds " + value + " is partitioned itself; exchange swaps a partition that holds rows");
                         }
-                        holding.add(new Target(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), bound, rs.getString(6),
-                                List.of(), List.of()));
+                        holding.add(new Target(parent, rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), bound,
+                                rs.getString(6), List.of(), List.of()));
                     }
                 }
             }
+        }
+        if (holding.isEmpty() && create) {
+            return toBeMade(c, new Parent(parent, parentSchema, parentName, table, key, keyType, strategy), value);
         }
         if (holding.isEmpty()) {
             String example = "r".equals(strategy)
@@ -127,7 +144,7 @@ public final class PartitionExchange {
                     : "FOR VALUES IN ('" + value + "')";
             throw new LoadRefusedException("mode exchange: no partition of " + table + " holds " + key + " = '" + value + "'; create it"
                     + " first: CREATE TABLE " + table + "_" + value.replaceAll("[^0-9A-Za-z]", "") + " PARTITION OF " + table + " "
-                    + example);
+                    + example + "; or set createPartition true on the load");
         }
         Target found = holding.get(0);
         List<String> indexes = new ArrayList<>();
@@ -142,7 +159,88 @@ public final class PartitionExchange {
                 }
             }
         }
-        return new Target(found.oid(), found.schema(), found.name(), found.qualified(), found.bound(), found.constraint(), indexes, names);
+        return new Target(parent, found.oid(), found.schema(), found.name(), found.qualified(), found.bound(), found.constraint(), indexes,
+                names);
+    }
+
+    /** A partitioned table and its one key column. */
+    private record Parent(long oid, String schema, String name, String table, String key, String keyType, String strategy) {
+    }
+
+    /**
+     * The partition createPartition makes for {@code value}: {@code TABLE_yyyyMMdd}, {@code FOR VALUES IN (value)} on a
+     * LIST table, {@code FOR VALUES FROM (value) TO (value + 1 day)} on a RANGE table of a date or timestamp key; with
+     * the table's indexes, named as PostgreSQL names those it makes for a new partition.
+     */
+    private static Target toBeMade(Connection c, Parent parent, String value) throws SQLException {
+        String name = trim(parent.name(), "_" + value.replaceAll("[^0-9A-Za-z]", ""));
+        boolean taken;
+        String qualified;
+        try (PreparedStatement q = c.prepareStatement("SELECT quote_ident(?) || '.' || quote_ident(?), to_regclass(quote_ident(?) || '.' || quote_ident(?))"
+                + " IS NOT NULL")) {
+            for (int i = 0; i < 4; i += 2) {
+                q.setString(i + 1, parent.schema());
+                q.setString(i + 2, name);
+            }
+            try (ResultSet rs = q.executeQuery()) {
+                rs.next();
+                qualified = rs.getString(1);
+                taken = rs.getBoolean(2);
+            }
+        }
+        String type = parent.keyType();
+        String bound;
+        String constraint;
+        if ("l".equals(parent.strategy())) {
+            String v = normalized(c, "CAST(? AS " + type + ")", value);
+            bound = "FOR VALUES IN (" + LegacyPartitionExchange.literal(v) + ")";
+            constraint = "((" + parent.key() + " IS NOT NULL) AND (" + parent.key() + " = ANY (ARRAY[" + LegacyPartitionExchange.literal(v)
+                    + "::" + type + "])))";
+        } else if ("r".equals(parent.strategy()) && type.matches("date|timestamp.*")) {
+            String from = normalized(c, "CAST(? AS " + type + ")", value);
+            String to = normalized(c, "CAST(CAST(? AS " + type + ") + interval '1 day' AS " + type + ")", value);
+            bound = "FOR VALUES FROM (" + LegacyPartitionExchange.literal(from) + ") TO (" + LegacyPartitionExchange.literal(to) + ")";
+            constraint = "((" + parent.key() + " IS NOT NULL) AND (" + parent.key() + " >= " + LegacyPartitionExchange.literal(from) + "::"
+                    + type + ") AND (" + parent.key() + " < " + LegacyPartitionExchange.literal(to) + "::" + type + "))";
+        } else {
+            throw new LoadRefusedException("mode exchange: no partition of " + parent.table() + " holds " + parent.key() + " = '" + value
+                    + "', and createPartition makes only LIST partitions and one-day RANGE partitions of a date or timestamp key ("
+                    + parent.key() + " is " + type + "); create it first: CREATE TABLE " + parent.table() + "_" + value.replaceAll("[^0-9A-Za-z]", "")
+                    + " PARTITION OF " + parent.table() + " FOR VALUES ...");
+        }
+        if (taken) {
+            throw new LoadRefusedException("mode exchange: no partition of " + parent.table() + " holds " + parent.key() + " = '" + value
+                    + "', and the partition createPartition would make, " + qualified + ", is the name of a table that is not one;"
+                    + " drop or rename it, or attach it: ALTER TABLE " + parent.table() + " ATTACH PARTITION " + qualified + " " + bound);
+        }
+        List<String> indexes = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        try (PreparedStatement q = c.prepareStatement("SELECT pg_get_indexdef(x.indexrelid), coalesce((SELECT string_agg(coalesce(a.attname, 'expr'),"
+                + " '_' ORDER BY k.n) FROM unnest(x.indkey::int2[]) WITH ORDINALITY AS k(attnum, n) LEFT JOIN pg_attribute a"
+                + " ON a.attrelid = x.indrelid AND a.attnum = k.attnum), 'expr') FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid"
+                + " WHERE x.indrelid = ? ORDER BY i.relname")) {
+            q.setLong(1, parent.oid());
+            try (ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    indexes.add(rs.getString(1));
+                    names.add(quote(trim(name + "_" + rs.getString(2), "_idx")));
+                }
+            }
+        }
+        return new Target(parent.oid(), 0, parent.schema(), name, qualified, bound, constraint, indexes, names);
+    }
+
+    /** A value as the warehouse prints it once cast ({@code 2024-03-14}, {@code 2024-03-15 00:00:00}). */
+    private static String normalized(Connection c, String expression, String value) throws SQLException {
+        try (PreparedStatement q = c.prepareStatement("SELECT CAST(" + expression + " AS text)")) {
+            q.setString(1, value);
+            try (ResultSet rs = q.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
+        } catch (SQLException e) {
+            throw new LoadRefusedException("mode exchange: partitionValue '" + value + "' is not a value of the partition key: " + e.getMessage());
+        }
     }
 
     private static boolean holds(Connection c, String constraint, String key, String keyType, String value) throws SQLException {
@@ -179,22 +277,23 @@ public final class PartitionExchange {
         }
         boolean autoCommit = connection.getAutoCommit();
         connection.setAutoCommit(true);
-        Target target = find(connection, request.table(), settings.partitionValue());
-        long execution = request.run() == null ? 0 : request.run().execution();
-        String staging = quote(target.schema()) + "." + stagingName(request.flow(), request.mydate(), execution);
-        // One exchange of a table's date at a time, for the whole exchange (it spans transactions): the session lock
-        // goes with the session, so a killed run leaves no lock behind.
-        lockDate(connection, target.oid(), settings.partitionValue());
+        long parent = find(connection, request.table(), settings.partitionValue(), settings.createPartition()).parent();
+        lockDate(connection, parent, settings.partitionValue());
         try {
+            // Read again under the lock: an exchange of the date that held it may have replaced or made the partition.
+            Target target = find(connection, request.table(), settings.partitionValue(), settings.createPartition());
+            long execution = request.run() == null ? 0 : request.run().execution();
+            String staging = quote(target.schema()) + "." + stagingName(request.flow(), request.mydate(), execution);
             dropLeftovers(connection, target.schema(), request);
             Filling filled = stage(connection, request, target, staging, filler);
             int attempts = swap(connection, request, target, staging, settings);
-            String how = filled.how() + ", by exchanging partition " + target.qualified() + (settings.keepPrevious()
+            String how = filled.how() + (target.exists() ? ", by exchanging partition " + target.qualified() + (settings.keepPrevious()
                     ? " (the rows it held are kept as " + target.schema() + "." + previousName(target.name()) + ")" : "")
+                    : ", by attaching it as the new partition " + target.qualified() + " " + target.bound())
                     + (attempts > 1 ? " after " + attempts + " attempts at its lock" : "");
             return new Loader.Result(0, filled.rows(), filled.manifest().bytes(), filled.manifest().files().size(), how);
         } finally {
-            unlockDate(connection, target.oid(), settings.partitionValue());
+            unlockDate(connection, parent, settings.partitionValue());
             try {
                 connection.setAutoCommit(autoCommit);
             } catch (SQLException ignored) {
@@ -264,9 +363,11 @@ public final class PartitionExchange {
      */
     private static Filling stage(Connection connection, Loader.Request request, Target target, String staging, Filler filler)
             throws SQLException, IOException, InterruptedException {
-        Storage storage = storage(connection, target, request.exchange().swap() == PartitionSwap.DETACH_ATTACH_DISTRIBUTED);
+        // A partition to be made is shaped like the table, and stored (distributed) as the table's partitions are by default.
+        Storage storage = storage(connection, target.exists() ? target.oid() : target.parent(),
+                request.exchange().swap() == PartitionSwap.DETACH_ATTACH_DISTRIBUTED);
         try (Statement s = connection.createStatement()) {
-            s.execute(createStaging(staging, target.qualified(), storage));
+            s.execute(createStaging(staging, target.exists() ? target.qualified() : request.table(), storage));
         }
         try {
             try (Statement s = connection.createStatement()) {
@@ -324,11 +425,11 @@ public final class PartitionExchange {
     record Storage(String accessMethod, String options, String distribution) {
     }
 
-    private static Storage storage(Connection connection, Target target, boolean distributed) throws SQLException {
+    private static Storage storage(Connection connection, long table, boolean distributed) throws SQLException {
         try (PreparedStatement q = connection.prepareStatement("SELECT coalesce(am.amname, ''), coalesce(array_to_string(c.reloptions, ', '), '')"
                 + (distributed ? ", pg_get_table_distributedby(c.oid)" : ", ''")
                 + " FROM pg_class c LEFT JOIN pg_am am ON am.oid = c.relam WHERE c.oid = ?")) {
-            q.setLong(1, target.oid());
+            q.setLong(1, table);
             try (ResultSet rs = q.executeQuery()) {
                 rs.next();
                 return new Storage(rs.getString(1), rs.getString(2), rs.getString(3));
@@ -384,19 +485,9 @@ public final class PartitionExchange {
     private static int swap(Connection connection, Loader.Request request, Target target, String staging, Loader.Exchange settings)
             throws SQLException, InterruptedException {
         return swapping(connection, request, staging, settings, s -> {
-            String schema = quote(target.schema());
-            String previous = previousName(target.name());
-            s.execute("ALTER TABLE " + request.table() + " DETACH PARTITION " + target.qualified());
-            if (settings.keepPrevious()) {
-                s.execute("DROP TABLE IF EXISTS " + schema + "." + quote(previous));
-                s.execute("ALTER TABLE " + target.qualified() + " RENAME TO " + quote(previous));
-                int n = 0;
-                for (String index : target.indexNames()) {
-                    s.execute("ALTER INDEX " + schema + "." + index + " RENAME TO " + quote(trim(unquote(index), "_previous" + (++n))));
-                }
-            } else {
-                s.execute("DROP TABLE " + target.qualified());
-            }
+            if (target.exists()) {
+                swapOut(s, request, target, settings.keepPrevious());
+            } // else createPartition: the staging table becomes the date's first partition
             int n = 0;
             for (String index : target.indexNames()) {
                 s.execute("ALTER INDEX " + indexName(staging, ++n) + " RENAME TO " + index);
@@ -405,6 +496,23 @@ public final class PartitionExchange {
             s.execute("ALTER TABLE " + request.table() + " ATTACH PARTITION " + target.qualified() + " " + target.bound());
             s.execute("ALTER TABLE " + target.qualified() + " DROP CONSTRAINT " + BOUND);
         });
+    }
+
+    /** Detaches the date's partition and drops it, or keeps it as {@code PARTITION_previous}. */
+    private static void swapOut(Statement s, Loader.Request request, Target target, boolean keepPrevious) throws SQLException {
+        String schema = quote(target.schema());
+        s.execute("ALTER TABLE " + request.table() + " DETACH PARTITION " + target.qualified());
+        if (keepPrevious) {
+            String previous = previousName(target.name());
+            s.execute("DROP TABLE IF EXISTS " + schema + "." + quote(previous));
+            s.execute("ALTER TABLE " + target.qualified() + " RENAME TO " + quote(previous));
+            int n = 0;
+            for (String index : target.indexNames()) {
+                s.execute("ALTER INDEX " + schema + "." + index + " RENAME TO " + quote(trim(unquote(index), "_previous" + (++n))));
+            }
+        } else {
+            s.execute("DROP TABLE " + target.qualified());
+        }
     }
 
     /** What a swap does inside its transaction, after the lock timeout is set and the run's fence is checked. */
@@ -472,10 +580,28 @@ public final class PartitionExchange {
         return identifier.startsWith("\"") ? identifier.substring(1, identifier.length() - 1).replace("\"\"", "\"") : identifier;
     }
 
-    /** What try-run and run's check say of an exchange's target: the partition it would swap, or why none. */
-    public static Optional<String> problem(Connection c, String table, String value) {
+    /** What try-run says of a partition that createPartition will make, when no partition holds the value yet. */
+    public static Optional<String> newPartition(Connection c, String table, Loader.Exchange exchange) {
+        if (!exchange.createPartition() || exchange.swap() == PartitionSwap.EXCHANGE_PARTITION) {
+            return Optional.empty();
+        }
         try {
-            find(c, table, value);
+            Target target = find(c, table, exchange.partitionValue(), true);
+            return target.exists() ? Optional.empty() : Optional.of("no partition holds " + exchange.partitionValue() + " yet: the staging"
+                    + " table becomes the new partition " + target.qualified() + " " + target.bound());
+        } catch (LoadRefusedException | SQLException e) {
+            return Optional.empty(); // the check says why
+        }
+    }
+
+    /** What try-run and run's check say of an exchange's target: the partition it would swap, or why none. */
+    public static Optional<String> problem(Connection c, String table, Loader.Exchange exchange) {
+        try {
+            if (exchange.swap() == PartitionSwap.EXCHANGE_PARTITION) {
+                LegacyPartitionExchange.find(c, table, exchange.partitionValue(), exchange.createPartition());
+            } else {
+                find(c, table, exchange.partitionValue(), exchange.createPartition());
+            }
             return Optional.empty();
         } catch (LoadRefusedException e) {
             return Optional.of(e.getMessage());

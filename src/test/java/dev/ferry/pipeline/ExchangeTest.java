@@ -212,6 +212,68 @@ class ExchangeTest {
     }
 
     @Test
+    void createPartitionAttachesTheLoadedStagingTableAsTheDatesNewPartitionOfAListOrADailyRangeTable() {
+        Postgres.execute(pipeline.warehouse, "CREATE TABLE t_list (a int, b text, c date) PARTITION BY LIST (c)",
+                "CREATE INDEX t_list_a ON t_list (a)",
+                "CREATE TABLE t_ranged (a int, b text, c date) PARTITION BY RANGE (c)",
+                "CREATE TABLE t_ranged_20240201 PARTITION OF t_ranged FOR VALUES FROM ('2024-02-01') TO ('2024-02-02')");
+        createFlow("swap-new-list", "t_list");
+        createFlow("swap-new-range", "t_ranged");
+
+        Pipeline.CliResult tryRun = pipeline.cli("try-run", "swap-new-list", "-d", "20240314");
+        assertThat(tryRun.exitCode()).as(tryRun.all()).isZero();
+        assertThat(tryRun.out()).contains("no partition holds 2024-03-14 yet: the staging table becomes the new partition"
+                + " public.t_list_20240314 FOR VALUES IN ('2024-03-14')");
+
+        Pipeline.CliResult list = pipeline.cli("run", "swap-new-list", "-d", "20240314");
+        Pipeline.CliResult range = pipeline.cli("run", "swap-new-range", "-d", "20240314");
+
+        assertThat(list.exitCode()).as(list.all()).isZero();
+        assertThat(list.err()).contains("by attaching it as the new partition public.t_list_20240314 FOR VALUES IN ('2024-03-14')");
+        assertThat(range.exitCode()).as(range.all()).isZero();
+        assertThat(Postgres.text(pipeline.warehouse, "SELECT pg_get_expr(relpartbound, oid) FROM pg_class WHERE relname = 't_ranged_20240314'"))
+                .isEqualTo("FOR VALUES FROM ('2024-03-14') TO ('2024-03-15')");
+        assertThat(count("SELECT count(*) FROM t_list WHERE c = DATE '2024-03-14'")).isEqualTo(200);
+        assertThat(count("SELECT count(*) FROM t_ranged_20240314")).isEqualTo(200);
+        assertThat(Postgres.text(pipeline.warehouse, "SELECT string_agg(c.relname, ',') FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
+                + " WHERE i.inhparent = 't_list_a'::regclass")).as("the table's index, as PostgreSQL names it").isEqualTo("t_list_20240314_a_idx");
+        assertThat(count("SELECT count(*) FROM pg_constraint WHERE conname = 'ferry_bound'")).isZero();
+
+        Pipeline.CliResult again = pipeline.cli("run", "swap-new-list", "-d", "20240314", "--force");
+        assertThat(again.exitCode()).as(again.all()).isZero();
+        assertThat(again.err()).contains("by exchanging partition public.t_list_20240314");
+        assertThat(count("SELECT count(*) FROM t_list")).isEqualTo(200);
+    }
+
+    @Test
+    void createPartitionRefusesAKeyItCannotMakeADayOfAndANameThatATableAlreadyHas() {
+        Postgres.execute(pipeline.warehouse, "CREATE TABLE t_by_int (a int, b text, c date) PARTITION BY RANGE (a)",
+                "CREATE TABLE t_list2 (a int, b text, c date) PARTITION BY LIST (c)",
+                "CREATE TABLE t_list2_20240315 (a int, b text, c date)");
+        createFlow("swap-new-int", "t_by_int");
+        createFlow("swap-new-taken", "t_list2");
+
+        Pipeline.CliResult byInt = pipeline.cli("run", "swap-new-int", "-d", "20240315");
+        Pipeline.CliResult taken = pipeline.cli("run", "swap-new-taken", "-d", "20240315");
+
+        assertThat(byInt.exitCode()).as(byInt.all()).isEqualTo(2);
+        assertThat(byInt.err()).contains("createPartition makes only LIST partitions and one-day RANGE partitions of a date or timestamp key"
+                + " (a is integer)");
+        assertThat(taken.exitCode()).as(taken.all()).isEqualTo(2);
+        assertThat(taken.err()).contains("public.t_list2_20240315, is the name of a table that is not one");
+        assertThat(Files.exists(store.resolve("swap-new-int/20240315"))).as("nothing extracted").isFalse();
+    }
+
+    private static void createFlow(String name, String table) {
+        FlowFile.named(name)
+                .step("extract", "extract", "database", "source", "query", "SELECT * FROM t_src WHERE c = DATE '${mydate}'",
+                        "target", name + "/${mydate}/")
+                .step("load", "load", "database", "warehouse", "table", table, "source", name + "/${mydate}/", "mode", "exchange",
+                        "partitionValue", "${mydate|yyyy-MM-dd}", "createPartition", "true")
+                .writeTo(pipeline.dir().resolve("flows"));
+    }
+
+    @Test
     void theSwappedInPartitionIsStoredAsTheOneItReplacesWithItsAccessMethodAndStorageParameters() {
         // A day's partition tuned by its owner (fillfactor for later updates, autovacuum off for a table loaded once).
         Postgres.execute(pipeline.warehouse, "CREATE TABLE t_many_20240323 PARTITION OF t_many FOR VALUES FROM ('2024-03-23') TO ('2024-03-24')"
