@@ -30,8 +30,17 @@ import java.util.List;
  */
 final class LegacyPartitionExchange {
 
-    /** The leaf partition holding the value: its table, the parent's key and type, the leaf's storage options. */
-    record Target(long parentOid, String schema, String parent, String leaf, String leafName, String storage) {
+    /**
+     * The leaf partition holding the value: its table, the parent's key and type, the leaf's storage options.
+     *
+     * @param add for createPartition, the {@code ADD PARTITION} that makes the date's partition in the swap's transaction
+     *            (the leaf is then unknown until it runs, and the storage is the parent's); empty when it exists
+     */
+    record Target(long parentOid, String schema, String parent, String leaf, String leafName, String storage, String add) {
+
+        Target(long parentOid, String schema, String parent, String leaf, String leafName, String storage) {
+            this(parentOid, schema, parent, leaf, leafName, storage, "");
+        }
     }
 
     private LegacyPartitionExchange() {
@@ -48,9 +57,22 @@ final class LegacyPartitionExchange {
         return "ALTER TABLE " + target.parent() + " EXCHANGE PARTITION FOR (" + literal(value) + ") WITH TABLE " + staging + " WITH VALIDATION";
     }
 
+    /**
+     * createPartition on Greenplum 6: the date's partition, named by the value's digits (its table is then
+     * {@code PARENT_1_prt_20240316}), added empty in the swap's transaction just before the exchange ({@code VALUES
+     * (value)} on a LIST table, {@code START (value) INCLUSIVE END (value + 1 day) EXCLUSIVE} on a RANGE table of a
+     * date or timestamp key).
+     */
+    static String addPartition(String parent, String strategy, String keyType, String value, String dayAfter) {
+        String typed = literal(value) + "::" + keyType;
+        return "ALTER TABLE " + parent + " ADD PARTITION " + PartitionExchange.quote(value.replaceAll("[^0-9A-Za-z]", "")) + " "
+                + ("list".equals(strategy) ? "VALUES (" + typed + ")"
+                : "START (" + typed + ") INCLUSIVE END (" + literal(dayAfter) + "::" + keyType + ") EXCLUSIVE");
+    }
+
     /** What becomes of the old rows, in the swap's transaction: dropped, or kept beside the partition. */
     static List<String> afterExchange(Target target, String staging, boolean keepPrevious) {
-        if (!keepPrevious) {
+        if (!keepPrevious || !target.add().isEmpty()) {
             return List.of("DROP TABLE " + staging);
         }
         String previous = PartitionExchange.quote(PartitionExchange.previousName(target.leafName()));
@@ -116,6 +138,7 @@ final class LegacyPartitionExchange {
             keyType = types.get(0);
         }
         List<String[]> partitions = new ArrayList<>();
+        String strategy = null;
         try (PreparedStatement q = c.prepareStatement("SELECT partitionschemaname, partitiontablename, partitiontype, partitionlistvalues,"
                 + " partitionrangestart, partitionstartinclusive, partitionrangeend, partitionendinclusive FROM pg_partitions"
                 + " WHERE schemaname = ? AND tablename = ? AND partitionlevel = 0 AND NOT partitionisdefault")) {
@@ -124,6 +147,7 @@ final class LegacyPartitionExchange {
             try (ResultSet rs = q.executeQuery()) {
                 while (rs.next()) {
                     partitions.add(new String[] {rs.getString(1), rs.getString(2), holds(rs, keyType)});
+                    strategy = rs.getString(3);
                 }
             }
         }
@@ -146,9 +170,27 @@ final class LegacyPartitionExchange {
                         storage(c, leaf));
             }
         }
+        String parent = PartitionExchange.quote(schema) + "." + PartitionExchange.quote(name);
+        boolean daily = "range".equals(strategy) && keyType.matches("date|timestamp.*");
+        if (create && ("list".equals(strategy) || daily)) {
+            String dayAfter = "";
+            if (daily) {
+                try (PreparedStatement q = c.prepareStatement("SELECT CAST(CAST(CAST(? AS " + keyType + ") + interval '1 day' AS " + keyType
+                        + ") AS text)")) {
+                    q.setString(1, value);
+                    try (ResultSet rs = q.executeQuery()) {
+                        rs.next();
+                        dayAfter = rs.getString(1);
+                    }
+                }
+            }
+            return new Target(oid, schema, parent, parent, name + " (new)", storage(c, parent),
+                    addPartition(parent, strategy, keyType, value, dayAfter));
+        }
         throw new LoadRefusedException("mode exchange: no partition of " + table + " holds '" + value + "'; add it first: ALTER TABLE "
                 + table + " ADD PARTITION START (" + literal(value) + "::" + keyType + ") INCLUSIVE END (<the next date>) EXCLUSIVE"
-                + (create ? " (createPartition makes PostgreSQL's declarative partitions, which Greenplum 6 does not have)" : ""));
+                + (create ? " (createPartition adds LIST partitions and one-day RANGE partitions of a date or timestamp key; this key is "
+                + keyType + ")" : ""));
     }
 
     /** A condition on {@code ?} (the value, cast to the key's type) that a row of this partition meets. */
@@ -204,12 +246,17 @@ final class LegacyPartitionExchange {
                 throw e;
             }
             int attempts = PartitionExchange.swapping(connection, request, staging, settings, s -> {
+                if (!target.add().isEmpty()) {
+                    s.execute(target.add());
+                }
                 s.execute(exchange(target, settings.partitionValue(), staging));
                 for (String sql : afterExchange(target, staging, settings.keepPrevious())) {
                     s.execute(sql);
                 }
             });
-            String how = filled.how() + ", by EXCHANGE PARTITION of " + target.leaf() + (settings.keepPrevious() ? " (the rows it held are"
+            String how = filled.how() + (target.add().isEmpty() ? ", by EXCHANGE PARTITION of " + target.leaf()
+                    : ", by EXCHANGE PARTITION with a partition added for it (" + target.add() + ")") + (settings.keepPrevious()
+                    && target.add().isEmpty() ? " (the rows it held are"
                     + " kept as " + target.schema() + "." + PartitionExchange.previousName(target.leafName()) + ")" : "")
                     + (attempts > 1 ? " after " + attempts + " attempts at its lock" : "");
             return new Loader.Result(0, filled.rows(), filled.manifest().bytes(), filled.manifest().files().size(), how);

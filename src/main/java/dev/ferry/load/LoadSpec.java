@@ -34,7 +34,7 @@ public record LoadSpec(String database, String table, String source, List<String
                     + " dropping them"),
             optional("createPartition", "false", "For mode exchange: where no partition holds partitionValue, attach the loaded staging"
                     + " table as the date's new partition TABLE_yyyyMMdd (FOR VALUES IN the value, or FROM the value TO a day later on a"
-                    + " RANGE table of a date or timestamp key) instead of refusing; PostgreSQL, Greenplum 7, Cloudberry, AnalyticDB 7"),
+                    + " RANGE table of a date or timestamp key) instead of refusing; on Greenplum 6 the swap adds it with ADD PARTITION"),
             optional("replaceWhere", null, "For mode replace: the condition of the rows this date replaces, one SQL expression, e.g."
                     + " c = DATE '${mydate}'. A load is refused when it also selects rows of the dates before or after"),
             optional("replacePeriod", "day", "For mode replace: how much replaceWhere selects, day, week, month or year (a daily run"

@@ -582,10 +582,15 @@ public final class PartitionExchange {
 
     /** What try-run says of a partition that createPartition will make, when no partition holds the value yet. */
     public static Optional<String> newPartition(Connection c, String table, Loader.Exchange exchange) {
-        if (!exchange.createPartition() || exchange.swap() == PartitionSwap.EXCHANGE_PARTITION) {
+        if (!exchange.createPartition()) {
             return Optional.empty();
         }
         try {
+            if (exchange.swap() == PartitionSwap.EXCHANGE_PARTITION) {
+                String add = LegacyPartitionExchange.find(c, table, exchange.partitionValue(), true).add();
+                return add.isEmpty() ? Optional.empty() : Optional.of("no partition holds " + exchange.partitionValue() + " yet: it is"
+                        + " added in the swap's transaction: " + add);
+            }
             Target target = find(c, table, exchange.partitionValue(), true);
             return target.exists() ? Optional.empty() : Optional.of("no partition holds " + exchange.partitionValue() + " yet: the staging"
                     + " table becomes the new partition " + target.qualified() + " " + target.bound());

@@ -27,6 +27,25 @@ class LegacyPartitionExchangeTest {
         assertThat(LegacyPartitionExchange.createStaging("s", heap)).isEqualTo("CREATE TABLE s (LIKE \"public\".\"sales\" INCLUDING DEFAULTS)");
     }
 
+    /**
+     * Of ADD PARTITION (the same reference): "partition_element - Using the existing partition type of the table (range or
+     * list), defines the boundaries of new partition you are adding", "VALUES - For list partitions, defines the value(s)
+     * that the partition will contain", "START ... By default, start values are INCLUSIVE", "END ... By default, end values
+     * are EXCLUSIVE", and "Partitioned tables are created using the naming convention: &lt;parentname&gt;_&lt;level&gt;_prt_&lt;partition_name&gt;".
+     */
+    @Test
+    void createPartitionAddsTheDatesPartitionInTheSwapsTransactionAndDropsTheEmptyTableItExchangesOut() {
+        assertThat(LegacyPartitionExchange.addPartition("\"public\".\"sales\"", "range", "date", "2024-03-16", "2024-03-17"))
+                .isEqualTo("ALTER TABLE \"public\".\"sales\" ADD PARTITION \"20240316\" START ('2024-03-16'::date) INCLUSIVE"
+                        + " END ('2024-03-17'::date) EXCLUSIVE");
+        assertThat(LegacyPartitionExchange.addPartition("\"public\".\"sales\"", "list", "date", "2024-03-16", ""))
+                .isEqualTo("ALTER TABLE \"public\".\"sales\" ADD PARTITION \"20240316\" VALUES ('2024-03-16'::date)");
+        LegacyPartitionExchange.Target added = new LegacyPartitionExchange.Target(16384, "public", "\"public\".\"sales\"",
+                "\"public\".\"sales\"", "sales (new)", "appendonly=true", "ALTER TABLE ... ADD PARTITION ...");
+        assertThat(LegacyPartitionExchange.afterExchange(added, "s", true)).as("nothing to keep of a partition just added")
+                .containsExactly("DROP TABLE s");
+    }
+
     @Test
     void theSwapExchangesThePartitionForTheValueWithValidationAndThenDropsOrKeepsTheOldRows() {
         assertThat(LegacyPartitionExchange.exchange(SALES, "2024-01-02", "\"public\".ferry_stage_sales_20240102_7"))
