@@ -140,7 +140,8 @@ public final class TryRun {
                             plan.problem().ifPresent(problem -> problems.add("step " + step.id() + ": " + problem));
                         }
                     } else {
-                        out.accept("  COPY " + load.table() + (columnList.isBlank() ? "" : " (" + columnList + ")") + " FROM STDIN <- "
+                        String into = load.mode() == LoadMode.EXCHANGE ? "the staging table" : load.table();
+                        out.accept("  COPY " + into + (columnList.isBlank() ? "" : " (" + columnList + ")") + " FROM STDIN <- "
                                 + store.describe(source));
                     }
                     if (load.mode() == LoadMode.REPLACE) {

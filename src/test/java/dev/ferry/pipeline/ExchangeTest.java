@@ -223,7 +223,7 @@ class ExchangeTest {
         Pipeline.CliResult tryRun = pipeline.cli("try-run", "swap-new-list", "-d", "20240314");
         assertThat(tryRun.exitCode()).as(tryRun.all()).isZero();
         assertThat(tryRun.out()).contains("no partition holds 2024-03-14 yet: the staging table becomes the new partition"
-                + " public.t_list_20240314 FOR VALUES IN ('2024-03-14')");
+                + " public.t_list_20240314 FOR VALUES IN ('2024-03-14')").contains("COPY the staging table FROM STDIN <- ");
 
         Pipeline.CliResult list = pipeline.cli("run", "swap-new-list", "-d", "20240314");
         Pipeline.CliResult range = pipeline.cli("run", "swap-new-range", "-d", "20240314");
