@@ -70,10 +70,13 @@ final class LegacyPartitionExchange {
                 : "START (" + typed + ") INCLUSIVE END (" + literal(dayAfter) + "::" + keyType + ") EXCLUSIVE");
     }
 
-    /** What becomes of the old rows, in the swap's transaction: dropped, or kept beside the partition. */
+    /**
+     * What becomes of the old rows, in the swap's transaction: kept beside the partition, or nothing (the staging table
+     * that holds them is dropped after the commit, keeping the swap's transaction short).
+     */
     static List<String> afterExchange(Target target, String staging, boolean keepPrevious) {
         if (!keepPrevious || !target.add().isEmpty()) {
-            return List.of("DROP TABLE " + staging);
+            return List.of();
         }
         String previous = PartitionExchange.quote(PartitionExchange.previousName(target.leafName()));
         return List.of("DROP TABLE IF EXISTS " + PartitionExchange.quote(target.schema()) + "." + previous,
@@ -223,12 +226,16 @@ final class LegacyPartitionExchange {
         Loader.Exchange settings = request.exchange();
         boolean autoCommit = connection.getAutoCommit();
         connection.setAutoCommit(true);
-        Target target = find(connection, request.table(), settings.partitionValue(), settings.createPartition());
-        long execution = request.run() == null ? 0 : request.run().execution();
-        String staging = PartitionExchange.quote(target.schema()) + "." + PartitionExchange.stagingName(request.flow(), request.mydate(), execution);
-        PartitionExchange.lockDate(connection, target.parentOid(), settings.partitionValue());
+        long parent = find(connection, request.table(), settings.partitionValue(), settings.createPartition()).parentOid();
+        PartitionExchange.lockDate(connection, parent, settings.partitionValue());
         try {
-            PartitionExchange.dropLeftovers(connection, target.schema(), request);
+            // Read again under the lock: an exchange of the date that held it may have exchanged or added the partition.
+            Target target = find(connection, request.table(), settings.partitionValue(), settings.createPartition());
+            long execution = request.run() == null ? 0 : request.run().execution();
+            String tag = PartitionExchange.tag(connection, parent);
+            String staging = PartitionExchange.quote(target.schema()) + "." + PartitionExchange.stagingName(request.flow(), request.mydate(),
+                    execution, tag);
+            PartitionExchange.dropLeftovers(connection, target.schema(), request, tag);
             try (Statement s = connection.createStatement()) {
                 s.execute(createStaging(staging, target));
             }
@@ -254,6 +261,9 @@ final class LegacyPartitionExchange {
                     s.execute(sql);
                 }
             });
+            if (!settings.keepPrevious() || !target.add().isEmpty()) {
+                PartitionExchange.dropRetired(connection, request, staging); // it holds the old rows now
+            }
             String how = filled.how() + (target.add().isEmpty() ? ", by EXCHANGE PARTITION of " + target.leaf()
                     : ", by EXCHANGE PARTITION with a partition added for it (" + target.add() + ")") + (settings.keepPrevious()
                     && target.add().isEmpty() ? " (the rows it held are"
@@ -261,7 +271,7 @@ final class LegacyPartitionExchange {
                     + (attempts > 1 ? " after " + attempts + " attempts at its lock" : "");
             return new Loader.Result(0, filled.rows(), filled.manifest().bytes(), filled.manifest().files().size(), how);
         } finally {
-            PartitionExchange.unlockDate(connection, target.parentOid(), settings.partitionValue());
+            PartitionExchange.unlockDate(connection, parent, settings.partitionValue());
             try {
                 connection.setAutoCommit(autoCommit);
             } catch (SQLException ignored) {

@@ -256,12 +256,47 @@ public final class PartitionExchange {
         }
     }
 
-    /** The staging table's name: who made it, for which date, in which execution, so that an operator knows it. */
-    static String stagingName(String flow, String mydate, long execution) {
-        String tail = "_" + (mydate == null ? "nodate" : mydate) + "_" + execution;
-        String flowPart = (flow == null ? "flow" : flow).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_");
-        String head = "ferry_stage_";
-        return head + flowPart.substring(0, Math.min(flowPart.length(), 63 - head.length() - tail.length())) + tail;
+    /** The longest flow part of a staging name: room is left for the date, an execution id, the table's tag and {@code _old}. */
+    private static final int FLOW_PART = 20;
+
+    /**
+     * What the names of a flow's staging tables for a date begin with, {@code ferry_stage_FLOW_DATE_}: the same for every
+     * execution, so that the next exchange of the date finds what dead runs left. A flow name too long for it is cut and
+     * told apart from others cut alike by a hash of it.
+     */
+    static String leftoverPrefix(String flow, String mydate) {
+        String name = flow == null ? "flow" : flow;
+        String flowPart = name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_");
+        if (flowPart.length() > FLOW_PART) {
+            flowPart = flowPart.substring(0, FLOW_PART - 7) + "_" + String.format("%06x", name.hashCode() & 0xffffff);
+        }
+        return "ferry_stage_" + flowPart + "_" + (mydate == null ? "nodate" : mydate) + "_";
+    }
+
+    /**
+     * The staging table's name: who made it, for which date, in which execution, so that an operator knows it, and a tag
+     * of the table it is for, so that two exchanges of one run (a split of two loads) neither share a name nor take each
+     * other's tables for leftovers.
+     */
+    static String stagingName(String flow, String mydate, long execution, String tag) {
+        return leftoverPrefix(flow, mydate) + execution + "_" + tag;
+    }
+
+    /** What the swapped-out partition is called between the swap's commit and its drop (a crash there leaves it to the next run). */
+    static String retiredName(String staging) {
+        return staging + "_old";
+    }
+
+    /** Four hex digits of the table's schema-qualified name, as the catalog spells it. */
+    static String tag(Connection connection, long table) throws SQLException {
+        try (PreparedStatement q = connection.prepareStatement("SELECT n.nspname || '.' || c.relname FROM pg_class c JOIN pg_namespace n"
+                + " ON n.oid = c.relnamespace WHERE c.oid = ?")) {
+            q.setLong(1, table);
+            try (ResultSet rs = q.executeQuery()) {
+                rs.next();
+                return String.format("%04x", rs.getString(1).hashCode() & 0xffff);
+            }
+        }
     }
 
     /**
@@ -283,10 +318,14 @@ public final class PartitionExchange {
             // Read again under the lock: an exchange of the date that held it may have replaced or made the partition.
             Target target = find(connection, request.table(), settings.partitionValue(), settings.createPartition());
             long execution = request.run() == null ? 0 : request.run().execution();
-            String staging = quote(target.schema()) + "." + stagingName(request.flow(), request.mydate(), execution);
-            dropLeftovers(connection, target.schema(), request);
+            String tag = tag(connection, parent);
+            String staging = quote(target.schema()) + "." + stagingName(request.flow(), request.mydate(), execution, tag);
+            dropLeftovers(connection, target.schema(), request, tag);
             Filling filled = stage(connection, request, target, staging, filler);
             int attempts = swap(connection, request, target, staging, settings);
+            if (target.exists() && !settings.keepPrevious()) {
+                dropRetired(connection, request, quote(target.schema()) + "." + quote(retiredName(staging.substring(staging.indexOf('.') + 1))));
+            }
             String how = filled.how() + (target.exists() ? ", by exchanging partition " + target.qualified() + (settings.keepPrevious()
                     ? " (the rows it held are kept as " + target.schema() + "." + previousName(target.name()) + ")" : "")
                     : ", by attaching it as the new partition " + target.qualified() + " " + target.bound())
@@ -333,15 +372,18 @@ public final class PartitionExchange {
     record Filling(long rows, String how, Manifest manifest) {
     }
 
-    /** Staging tables of this flow and date that dead runs left (this one holds the date's lock, so they are dead). */
-    static void dropLeftovers(Connection connection, String schema, Loader.Request request) throws SQLException {
-        String prefix = stagingName(request.flow(), request.mydate(), 0);
-        prefix = prefix.substring(0, prefix.length() - 1);
+    /**
+     * Staging tables of this flow, date and table that dead runs left (this one holds the date's lock, so they are dead),
+     * and swapped-out partitions whose drop a crash prevented; also those named as before tags, {@code
+     * ferry_stage_FLOW_DATE_EXECUTION}. The pattern is a regular expression, not {@code starts_with}, which Greenplum 6 lacks.
+     */
+    static void dropLeftovers(Connection connection, String schema, Loader.Request request, String tag) throws SQLException {
+        String pattern = "^" + leftoverPrefix(request.flow(), request.mydate()) + "[0-9]+(_" + tag + ")?(_old)?$";
         List<String> dead = new ArrayList<>();
         try (PreparedStatement q = connection.prepareStatement("SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname) FROM pg_class c"
-                + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relkind = 'r' AND starts_with(c.relname, ?)")) {
+                + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relkind = 'r' AND c.relname ~ ?")) {
             q.setString(1, schema);
-            q.setString(2, prefix);
+            q.setString(2, pattern);
             try (ResultSet rs = q.executeQuery()) {
                 while (rs.next()) {
                     dead.add(rs.getString(1));
@@ -351,7 +393,8 @@ public final class PartitionExchange {
         try (Statement s = connection.createStatement()) {
             for (String table : dead) {
                 s.execute("DROP TABLE IF EXISTS " + table);
-                LOG.info(() -> request.flow() + " " + request.mydate() + ": dropped " + table + ", the staging table of a run that did not finish");
+                LOG.info(() -> request.flow() + " " + request.mydate() + ": dropped " + table + ", left by a run of this date that did not"
+                        + " finish (its staging table, or the partition it swapped out)");
             }
         }
     }
@@ -486,7 +529,8 @@ public final class PartitionExchange {
             throws SQLException, InterruptedException {
         return swapping(connection, request, staging, settings, s -> {
             if (target.exists()) {
-                swapOut(s, request, target, settings.keepPrevious());
+                swapOut(s, request, target, settings.keepPrevious() ? previousName(target.name())
+                        : retiredName(staging.substring(staging.indexOf('.') + 1)), settings.keepPrevious());
             } // else createPartition: the staging table becomes the date's first partition
             int n = 0;
             for (String index : target.indexNames()) {
@@ -498,20 +542,32 @@ public final class PartitionExchange {
         });
     }
 
-    /** Detaches the date's partition and drops it, or keeps it as {@code PARTITION_previous}. */
-    private static void swapOut(Statement s, Loader.Request request, Target target, boolean keepPrevious) throws SQLException {
+    /**
+     * Detaches the date's partition and renames it (and its indexes, whose names the new partition takes): to {@code
+     * PARTITION_previous} to keep it, else to the staging table's name with {@code _old}, dropped once the swap has
+     * committed, so that the swap's transaction stays short.
+     */
+    private static void swapOut(Statement s, Loader.Request request, Target target, String newName, boolean keepPrevious) throws SQLException {
         String schema = quote(target.schema());
         s.execute("ALTER TABLE " + request.table() + " DETACH PARTITION " + target.qualified());
         if (keepPrevious) {
-            String previous = previousName(target.name());
-            s.execute("DROP TABLE IF EXISTS " + schema + "." + quote(previous));
-            s.execute("ALTER TABLE " + target.qualified() + " RENAME TO " + quote(previous));
-            int n = 0;
-            for (String index : target.indexNames()) {
-                s.execute("ALTER INDEX " + schema + "." + index + " RENAME TO " + quote(trim(unquote(index), "_previous" + (++n))));
-            }
-        } else {
-            s.execute("DROP TABLE " + target.qualified());
+            s.execute("DROP TABLE IF EXISTS " + schema + "." + quote(newName));
+        }
+        s.execute("ALTER TABLE " + target.qualified() + " RENAME TO " + quote(newName));
+        int n = 0;
+        for (String index : target.indexNames()) {
+            String suffix = keepPrevious ? "_previous" + (++n) : "_i" + (++n);
+            s.execute("ALTER INDEX " + schema + "." + index + " RENAME TO " + quote(trim(keepPrevious ? unquote(index) : newName, suffix)));
+        }
+    }
+
+    /** The swapped-out partition, dropped after the swap's commit; one that cannot be dropped now is the next exchange's to drop. */
+    static void dropRetired(Connection connection, Loader.Request request, String retired) {
+        try (Statement s = connection.createStatement()) {
+            s.execute("DROP TABLE IF EXISTS " + retired);
+        } catch (SQLException e) {
+            LOG.warning(() -> request.flow() + " " + request.mydate() + ": the swapped-out partition " + retired + " was not dropped ("
+                    + e.getMessage() + "); the next exchange of this date drops it, or drop it yourself");
         }
     }
 

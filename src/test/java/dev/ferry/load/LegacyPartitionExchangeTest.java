@@ -42,8 +42,7 @@ class LegacyPartitionExchangeTest {
                 .isEqualTo("ALTER TABLE \"public\".\"sales\" ADD PARTITION \"20240316\" VALUES ('2024-03-16'::date)");
         LegacyPartitionExchange.Target added = new LegacyPartitionExchange.Target(16384, "public", "\"public\".\"sales\"",
                 "\"public\".\"sales\"", "sales (new)", "appendonly=true", "ALTER TABLE ... ADD PARTITION ...");
-        assertThat(LegacyPartitionExchange.afterExchange(added, "s", true)).as("nothing to keep of a partition just added")
-                .containsExactly("DROP TABLE s");
+        assertThat(LegacyPartitionExchange.afterExchange(added, "s", true)).as("nothing to keep of a partition just added").isEmpty();
     }
 
     @Test
@@ -53,7 +52,7 @@ class LegacyPartitionExchangeTest {
                         + " \"public\".ferry_stage_sales_20240102_7 WITH VALIDATION");
         assertThat(LegacyPartitionExchange.exchange(SALES, "it's", "s")).contains("FOR ('it''s')");
         assertThat(LegacyPartitionExchange.afterExchange(SALES, "\"public\".ferry_stage_sales_20240102_7", false))
-                .containsExactly("DROP TABLE \"public\".ferry_stage_sales_20240102_7");
+                .as("the staging table, holding the old rows, is dropped after the commit").isEmpty();
         assertThat(LegacyPartitionExchange.afterExchange(SALES, "\"public\".ferry_stage_sales_20240102_7", true)).containsExactly(
                 "DROP TABLE IF EXISTS \"public\".\"sales_1_prt_20240102_previous\"",
                 "ALTER TABLE \"public\".ferry_stage_sales_20240102_7 RENAME TO \"sales_1_prt_20240102_previous\"");

@@ -185,7 +185,7 @@ class ExchangeTest {
         Pipeline.CliResult run = pipeline.cli("run", "swap", "-d", "20240317", "--force");
 
         assertThat(run.exitCode()).as(run.all()).isZero();
-        assertThat(run.err()).contains("dropped public.ferry_stage_swap_20240317_999, the staging table of a run that did not finish");
+        assertThat(run.err()).contains("dropped public.ferry_stage_swap_20240317_999, left by a run of this date that did not finish");
         assertThat(count("SELECT count(*) FROM pg_class WHERE relname LIKE 'ferry_stage%'")).isZero();
         assertThat(count("SELECT count(*) FROM t_days WHERE c = DATE '2024-03-17'")).isEqualTo(200);
     }
@@ -300,7 +300,7 @@ class ExchangeTest {
         Pipeline.CliResult run = pipeline.cli("run", "swap-parallel", "-d", "20240320");
 
         assertThat(run.exitCode()).as(run.all()).isZero();
-        assertThat(run.err()).containsPattern("filled \\S+ferry_stage_swap_parallel_20240320_\\d+ in 3 streams of \\d+, \\d+, \\d+ file").contains("loaded 3000 in binary in 3 streams, by exchanging partition");
+        assertThat(run.err()).containsPattern("filled \\S+ferry_stage_swap_parallel_20240320_\\d+_[0-9a-f]{4} in 3 streams of \\d+, \\d+, \\d+ file").contains("loaded 3000 in binary in 3 streams, by exchanging partition");
         assertThat(Postgres.text(pipeline.warehouse, "SELECT md5(string_agg(a || b || c, ',' ORDER BY a)) FROM t_many WHERE c = DATE '2024-03-20'"))
                 .isEqualTo(Postgres.text(pipeline.source, "SELECT md5(string_agg(a || b || c, ',' ORDER BY a)) FROM t_src WHERE c = DATE '2024-03-20'"));
         assertThat(count("SELECT count(*) FROM pg_class WHERE relname LIKE 'ferry_stage%'")).isZero();
@@ -373,6 +373,50 @@ class ExchangeTest {
         assertThat(run.err()).contains("loaded 3000 in binary as the extract wrote the files, by exchanging partition public.t_many_20240322");
         assertThat(Postgres.text(pipeline.warehouse, "SELECT md5(string_agg(a || b || c, ',' ORDER BY a)) FROM t_many WHERE c = DATE '2024-03-22'"))
                 .isEqualTo(Postgres.text(pipeline.source, "SELECT md5(string_agg(a || b || c, ',' ORDER BY a)) FROM t_src WHERE c = DATE '2024-03-22'"));
+        assertThat(count("SELECT count(*) FROM pg_class WHERE relname LIKE 'ferry_stage%'")).isZero();
+    }
+
+    @Test
+    void twoExchangesOfOneRunInASplitEachKeepTheirOwnStagingTable() throws IOException {
+        Postgres.execute(pipeline.warehouse,
+                // t_two_a's fill waits 3 s at one row, so that t_two_b's exchange runs while t_two_a's staging table is there.
+                "CREATE FUNCTION slow_row(a int) RETURNS boolean LANGUAGE plpgsql AS $$ BEGIN IF a = 2100 THEN PERFORM pg_sleep(3); END IF;"
+                        + " RETURN true; END $$",
+                "CREATE TABLE t_two_a (a int, b text, c date, CHECK (slow_row(a))) PARTITION BY LIST (c)",
+                "CREATE TABLE t_two_b (a int, b text, c date) PARTITION BY LIST (c)",
+                "CREATE TABLE t_two_a_20240316 PARTITION OF t_two_a FOR VALUES IN ('2024-03-16')",
+                "CREATE TABLE t_two_b_20240316 PARTITION OF t_two_b FOR VALUES IN ('2024-03-16')");
+        String load = """
+                        <flow id="%1$s"><step id="load-%1$s"><batchlet ref="load"><properties>
+                            <property name="database" value="warehouse"/>
+                            <property name="table" value="%1$s"/>
+                            <property name="source" value="swap-two/${mydate}/"/>
+                            <property name="mode" value="exchange"/>
+                            <property name="partitionValue" value="${mydate|yyyy-MM-dd}"/>
+                        </properties></batchlet></step></flow>
+                """;
+        Files.writeString(pipeline.dir().resolve("flows/swap-two.xml"), """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <job id="swap-two" xmlns="https://jakarta.ee/xml/ns/jakartaee" version="2.0">
+                    <step id="extract" next="loads"><batchlet ref="extract"><properties>
+                        <property name="database" value="source"/>
+                        <property name="query" value="SELECT * FROM t_src WHERE c = DATE &apos;${mydate}&apos;"/>
+                        <property name="target" value="swap-two/${mydate}/"/>
+                    </properties></batchlet></step>
+                    <split id="loads">
+                """ + load.formatted("t_two_a") + load.formatted("t_two_b") + """
+                    </split>
+                </job>
+                """);
+
+        Pipeline.CliResult run = pipeline.cli("run", "swap-two", "-d", "20240316");
+
+        assertThat(run.exitCode()).as(run.all()).isZero();
+        for (String table : new String[] {"t_two_a", "t_two_b"}) {
+            assertThat(Postgres.text(pipeline.warehouse, "SELECT md5(string_agg(a || b || c, ',' ORDER BY a)) FROM " + table))
+                    .as(table).isEqualTo(Postgres.text(pipeline.source, "SELECT md5(string_agg(a || b || c, ',' ORDER BY a)) FROM t_src"
+                            + " WHERE c = DATE '2024-03-16'"));
+        }
         assertThat(count("SELECT count(*) FROM pg_class WHERE relname LIKE 'ferry_stage%'")).isZero();
     }
 

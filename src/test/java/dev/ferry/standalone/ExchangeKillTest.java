@@ -99,7 +99,9 @@ class ExchangeKillTest {
         kill(run);
 
         assertAsItWas("2024-05-03");
-        assertThat(Postgres.count(pipeline.warehouse, "SELECT count(*) FROM ferry_stage_swap_20240503_" + lastExecution()))
+        String staging = Postgres.text(pipeline.warehouse, "SELECT relname FROM pg_class WHERE relname LIKE 'ferry_stage_swap_20240503_"
+                + lastExecution() + "_%'");
+        assertThat(Postgres.count(pipeline.warehouse, "SELECT count(*) FROM " + staging))
                 .as("the staging table's rows, committed").isEqualTo(ROWS);
         restartCompletesExactly("20240503");
     }
