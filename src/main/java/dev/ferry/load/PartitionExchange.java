@@ -556,7 +556,7 @@ public final class PartitionExchange {
         s.execute("ALTER TABLE " + target.qualified() + " RENAME TO " + quote(newName));
         int n = 0;
         for (String index : target.indexNames()) {
-            String suffix = keepPrevious ? "_previous" + (++n) : "_i" + (++n);
+            String suffix = (keepPrevious ? "_previous" : "_o") + (++n); // "_o", not the staging indexes' "_i", however the names are cut
             s.execute("ALTER INDEX " + schema + "." + index + " RENAME TO " + quote(trim(keepPrevious ? unquote(index) : newName, suffix)));
         }
     }
