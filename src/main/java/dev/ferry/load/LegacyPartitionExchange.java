@@ -65,7 +65,7 @@ final class LegacyPartitionExchange {
      */
     static String addPartition(String parent, String strategy, String keyType, String value, String dayAfter) {
         String typed = literal(value) + "::" + keyType;
-        return "ALTER TABLE " + parent + " ADD PARTITION " + PartitionExchange.quote(value.replaceAll("[^0-9A-Za-z]", "")) + " "
+        return "ALTER TABLE " + parent + " ADD PARTITION " + PartitionExchange.quote(PartitionExchange.partitionSuffix(value)) + " "
                 + ("list".equals(strategy) ? "VALUES (" + typed + ")"
                 : "START (" + typed + ") INCLUSIVE END (" + literal(dayAfter) + "::" + keyType + ") EXCLUSIVE");
     }
@@ -176,19 +176,8 @@ final class LegacyPartitionExchange {
         String parent = PartitionExchange.quote(schema) + "." + PartitionExchange.quote(name);
         boolean daily = "range".equals(strategy) && keyType.matches("date|timestamp.*");
         if (create && ("list".equals(strategy) || daily)) {
-            String dayAfter = "";
-            if (daily) {
-                try (PreparedStatement q = c.prepareStatement("SELECT CAST(CAST(CAST(? AS " + keyType + ") + interval '1 day' AS " + keyType
-                        + ") AS text)")) {
-                    q.setString(1, value);
-                    try (ResultSet rs = q.executeQuery()) {
-                        rs.next();
-                        dayAfter = rs.getString(1);
-                    }
-                }
-            }
             return new Target(oid, schema, parent, parent, name + " (new)", storage(c, parent),
-                    addPartition(parent, strategy, keyType, value, dayAfter));
+                    addPartition(parent, strategy, keyType, value, daily ? PartitionExchange.dayAfter(c, keyType, value) : ""));
         }
         throw new LoadRefusedException("mode exchange: no partition of " + table + " holds '" + value + "'; add it first: ALTER TABLE "
                 + table + " ADD PARTITION START (" + literal(value) + "::" + keyType + ") INCLUSIVE END (<the next date>) EXCLUSIVE"

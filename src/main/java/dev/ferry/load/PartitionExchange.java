@@ -143,7 +143,7 @@ public final class PartitionExchange {
                     ? "FOR VALUES FROM ('" + value + "') TO (<the next date>)"
                     : "FOR VALUES IN ('" + value + "')";
             throw new LoadRefusedException("mode exchange: no partition of " + table + " holds " + key + " = '" + value + "'; create it"
-                    + " first: CREATE TABLE " + table + "_" + value.replaceAll("[^0-9A-Za-z]", "") + " PARTITION OF " + table + " "
+                    + " first: CREATE TABLE " + table + "_" + partitionSuffix(value) + " PARTITION OF " + table + " "
                     + example + "; or set createPartition true on the load");
         }
         Target found = holding.get(0);
@@ -173,7 +173,7 @@ public final class PartitionExchange {
      * the table's indexes, named as PostgreSQL names those it makes for a new partition.
      */
     private static Target toBeMade(Connection c, Parent parent, String value) throws SQLException {
-        String name = trim(parent.name(), "_" + value.replaceAll("[^0-9A-Za-z]", ""));
+        String name = trim(parent.name(), "_" + partitionSuffix(value));
         boolean taken;
         String qualified;
         try (PreparedStatement q = c.prepareStatement("SELECT quote_ident(?) || '.' || quote_ident(?), to_regclass(quote_ident(?) || '.' || quote_ident(?))"
@@ -198,14 +198,14 @@ public final class PartitionExchange {
                     + "::" + type + "])))";
         } else if ("r".equals(parent.strategy()) && type.matches("date|timestamp.*")) {
             String from = normalized(c, "CAST(? AS " + type + ")", value);
-            String to = normalized(c, "CAST(CAST(? AS " + type + ") + interval '1 day' AS " + type + ")", value);
+            String to = dayAfter(c, type, value);
             bound = "FOR VALUES FROM (" + LegacyPartitionExchange.literal(from) + ") TO (" + LegacyPartitionExchange.literal(to) + ")";
             constraint = "((" + parent.key() + " IS NOT NULL) AND (" + parent.key() + " >= " + LegacyPartitionExchange.literal(from) + "::"
                     + type + ") AND (" + parent.key() + " < " + LegacyPartitionExchange.literal(to) + "::" + type + "))";
         } else {
             throw new LoadRefusedException("mode exchange: no partition of " + parent.table() + " holds " + parent.key() + " = '" + value
                     + "', and createPartition makes only LIST partitions and one-day RANGE partitions of a date or timestamp key ("
-                    + parent.key() + " is " + type + "); create it first: CREATE TABLE " + parent.table() + "_" + value.replaceAll("[^0-9A-Za-z]", "")
+                    + parent.key() + " is " + type + "); create it first: CREATE TABLE " + parent.table() + "_" + partitionSuffix(value)
                     + " PARTITION OF " + parent.table() + " FOR VALUES ...");
         }
         if (taken) {
@@ -228,6 +228,16 @@ public final class PartitionExchange {
             }
         }
         return new Target(parent.oid(), 0, parent.schema(), name, qualified, bound, constraint, indexes, names);
+    }
+
+    /** What a partition made for a value is named after: its letters and digits ({@code 2024-03-14} gives {@code 20240314}). */
+    static String partitionSuffix(String value) {
+        return value.replaceAll("[^0-9A-Za-z]", "");
+    }
+
+    /** The value a day later, of the key's date or timestamp type, as the warehouse prints it: a one-day partition's upper bound. */
+    static String dayAfter(Connection c, String keyType, String value) throws SQLException {
+        return normalized(c, "CAST(CAST(? AS " + keyType + ") + interval '1 day' AS " + keyType + ")", value);
     }
 
     /** A value as the warehouse prints it once cast ({@code 2024-03-14}, {@code 2024-03-15 00:00:00}). */
