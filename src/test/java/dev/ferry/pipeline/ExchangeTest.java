@@ -379,11 +379,13 @@ class ExchangeTest {
     @Test
     void twoExchangesOfOneRunInASplitEachKeepTheirOwnStagingTable() throws IOException {
         Postgres.execute(pipeline.warehouse,
-                // t_two_a's fill waits 3 s at one row, so that t_two_b's exchange runs while t_two_a's staging table is there.
-                "CREATE FUNCTION slow_row(a int) RETURNS boolean LANGUAGE plpgsql AS $$ BEGIN IF a = 2100 THEN PERFORM pg_sleep(3); END IF;"
-                        + " RETURN true; END $$",
-                "CREATE TABLE t_two_a (a int, b text, c date, CHECK (slow_row(a))) PARTITION BY LIST (c)",
-                "CREATE TABLE t_two_b (a int, b text, c date) PARTITION BY LIST (c)",
+                // Each fill waits at one row until both staging tables are there (at most 30 s): the two exchanges of the split
+                // are then under way at once, whichever starts first.
+                "CREATE FUNCTION both_staging(a int) RETURNS boolean LANGUAGE plpgsql AS $$ DECLARE waited int := 0; BEGIN"
+                        + " WHILE a = 2100 AND waited < 150 AND (SELECT count(*) FROM pg_class WHERE relname LIKE 'ferry\\_stage\\_swap\\_two\\_%') < 2"
+                        + " LOOP PERFORM pg_sleep(0.2); waited := waited + 1; END LOOP; RETURN true; END $$",
+                "CREATE TABLE t_two_a (a int, b text, c date, CHECK (both_staging(a))) PARTITION BY LIST (c)",
+                "CREATE TABLE t_two_b (a int, b text, c date, CHECK (both_staging(a))) PARTITION BY LIST (c)",
                 "CREATE TABLE t_two_a_20240316 PARTITION OF t_two_a FOR VALUES IN ('2024-03-16')",
                 "CREATE TABLE t_two_b_20240316 PARTITION OF t_two_b FOR VALUES IN ('2024-03-16')");
         String load = """
